@@ -1,0 +1,136 @@
+/* pid.c - PID namespace isolation. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#define ISO_FAMILY "pid"
+#include "../harness/case.h"
+#include "../harness/procfs.h"
+
+ISO_CASE(init_is_pid1, "the first process of a new PID namespace is PID 1",
+         .detects = ISO_SAB_NO_PIDNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_result r;
+
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("pid"), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "pid"), "1", "the container's first process is PID 1");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "ppid"), "0", "its parent lies outside the namespace");
+}
+
+ISO_CASE(proc_lists_only_container, "/proc inside lists only the container's processes",
+         .detects = ISO_SAB_NO_PIDNS | ISO_SAB_NO_NEWPROC)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_result r;
+
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("pid"), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "proc_pids"), "1", "/proc lists the probe alone");
+}
+
+ISO_CASE(lab_sees_two_level_nspid, "the lab sees the container's init with a two-level NSpid",
+         .detects = ISO_SAB_NO_PIDNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c;
+    char path[64], nspid[128], want[128];
+
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("pid", "--wait"), &c);
+    snprintf(path, sizeof(path), "/proc/%d/status", c.pid);
+    ISO_REQUIRE_TRUE(ctx, procfs_status_field(path, "NSpid", nspid, sizeof(nspid)) == 0,
+                     "the lab can read the container's NSpid");
+    snprintf(want, sizeof(want), "%d,1", c.pid);
+    ISO_EXPECT_EQ_STR(ctx, nspid, want, "NSpid seen from the lab: lab pid, then 1 inside");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "nspid"), "1", "NSpid seen from inside has one level");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+}
+
+ISO_CASE(orphan_adopted_by_init,
+         "an orphaned grandchild is adopted by the container's init (by pid and namespace)",
+         .detects = ISO_SAB_NO_PIDNS | ISO_SAB_NO_NEWPROC)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_result r;
+
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("orphan"), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "orphan_ppid"), iso_get(&r, "init_pid"),
+                      "the orphan's new parent is the container's init");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "orphan_parent_pidns"), iso_get(&r, "init_pidns"),
+                      "the adopter lives in the container's PID namespace");
+}
+
+ISO_CASE(init_ignores_sigterm_dies_on_lab_sigkill,
+         "init ignores SIGTERM/SIGKILL sent from inside; SIGKILL from the lab kills it",
+         .detects = ISO_SAB_NO_PIDNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c;
+    struct iso_err err = { 0, "" };
+
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("signal-init"), &c);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "self_pid"), "1", "the probe is the namespace's init");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "sigterm_sent"), "ok", "SIGTERM to pid 1 was sent");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "init_alive_after"), "yes", "init survived both");
+    ISO_DOING(ctx, "killing the container's init from the lab");
+    ISO_REQUIRE_TRUE(ctx, kill(c.pid, SIGKILL) == 0, "the lab can signal the init");
+    if (iso_finish(ctx, &c, &err) < 0) {
+        ISO_FAIL(ctx, "reaping the container failed", "%s", err.msg);
+        return;
+    }
+    ISO_EXPECT_TRUE(ctx, WIFSIGNALED(c.r.status) && WTERMSIG(c.r.status) == SIGKILL,
+                    "init died of the lab's SIGKILL");
+}
+
+/* Pids whose parent is ppid, as the lab sees them. */
+static int children_of(pid_t ppid, pid_t *out, int max)
+{
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+    int n = 0;
+
+    while (d && (e = readdir(d)) && n < max) {
+        char path[300], val[32];
+        if (e->d_name[0] < '1' || e->d_name[0] > '9')
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
+        if (procfs_status_field(path, "PPid", val, sizeof(val)) == 0 && atoi(val) == ppid)
+            out[n++] = atoi(e->d_name);
+    }
+    if (d)
+        closedir(d);
+    return n;
+}
+
+static bool alive(pid_t pid)
+{
+    char path[64], state[64];
+    snprintf(path, sizeof(path), "/proc/%d/status", pid);
+    return procfs_status_field(path, "State", state, sizeof(state)) == 0 && state[0] != 'Z';
+}
+
+ISO_CASE(init_exit_kills_namespace, "when init exits every other process of the namespace dies",
+         .detects = ISO_SAB_NO_PIDNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c;
+    pid_t kids[8];
+    int n, survivors = 0;
+
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("spawn", "3"), &c);
+    n = children_of(c.pid, kids, 8);
+    ISO_REQUIRE_EQ_INT(ctx, n, 3, "the lab sees the init's three children");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    for (int i = 0; i < n; i++) {
+        if (alive(kids[i])) {
+            survivors++;
+            kill(kids[i], SIGKILL);
+        }
+    }
+    ISO_EXPECT_EQ_INT(ctx, survivors, 0, "no child outlives the container's init");
+}

@@ -1,0 +1,18 @@
+/* config.h - the options of one run, as main parsed them. */
+#ifndef ISO_CONFIG_H
+#define ISO_CONFIG_H
+
+#include <limits.h>
+#include <stdbool.h>
+
+struct iso_config {
+    char rootfs[PATH_MAX]; /* absolute path of the rootfs directory */
+    char probe[PATH_MAX];  /* absolute path of the isoprobe binary */
+    unsigned sabotage;     /* ISO_SAB_* set applied to every spec */
+    double timeout_s;      /* per case */
+    int jobs;
+    int tap_version;
+    const char *runtime;
+};
+
+#endif

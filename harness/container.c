@@ -1,0 +1,184 @@
+/* container.c - start a container through the run's runtime driver and
+ * collect the probe's report from its stdout. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "case.h"
+#include "config.h"
+#include "runtime.h"
+
+struct iso_spec iso_spec_default(struct iso_ctx *ctx)
+{
+    struct iso_spec s;
+    spec_init(&s, ctx->root);
+    return s;
+}
+
+static const struct iso_runtime *run_runtime(const struct iso_ctx *ctx)
+{
+    const struct iso_runtime *rt = rt_lookup(ctx->cfg->runtime ? ctx->cfg->runtime : "builtin");
+    return rt ? rt : &rt_builtin;
+}
+
+int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[],
+              struct iso_container *c, struct iso_err *err)
+{
+    const struct iso_runtime *rt = run_runtime(ctx);
+    struct iso_spec s = *spec;
+    int in[2], out[2], errp[2];
+    char why[256] = "";
+    int stdio[3];
+    int rc;
+
+    memset(c, 0, sizeof(*c));
+    c->in_fd = c->out_fd = c->err_fd = -1;
+    c->pid = -1;
+    spec_apply_sabotage(&s, ctx->cfg->sabotage);
+    if (!rt->supports(&s, why, sizeof(why))) {
+        iso_err_set(err, 0, "runtime %s: %s", rt->name, why);
+        return ISO_UNSUPPORTED;
+    }
+    ISO_DOING(ctx, "starting container %d (%s)", ++ctx->seq, argv[1] ? argv[1] : "");
+    if (pipe2(in, O_CLOEXEC) < 0)
+        return iso_err_set(err, errno, "pipe");
+    if (pipe2(out, O_CLOEXEC) < 0) {
+        close(in[0]), close(in[1]);
+        return iso_err_set(err, errno, "pipe");
+    }
+    if (pipe2(errp, O_CLOEXEC) < 0) {
+        close(in[0]), close(in[1]), close(out[0]), close(out[1]);
+        return iso_err_set(err, errno, "pipe");
+    }
+    stdio[0] = in[0], stdio[1] = out[1], stdio[2] = errp[1];
+    rc = rt->spawn(&s, argv, stdio, &c->pid, err);
+    close(in[0]), close(out[1]), close(errp[1]);
+    c->in_fd = in[1], c->out_fd = out[0], c->err_fd = errp[0];
+    c->r.pid = c->pid;
+    if (rc < 0) {
+        closep(&c->in_fd), closep(&c->out_fd), closep(&c->err_fd);
+        c->in_fd = c->out_fd = c->err_fd = -1;
+        return -1;
+    }
+    ISO_DOING(ctx, "waiting for container %d (%s, pid %d)", ctx->seq, argv[1] ? argv[1] : "",
+              c->pid);
+    return 0;
+}
+
+static bool has_ready_line(const struct iso_result *r)
+{
+    static const char tag[] = "ready=1\n";
+    if (r->out_len >= sizeof(tag) - 1 && strncmp(r->out, tag, sizeof(tag) - 1) == 0)
+        return true;
+    return memmem(r->out, r->out_len, "\nready=1\n", 9) != NULL;
+}
+
+/* Read what is available on out/err; returns false once stdout hit EOF. */
+static bool pump(struct iso_container *c, int timeout_ms)
+{
+    struct pollfd p[2] = { { c->out_fd, POLLIN, 0 }, { c->err_fd, POLLIN, 0 } };
+    char scratch[4096];
+
+    if (c->out_fd < 0 && c->err_fd < 0)
+        return false;
+    if (poll(p, 2, timeout_ms) < 0)
+        return errno == EINTR;
+    for (int i = 0; i < 2; i++) {
+        int *fd = i == 0 ? &c->out_fd : &c->err_fd;
+        char *buf = i == 0 ? c->r.out : c->r.err;
+        size_t cap = i == 0 ? sizeof(c->r.out) - 1 : sizeof(c->r.err) - 1;
+        size_t *len = i == 0 ? &c->r.out_len : &c->r.err_len;
+        ssize_t n;
+
+        if (*fd < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR)))
+            continue;
+        if (*len < cap)
+            n = read(*fd, buf + *len, cap - *len);
+        else
+            n = read(*fd, scratch, sizeof(scratch)); /* keep draining, drop the excess */
+        if (n > 0 && *len < cap)
+            *len += (size_t)n;
+        else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
+            closep(fd), *fd = -1;
+        buf[*len] = '\0';
+    }
+    return c->out_fd >= 0;
+}
+
+static int reap(struct iso_container *c, struct iso_err *err)
+{
+    while (waitpid(c->pid, &c->r.status, 0) < 0) {
+        if (errno != EINTR)
+            return iso_err_set(err, errno, "waitpid %d", c->pid);
+    }
+    c->finished = true;
+    return 0;
+}
+
+int iso_wait_ready(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err)
+{
+    (void)ctx;
+    while (!has_ready_line(&c->r)) {
+        if (!pump(c, -1)) {
+            closep(&c->in_fd), c->in_fd = -1;
+            while (pump(c, -1) || c->err_fd >= 0)
+                ;
+            reap(c, err);
+            report_parse(&c->r.report, c->r.out, c->r.out_len);
+            return iso_err_set(err, 0, "probe ended before it reported ready (status 0x%x)",
+                               c->r.status);
+        }
+    }
+    c->ready = true;
+    report_parse(&c->r.report, c->r.out, c->r.out_len);
+    return 0;
+}
+
+int iso_release(struct iso_container *c, const char *line)
+{
+    int rc = 0;
+
+    if (c->in_fd < 0)
+        return -1;
+    if (line)
+        rc = write_all(c->in_fd, line, strlen(line));
+    if (rc == 0)
+        rc = write_all(c->in_fd, "\n", 1);
+    closep(&c->in_fd);
+    c->in_fd = -1;
+    return rc;
+}
+
+int iso_finish(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err)
+{
+    (void)ctx;
+    if (c->in_fd >= 0)
+        closep(&c->in_fd), c->in_fd = -1;
+    while (c->out_fd >= 0 || c->err_fd >= 0)
+        pump(c, -1);
+    if (!c->finished && reap(c, err) < 0)
+        return -1;
+    report_parse(&c->r.report, c->r.out, c->r.out_len);
+    return 0;
+}
+
+int iso_run(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[],
+            struct iso_result *r, struct iso_err *err)
+{
+    static struct iso_container c; /* large; one case process runs one at a time */
+    int rc = iso_start(ctx, spec, argv, &c, err);
+
+    if (rc == ISO_UNSUPPORTED)
+        return rc;
+    if (rc == 0) {
+        closep(&c.in_fd), c.in_fd = -1;
+        rc = iso_finish(ctx, &c, err);
+    }
+    memcpy(r, &c.r, sizeof(*r));
+    return rc;
+}

@@ -1,0 +1,21 @@
+/* lab.h - the private namespace a run lives in, and each case's own "host". */
+#ifndef ISO_LAB_H
+#define ISO_LAB_H
+
+#include "case.h"
+#include "config.h"
+
+#define LAB_DIR "/run/isocheck"
+#define LAB_HOSTNAME "isocheck-lab"
+
+/* Clone the lab (pid+mnt+uts+ipc+net), run fn(arg) in it as its PID 1 and
+ * return fn's exit code; SIGINT/SIGTERM/SIGHUP kill the lab and return -2;
+ * a lab that dies otherwise returns -1 with err set. */
+int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct iso_err *err);
+
+/* In a fresh case process: take mnt+uts+ipc+net namespaces and prepare the
+ * container root (overlay of the rootfs with the probe), the shared
+ * exchange mount and the marker. */
+int lab_case_setup(struct iso_ctx *ctx, int idx, struct iso_err *err);
+
+#endif

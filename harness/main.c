@@ -1,0 +1,266 @@
+/* main.c - isocheck's command line. Usage errors are one line on stderr
+ * and exit 2; harness failures after the TAP header are "Bail out!". */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "lab.h"
+#include "registry.h"
+#include "runner.h"
+#include "runtime.h"
+#include "spec.h"
+#include "tap.h"
+
+#ifndef ISO_VERSION
+#define ISO_VERSION "0.1.0"
+#endif
+
+static const char usage[] =
+    "Usage: isocheck [OPTION]... [PATTERN]...\n"
+    "Build real Linux containers, run a probe inside them and check that they are\n"
+    "isolated. Prints TAP on stdout. Needs root (CAP_SYS_ADMIN).\n"
+    "\n"
+    "PATTERN is a glob on case names ('pid.*', 'mount.old_root_*'); a bare family\n"
+    "name such as 'pid' selects the whole family. Default: every case.\n"
+    "\n"
+    "  -l, --list              list the cases with their descriptions and exit\n"
+    "      --list-sabotages    list the sabotages, and the cases each must fail, and exit\n"
+    "  -s, --sabotage NAME     apply the sabotage NAME to every container\n"
+    "  -j, --jobs N            run N cases at once (default: number of CPUs)\n"
+    "  -t, --timeout SECONDS   kill a case after SECONDS (default 10; decimals allowed)\n"
+    "      --rootfs DIR        use DIR as the container root filesystem (not modified;\n"
+    "                          the probe is overlaid at /isoprobe)\n"
+    "                          (default: rootfs next to the isocheck binary)\n"
+    "  -r, --runtime NAME      runtime that builds the containers (default builtin)\n"
+    "      --tap-version N     13 (default; what prove 3.44 reads) or 14\n"
+    "      --keep-going        run every case whatever fails (the default)\n"
+    "  -h, --help              show this help and exit\n"
+    "  -V, --version           show the version and exit\n"
+    "\n"
+    "Exit status: 0 every case ok or skipped, 1 a case failed, 2 usage error or\n"
+    "bail-out (not root, no rootfs, the lab could not be made, interrupted).\n";
+
+static __attribute__((noreturn)) void usage_error(const char *fmt, ...) ISO_PRINTF(1, 2);
+
+static void usage_error(const char *fmt, ...)
+{
+    va_list ap;
+
+    fputs("isocheck: ", stderr);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputs(" (see isocheck --help)\n", stderr);
+    exit(2);
+}
+
+static int parse_positive_int(const char *opt, const char *s, int max)
+{
+    char *end;
+    long v;
+
+    errno = 0;
+    v = strtol(s, &end, 10);
+    if (errno || *end || end == s || v < 1 || v > max)
+        usage_error("%s: '%s' is not a whole number from 1 to %d", opt, s, max);
+    return (int)v;
+}
+
+static double parse_seconds(const char *s)
+{
+    char *end;
+    double v;
+
+    errno = 0;
+    v = strtod(s, &end);
+    if (errno || *end || end == s || !(v > 0) || v > 86400)
+        usage_error("--timeout: '%s' is not a number of seconds above 0", s);
+    return v;
+}
+
+static void list_cases(void)
+{
+    for (int i = 0; i < registry_count(); i++) {
+        const struct iso_case *c = registry_at(i);
+        printf("%-40s %s\n", c->name, c->desc);
+    }
+}
+
+static void list_sabotages(void)
+{
+    for (int i = 0; i < spec_sabotage_count(); i++) {
+        const struct iso_sabotage *s = spec_sabotage_at(i);
+        bool first = true;
+
+        printf("%s\t%s\t", s->name, s->desc);
+        for (int j = 0; j < registry_count(); j++) {
+            if (!(registry_at(j)->detects & s->bit))
+                continue;
+            printf("%s%s", first ? "" : ",", registry_at(j)->name);
+            first = false;
+        }
+        putchar('\n');
+    }
+}
+
+/* Files next to the binary: build/isocheck, build/isoprobe, build/rootfs. */
+static void beside_binary(char *out, size_t size, const char *name)
+{
+    char exe[PATH_MAX];
+    ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+    if (n < 0) {
+        snprintf(out, size, "%s", name);
+        return;
+    }
+    exe[n] = '\0';
+    snprintf(out, size, "%s/%s", dirname(exe), name);
+}
+
+static bool have_cap_sys_admin(void)
+{
+    cap_flag_value_t v = CAP_CLEAR;
+    cap_t caps = cap_get_proc();
+
+    if (caps) {
+        cap_get_flag(caps, CAP_SYS_ADMIN, CAP_EFFECTIVE, &v);
+        cap_free(caps);
+    }
+    return v == CAP_SET;
+}
+
+int main(int argc, char **argv)
+{
+    enum { OPT_ROOTFS = 256, OPT_TAP, OPT_LIST_SAB, OPT_KEEP };
+    static const struct option opts[] = {
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { "list", no_argument, NULL, 'l' },
+        { "list-sabotages", no_argument, NULL, OPT_LIST_SAB },
+        { "sabotage", required_argument, NULL, 's' },
+        { "jobs", required_argument, NULL, 'j' },
+        { "timeout", required_argument, NULL, 't' },
+        { "rootfs", required_argument, NULL, OPT_ROOTFS },
+        { "runtime", required_argument, NULL, 'r' },
+        { "tap-version", required_argument, NULL, OPT_TAP },
+        { "keep-going", no_argument, NULL, OPT_KEEP },
+        { NULL, 0, NULL, 0 },
+    };
+    struct iso_config cfg = { .timeout_s = 10, .tap_version = 13, .runtime = "builtin" };
+    const char *rootfs_opt = NULL, *unmatched;
+    bool list = false, list_sab = false;
+    struct tap_writer tap;
+    struct iso_err err = { 0, "" };
+    struct utsname uts;
+    int *sel, n, opt, rc;
+    long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+
+    cfg.jobs = ncpu > 0 ? (int)ncpu : 1;
+    opterr = 0;
+    while ((opt = getopt_long(argc, argv, ":hVls:j:t:r:", opts, NULL)) != -1) {
+        switch (opt) {
+        case 'h': fputs(usage, stdout); return 0;
+        case 'V': printf("isocheck %s\n", ISO_VERSION); return 0;
+        case 'l': list = true; break;
+        case OPT_LIST_SAB: list_sab = true; break;
+        case 's':
+            cfg.sabotage = spec_sabotage_lookup(optarg);
+            if (!cfg.sabotage)
+                usage_error("--sabotage: unknown sabotage '%s' (see --list-sabotages)", optarg);
+            break;
+        case 'j': cfg.jobs = parse_positive_int("--jobs", optarg, 64); break;
+        case 't': cfg.timeout_s = parse_seconds(optarg); break;
+        case OPT_ROOTFS: rootfs_opt = optarg; break;
+        case 'r':
+            if (!rt_lookup(optarg))
+                usage_error("--runtime: unknown runtime '%s' (known: %s)", optarg, rt_names());
+            cfg.runtime = optarg;
+            break;
+        case OPT_TAP:
+            if (strcmp(optarg, "13") && strcmp(optarg, "14"))
+                usage_error("--tap-version: '%s' is not 13 or 14", optarg);
+            cfg.tap_version = atoi(optarg);
+            break;
+        case OPT_KEEP: break;
+        case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);
+        default:
+            if (optopt)
+                usage_error("unknown option '-%c'", optopt);
+            usage_error("unknown option '%s'", argv[optind - 1]);
+        }
+    }
+    if (list || list_sab) {
+        list ? list_cases() : list_sabotages();
+        return 0;
+    }
+    sel = calloc((size_t)registry_count() + 1, sizeof(*sel));
+    if (!sel)
+        usage_error("out of memory");
+    n = registry_select(argv + optind, argc - optind, sel, registry_count(), &unmatched);
+    if (unmatched)
+        usage_error("pattern '%s' matches no case (see --list)", unmatched);
+    if (rootfs_opt) {
+        struct stat st;
+        if (stat(rootfs_opt, &st) < 0)
+            usage_error("--rootfs: '%s': %s", rootfs_opt, strerror(errno));
+        if (!S_ISDIR(st.st_mode))
+            usage_error("--rootfs: '%s' is not a directory", rootfs_opt);
+        if (!realpath(rootfs_opt, cfg.rootfs))
+            usage_error("--rootfs: '%s': %s", rootfs_opt, strerror(errno));
+    } else {
+        beside_binary(cfg.rootfs, sizeof(cfg.rootfs), "rootfs");
+    }
+    beside_binary(cfg.probe, sizeof(cfg.probe), "isoprobe");
+
+    tap_begin(&tap, stdout, cfg.tap_version);
+    if (!have_cap_sys_admin()) {
+        tap_bail(&tap, "isocheck needs root: CAP_SYS_ADMIN is not in the effective set "
+                       "(run it as root, e.g. with sudo)");
+        return 2;
+    }
+    if (access(cfg.rootfs, X_OK) < 0) {
+        char msg[PATH_MAX + 64];
+        snprintf(msg, sizeof(msg), "no rootfs at %s (build it with 'make fixtures')", cfg.rootfs);
+        tap_bail(&tap, msg);
+        return 2;
+    }
+    if (access(cfg.probe, X_OK) < 0) {
+        char msg[PATH_MAX + 64];
+        snprintf(msg, sizeof(msg), "no probe at %s (build it with 'make')", cfg.probe);
+        tap_bail(&tap, msg);
+        return 2;
+    }
+    uname(&uts);
+    tap_plan(&tap, n);
+    {
+        char sab[256] = "none";
+        if (cfg.sabotage)
+            spec_sabotage_names(cfg.sabotage, sab, sizeof(sab));
+        tap_comment(&tap, "isocheck %s on Linux %s; runtime %s; sabotage %s; jobs %d; rootfs %s",
+                    ISO_VERSION, uts.release, cfg.runtime, sab, cfg.jobs, cfg.rootfs);
+    }
+    {
+        struct runner_args ra = { &cfg, sel, n, &tap };
+        rc = lab_run(&cfg, runner_main, &ra, &err);
+    }
+    if (rc == -2) {
+        tap_bail(&tap, "interrupted");
+        return 2;
+    }
+    if (rc < 0 || rc > 1) {
+        tap_bail(&tap, err.msg[0] ? err.msg : "the lab ended abnormally");
+        return 2;
+    }
+    return rc;
+}

@@ -1,0 +1,540 @@
+/* isoprobe - runs inside the container and reports what it sees as
+ * "key=value" lines on stdout. It exits 0 when it could measure (whatever
+ * the measurement says), 2 on bad usage, 3 when a measurement failed.
+ * Commands that must be observed from outside while they run print
+ * "ready=1" and wait for a line on stdin. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <mqueue.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ipc.h>
+#include <sys/mount.h>
+#include <sys/msg.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../mountinfo.h"
+#include "../procfs.h"
+
+static void kv(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void kv(const char *key, const char *fmt, ...)
+{
+    va_list ap;
+
+    printf("%s=", key);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+}
+
+static const char *errname(int e)
+{
+    static const struct {
+        int e;
+        const char *name;
+    } names[] = { { EPERM, "EPERM" },   { ENOENT, "ENOENT" }, { EACCES, "EACCES" },
+                  { EINVAL, "EINVAL" }, { EAGAIN, "EAGAIN" }, { EEXIST, "EEXIST" },
+                  { ESRCH, "ESRCH" },   { EBUSY, "EBUSY" },   { ENOSYS, "ENOSYS" } };
+    static char buf[16];
+
+    for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+        if (names[i].e == e)
+            return names[i].name;
+    snprintf(buf, sizeof(buf), "E%d", e);
+    return buf;
+}
+
+/* Report ready, then block until the lab sends a line (or closes stdin). */
+static void wait_for_lab(void)
+{
+    char c;
+
+    kv("ready", "1");
+    fflush(stdout);
+    while (read(0, &c, 1) == 1 && c != '\n')
+        ;
+}
+
+static bool has_flag(int argc, char **argv, const char *flag)
+{
+    for (int i = 1; i < argc; i++)
+        if (strcmp(argv[i], flag) == 0)
+            return true;
+    return false;
+}
+
+static void status_field(const char *path, const char *field, char *out, size_t size)
+{
+    if (procfs_status_field(path, field, out, size) < 0)
+        snprintf(out, size, "?");
+}
+
+static void report_link(const char *key, const char *path)
+{
+    char buf[256];
+    ssize_t n = readlink(path, buf, sizeof(buf) - 1);
+
+    if (n < 0)
+        kv(key, "error:%s", errname(errno));
+    else
+        kv(key, "%.*s", (int)n, buf);
+}
+
+static void report_pids(void)
+{
+    char status[512];
+    char list[1024] = "";
+    size_t off = 0;
+    int count = 0;
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+
+    kv("pid", "%d", getpid());
+    kv("ppid", "%d", getppid());
+    status_field("/proc/self/status", "NSpid", status, sizeof(status));
+    kv("nspid", "%s", status);
+    report_link("pidns", "/proc/self/ns/pid");
+    report_link("proc_self", "/proc/self");
+    while (d && (e = readdir(d))) {
+        if (e->d_name[0] < '0' || e->d_name[0] > '9')
+            continue;
+        count++;
+        if (off < sizeof(list) - 16)
+            off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", off ? "," : "", e->d_name);
+    }
+    if (d)
+        closedir(d);
+    kv("proc_count", "%d", count);
+    kv("proc_pids", "%s", list);
+}
+
+static int cmd_pid(int argc, char **argv)
+{
+    report_pids();
+    if (has_flag(argc, argv, "--wait")) {
+        wait_for_lab();
+        report_pids();
+    }
+    return 0;
+}
+
+static int cmd_hostname(int argc, char **argv)
+{
+    char name[256] = "";
+
+    if (argc > 1) {
+        if (sethostname(argv[1], strlen(argv[1])) < 0)
+            kv("set", "%s", errname(errno));
+        else
+            kv("set", "ok");
+    }
+    gethostname(name, sizeof(name) - 1);
+    kv("hostname", "%s", name);
+    return 0;
+}
+
+/* ipc check|create KEY MQNAME */
+static int cmd_ipc(int argc, char **argv)
+{
+    key_t key;
+    int flags;
+
+    if (argc < 4)
+        return fprintf(stderr, "usage: ipc check|create KEY MQNAME\n"), 2;
+    key = (key_t)strtol(argv[2], NULL, 0);
+    if (strcmp(argv[1], "create") == 0) {
+        struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 16 };
+        mqd_t q;
+        flags = IPC_CREAT | IPC_EXCL | 0600;
+        if (shmget(key, 4096, flags) < 0 || msgget(key, flags) < 0 || semget(key, 1, flags) < 0)
+            return fprintf(stderr, "ipc create: %s\n", strerror(errno)), 3;
+        q = mq_open(argv[3], O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
+        if (q == (mqd_t)-1)
+            return fprintf(stderr, "mq_open create %s: %s\n", argv[3], strerror(errno)), 3;
+        kv("created", "yes");
+        wait_for_lab();
+        return 0;
+    }
+    kv("shm", "%s", shmget(key, 0, 0) >= 0 ? "visible" : errno == ENOENT ? "absent" : errname(errno));
+    kv("msg", "%s", msgget(key, 0) >= 0 ? "visible" : errno == ENOENT ? "absent" : errname(errno));
+    kv("sem", "%s", semget(key, 0, 0) >= 0 ? "visible" : errno == ENOENT ? "absent" : errname(errno));
+    {
+        mqd_t q = mq_open(argv[3], O_RDONLY);
+        kv("mq", "%s", q != (mqd_t)-1 ? "visible" : errno == ENOENT ? "absent" : errname(errno));
+    }
+    return 0;
+}
+
+static void report_map(const char *key, const char *path)
+{
+    char buf[1024], out[1024];
+    int fd = open(path, O_RDONLY | O_CLOEXEC);
+    ssize_t n = fd >= 0 ? read(fd, buf, sizeof(buf) - 1) : -1;
+    size_t o = 0;
+    bool space = false;
+
+    if (fd >= 0)
+        close(fd);
+    if (n < 0) {
+        kv(key, "error:%s", errname(errno));
+        return;
+    }
+    buf[n] = '\0';
+    /* collapse runs of blanks, lines joined by ';' (idmap_canon's form) */
+    for (char *p = buf; *p && o < sizeof(out) - 2; p++) {
+        if (*p == ' ' || *p == '\t') {
+            space = o > 0 && out[o - 1] != ';';
+            continue;
+        }
+        if (*p == '\n') {
+            if (p[1])
+                out[o++] = ';';
+            space = false;
+            continue;
+        }
+        if (space)
+            out[o++] = ' ';
+        space = false;
+        out[o++] = *p;
+    }
+    out[o] = '\0';
+    kv(key, "%s", out);
+}
+
+static int cmd_ids(int argc, char **argv)
+{
+    char v[256];
+
+    (void)argc, (void)argv;
+    kv("uid", "%d", getuid());
+    kv("gid", "%d", getgid());
+    kv("euid", "%d", geteuid());
+    kv("egid", "%d", getegid());
+    report_map("uid_map", "/proc/self/uid_map");
+    report_map("gid_map", "/proc/self/gid_map");
+    report_link("userns", "/proc/self/ns/user");
+    status_field("/proc/self/status", "CapEff", v, sizeof(v));
+    kv("cap_eff", "%s", v);
+    status_field("/proc/self/status", "CapPrm", v, sizeof(v));
+    kv("cap_prm", "%s", v);
+    status_field("/proc/self/status", "CapBnd", v, sizeof(v));
+    kv("cap_bnd", "%s", v);
+    return 0;
+}
+
+static int cmd_touch(int argc, char **argv)
+{
+    struct stat st;
+    int fd;
+
+    if (argc < 2)
+        return fprintf(stderr, "usage: touch PATH\n"), 2;
+    fd = open(argv[1], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0)
+        return fprintf(stderr, "create %s: %s\n", argv[1], strerror(errno)), 3;
+    fstat(fd, &st);
+    close(fd);
+    kv("created", "yes");
+    kv("file_uid", "%u", st.st_uid);
+    kv("file_gid", "%u", st.st_gid);
+    return 0;
+}
+
+static int cmd_stat(int argc, char **argv)
+{
+    struct stat st;
+
+    if (argc < 2)
+        return fprintf(stderr, "usage: stat PATH\n"), 2;
+    if (stat(argv[1], &st) < 0) {
+        kv("stat", "%s", errname(errno));
+        return 0;
+    }
+    kv("stat", "ok");
+    kv("file_uid", "%u", st.st_uid);
+    kv("file_gid", "%u", st.st_gid);
+    kv("dev", "%u:%u", major(st.st_dev), minor(st.st_dev));
+    kv("ino", "%lu", (unsigned long)st.st_ino);
+    return 0;
+}
+
+/* Try to write a second uid_map: the kernel allows one write only. */
+static int cmd_remap(int argc, char **argv)
+{
+    int fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+    const char *map = "0 0 1\n";
+
+    (void)argc, (void)argv;
+    report_map("uid_map", "/proc/self/uid_map");
+    if (fd < 0) {
+        kv("uid_map_write", "%s", errname(errno));
+        return 0;
+    }
+    if (write(fd, map, strlen(map)) < 0)
+        kv("uid_map_write", "%s", errname(errno));
+    else
+        kv("uid_map_write", "ok");
+    close(fd);
+    return 0;
+}
+
+static void report_mounts(void)
+{
+    char line[4096], points[4096] = "";
+    size_t off = 0;
+    int count = 0;
+    struct stat st;
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+
+    if (stat("/", &st) == 0) {
+        kv("root_dev", "%u:%u", major(st.st_dev), minor(st.st_dev));
+        kv("root_ino", "%lu", (unsigned long)st.st_ino);
+    }
+    if (!f) {
+        kv("mountinfo", "error:%s", errname(errno));
+        return;
+    }
+    while (fgets(line, sizeof(line), f)) {
+        struct mountinfo_entry e;
+        line[strcspn(line, "\n")] = '\0';
+        if (mountinfo_parse_line(line, &e) < 0)
+            continue;
+        count++;
+        if (strcmp(e.mount_point, "/") == 0)
+            kv("root_fstype", "%s", e.fstype);
+        if (off < sizeof(points) - 300)
+            off += (size_t)snprintf(points + off, sizeof(points) - off, "%s%s", off ? "," : "",
+                                    e.mount_point);
+    }
+    fclose(f);
+    kv("mount_count", "%d", count);
+    kv("mount_points", "%s", points);
+}
+
+static int cmd_mounts(int argc, char **argv)
+{
+    report_mounts();
+    if (has_flag(argc, argv, "--wait")) {
+        wait_for_lab();
+        report_mounts();
+    }
+    return 0;
+}
+
+static int cmd_mount_tmpfs(int argc, char **argv)
+{
+    if (argc < 2)
+        return fprintf(stderr, "usage: mount-tmpfs PATH\n"), 2;
+    if (mkdir(argv[1], 0755) < 0 && errno != EEXIST)
+        return fprintf(stderr, "mkdir %s: %s\n", argv[1], strerror(errno)), 3;
+    if (mount("isoprobe", argv[1], "tmpfs", 0, "size=64k") < 0)
+        return fprintf(stderr, "mount tmpfs %s: %s\n", argv[1], strerror(errno)), 3;
+    kv("mounted", "yes");
+    wait_for_lab();
+    return 0;
+}
+
+static const char *reach(const char *path)
+{
+    return access(path, F_OK) == 0 ? "reached" : "blocked";
+}
+
+/* Every way out we know of: /proc/1/root, any mount point that still
+ * shows the lab's tree, and the classic chroot-in-a-subdir walk. */
+static int cmd_escape(int argc, char **argv)
+{
+    char path[4096], line[4096];
+    const char *marker;
+    const char *via_mounts = "blocked";
+    FILE *f;
+
+    if (argc < 2 || argv[1][0] != '/')
+        return fprintf(stderr, "usage: escape /ABSOLUTE/MARKER\n"), 2;
+    marker = argv[1];
+    kv("escape_direct", "%s", reach(marker));
+    snprintf(path, sizeof(path), "/proc/1/root%s", marker);
+    kv("escape_proc1", "%s", reach(path));
+    f = fopen("/proc/self/mountinfo", "re");
+    while (f && fgets(line, sizeof(line), f)) {
+        struct mountinfo_entry e;
+        line[strcspn(line, "\n")] = '\0';
+        if (mountinfo_parse_line(line, &e) < 0 || strcmp(e.mount_point, "/") == 0)
+            continue;
+        snprintf(path, sizeof(path), "%s%s", e.mount_point, marker);
+        if (access(path, F_OK) == 0) {
+            via_mounts = "reached";
+            kv("escape_mount_point", "%s", e.mount_point);
+        }
+    }
+    if (f)
+        fclose(f);
+    kv("escape_mountinfo", "%s", via_mounts);
+    fflush(stdout);
+    /* last: it changes our root */
+    mkdir("/tmp", 01777);
+    if (mkdir("/tmp/.isoprobe-escape", 0700) < 0 && errno != EEXIST) {
+        kv("escape_chroot", "error:mkdir:%s", errname(errno));
+        return 0;
+    }
+    if (chroot("/tmp/.isoprobe-escape") < 0) {
+        kv("escape_chroot", "blocked:chroot:%s", errname(errno));
+        return 0;
+    }
+    for (int i = 0; i < 256; i++)
+        if (chdir("..") < 0)
+            break;
+    if (chroot(".") < 0) {
+        kv("escape_chroot", "blocked:chroot:%s", errname(errno));
+        return 0;
+    }
+    kv("escape_chroot", "%s", reach(marker));
+    return 0;
+}
+
+/* A child forks a grandchild and exits; the grandchild reports who
+ * adopted it. Judged by the adopter's identity, not by ppid == 1. */
+static int cmd_orphan(int argc, char **argv)
+{
+    int pfd[2];
+    pid_t child;
+    char c;
+
+    (void)argc, (void)argv;
+    if (pipe(pfd) < 0)
+        return 3;
+    kv("init_pid", "%d", getpid());
+    report_link("init_pidns", "/proc/self/ns/pid");
+    fflush(stdout);
+    child = fork();
+    if (child < 0)
+        return 3;
+    if (child == 0) {
+        pid_t gc = fork();
+        if (gc == 0) {
+            pid_t parent = getppid();
+            char path[64], nspid[128];
+            close(pfd[0]);
+            for (int i = 0; i < 2000 && getppid() == parent; i++)
+                usleep(500);
+            kv("orphan_ppid", "%d", getppid());
+            snprintf(path, sizeof(path), "/proc/%d/ns/pid", getppid());
+            report_link("orphan_parent_pidns", path);
+            status_field("/proc/self/status", "NSpid", nspid, sizeof(nspid));
+            kv("orphan_nspid", "%s", nspid);
+            fflush(stdout);
+            _exit(0);
+        }
+        _exit(gc < 0 ? 3 : 0);
+    }
+    close(pfd[1]);
+    waitpid(child, NULL, 0);
+    while (read(pfd[0], &c, 1) > 0) /* EOF once the grandchild is gone */
+        ;
+    while (waitpid(-1, NULL, WNOHANG) > 0) /* reap it if it became ours */
+        ;
+    return 0;
+}
+
+/* Signal PID 1 of our namespace from a child; report whether it lived. */
+static int cmd_signal_init(int argc, char **argv)
+{
+    pid_t child;
+    int status;
+
+    (void)argc, (void)argv;
+    kv("self_pid", "%d", getpid());
+    fflush(stdout);
+    child = fork();
+    if (child == 0) {
+        kv("sigterm_sent", "%s", kill(1, SIGTERM) == 0 ? "ok" : errname(errno));
+        kv("sigkill_sent", "%s", kill(1, SIGKILL) == 0 ? "ok" : errname(errno));
+        usleep(20000);
+        kv("init_alive_after", "%s", kill(1, 0) == 0 ? "yes" : "no");
+        fflush(stdout);
+        _exit(0);
+    }
+    waitpid(child, &status, 0);
+    kv("survived", "yes");
+    wait_for_lab(); /* the lab now kills us with SIGKILL */
+    kv("lab_signal", "not received");
+    return 0;
+}
+
+/* Start N children that sleep with stdio closed; exit when released. */
+static int cmd_spawn(int argc, char **argv)
+{
+    int n = argc > 1 ? atoi(argv[1]) : 2;
+
+    for (int i = 0; i < n; i++) {
+        pid_t p = fork();
+        if (p == 0) {
+            int null = open("/dev/null", O_RDWR);
+            for (int fd = 0; fd < 3; fd++)
+                null >= 0 ? dup2(null, fd) : close(fd);
+            sleep(30);
+            _exit(0);
+        }
+        if (p < 0)
+            return 3;
+    }
+    kv("spawned", "%d", n);
+    wait_for_lab();
+    return 0;
+}
+
+static const struct {
+    const char *name;
+    int (*fn)(int argc, char **argv);
+    const char *help;
+} commands[] = {
+    { "pid", cmd_pid, "[--wait]  pid, ppid, NSpid, pid ns, processes in /proc" },
+    { "hostname", cmd_hostname, "[NAME]  set NAME first, then report the hostname" },
+    { "ipc", cmd_ipc, "check|create KEY MQNAME  SysV shm/msg/sem and POSIX mq" },
+    { "ids", cmd_ids, "uid, gid, uid_map, gid_map, capability sets" },
+    { "touch", cmd_touch, "PATH  create a file, report its owner" },
+    { "stat", cmd_stat, "PATH  owner and identity of a file" },
+    { "remap", cmd_remap, "try to write uid_map a second time" },
+    { "mounts", cmd_mounts, "[--wait]  mount table summary and identity of /" },
+    { "mount-tmpfs", cmd_mount_tmpfs, "PATH  mount a tmpfs, wait for the lab" },
+    { "escape", cmd_escape, "MARKER  try to reach a file of the lab" },
+    { "orphan", cmd_orphan, "report who adopts an orphaned grandchild" },
+    { "signal-init", cmd_signal_init, "SIGTERM/SIGKILL pid 1 from inside" },
+    { "spawn", cmd_spawn, "N  start N sleeping children, wait for the lab" },
+};
+
+int main(int argc, char **argv)
+{
+    const char *base = strrchr(argv[0], '/');
+    int rc;
+
+    base = base ? base + 1 : argv[0];
+    if (strcmp(base, "isoprobe") == 0) { /* isoprobe CMD ARGS, or called as CMD */
+        argc--, argv++;
+        base = argc > 0 ? argv[0] : "";
+    }
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+        if (strcmp(commands[i].name, base) != 0)
+            continue;
+        rc = commands[i].fn(argc, argv);
+        fflush(stdout);
+        return rc;
+    }
+    fprintf(stderr, "usage: isoprobe COMMAND [ARGS]\n");
+    for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+        fprintf(stderr, "  %-12s %s\n", commands[i].name, commands[i].help);
+    return 2;
+}

@@ -1,0 +1,31 @@
+/* runtime.h - a runtime driver realises an iso_spec and starts the probe. */
+#ifndef ISO_RUNTIME_H
+#define ISO_RUNTIME_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "spec.h"
+#include "util.h"
+
+struct iso_runtime {
+    const char *name;
+    /* Can this runtime run here at all? why: what is missing. */
+    bool (*available)(char *why, size_t len);
+    /* Can it express this spec? why: the feature it has no way to ask for. */
+    bool (*supports)(const struct iso_spec *s, char *why, size_t len);
+    /* Start the container with stdio[0..2] as the probe's stdin, stdout and
+     * stderr; *pid is the process to wait for. */
+    int (*spawn)(const struct iso_spec *s, char *const argv[], const int stdio[3], pid_t *pid,
+                 struct iso_err *err);
+};
+
+extern const struct iso_runtime rt_builtin;
+
+/* Driver by name, NULL when unknown. */
+const struct iso_runtime *rt_lookup(const char *name);
+/* "builtin" ... for --help and error messages. */
+const char *rt_names(void);
+
+#endif

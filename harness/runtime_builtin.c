@@ -1,0 +1,265 @@
+/* runtime_builtin.c - the built-in container builder: clone with the spec's
+ * namespaces, id maps written by the parent, then in the child: private
+ * mounts, hostname, root switch, proc, capabilities, exec.
+ *
+ * Parent and child talk over a SOCK_SEQPACKET pair made before clone: the
+ * parent sends "go" once the maps are written; a failing child step sends
+ * {errno, "step: message"} back; exec closes the socket (CLOEXEC), which
+ * the parent reads as success. */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "case.h"
+#include "runtime.h"
+#include "sys.h"
+
+#define OLDROOT_DIR ".isocheck-oldroot"
+
+struct sync_msg {
+    int errnum;
+    char msg[500];
+};
+
+static __attribute__((noreturn)) void child_fail(int sync_fd, int errnum, const char *fmt, ...)
+    ISO_PRINTF(3, 4);
+
+static void child_fail(int sync_fd, int errnum, const char *fmt, ...)
+{
+    struct sync_msg m = { .errnum = errnum };
+    va_list ap;
+    int n;
+
+    va_start(ap, fmt);
+    n = vsnprintf(m.msg, sizeof(m.msg), fmt, ap);
+    va_end(ap);
+    if (errnum && n >= 0 && (size_t)n < sizeof(m.msg))
+        snprintf(m.msg + n, sizeof(m.msg) - (size_t)n, ": %s", strerror(errnum));
+    (void)!write(sync_fd, &m, sizeof(m));
+    _exit(127);
+}
+
+static void become_root_inside(const struct iso_spec *s, int sync_fd)
+{
+    if (!(s->ns & CLONE_NEWUSER))
+        return;
+    if (setresgid(0, 0, 0) < 0)
+        child_fail(sync_fd, errno, "setresgid 0");
+    if (setresuid(0, 0, 0) < 0)
+        child_fail(sync_fd, errno, "setresuid 0");
+}
+
+static void mount_proc(const struct iso_spec *s, const char *root, int sync_fd)
+{
+    char target[PATH_MAX];
+
+    snprintf(target, sizeof(target), "%s/proc", root);
+    /* A user namespace that does not own its PID namespace may not mount a
+     * new proc (the kernel wants CAP_SYS_ADMIN over the PID namespace):
+     * such a container gets the lab's /proc, as if proc were not remounted. */
+    if (s->proc == ISO_PROC_NEW && !((s->ns & CLONE_NEWUSER) && !(s->ns & CLONE_NEWPID))) {
+        if (mount("proc", target, "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, NULL) < 0)
+            child_fail(sync_fd, errno, "mount proc on \"%s\"", target);
+    } else if (s->proc != ISO_PROC_NONE) {
+        if (mount("/proc", target, NULL, MS_BIND | MS_REC, NULL) < 0)
+            child_fail(sync_fd, errno, "bind /proc on \"%s\"", target);
+    }
+}
+
+/* pivot_root(".", ".") stacks the old root on top of the new one; the
+ * detach then leaves only the new root, with no directory to remove. */
+static void do_pivot(const struct iso_spec *s, int sync_fd)
+{
+    if (mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        child_fail(sync_fd, errno, "bind rootfs \"%s\"", s->rootfs);
+    /* proc before the old root goes: in a user namespace the kernel only
+     * allows a new proc while a full one is visible. */
+    mount_proc(s, s->rootfs, sync_fd);
+    if (chdir(s->rootfs) < 0)
+        child_fail(sync_fd, errno, "chdir \"%s\"", s->rootfs);
+    if (s->detach_old_root) {
+        if (sys_pivot_root(".", ".") < 0)
+            child_fail(sync_fd, errno, "pivot_root \"%s\"", s->rootfs);
+        if (umount2(".", MNT_DETACH) < 0)
+            child_fail(sync_fd, errno, "detach old root");
+    } else if (sys_pivot_root(".", OLDROOT_DIR) < 0) {
+        child_fail(sync_fd, errno, "pivot_root \"%s\" \"%s\"", s->rootfs, OLDROOT_DIR);
+    }
+    if (chdir("/") < 0)
+        child_fail(sync_fd, errno, "chdir /");
+}
+
+static void do_chroot(const struct iso_spec *s, int sync_fd)
+{
+    mount_proc(s, s->rootfs, sync_fd);
+    if (chdir(s->rootfs) < 0)
+        child_fail(sync_fd, errno, "chdir \"%s\"", s->rootfs);
+    if (chroot(".") < 0)
+        child_fail(sync_fd, errno, "chroot \"%s\"", s->rootfs);
+    if (chdir("/") < 0)
+        child_fail(sync_fd, errno, "chdir /");
+}
+
+static void drop_caps(const struct iso_spec *s, int sync_fd)
+{
+    cap_value_t keep[64];
+    int nkeep = 0;
+    cap_t caps;
+
+    if (!s->drop_caps)
+        return;
+    for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++) {
+        if (s->caps_keep & (1ull << c))
+            keep[nkeep++] = c;
+        else if (cap_drop_bound(c) < 0)
+            child_fail(sync_fd, errno, "drop capability %d from the bounding set", c);
+    }
+    caps = cap_init();
+    if (!caps || cap_set_flag(caps, CAP_EFFECTIVE, nkeep, keep, CAP_SET) ||
+        cap_set_flag(caps, CAP_PERMITTED, nkeep, keep, CAP_SET) ||
+        cap_set_flag(caps, CAP_INHERITABLE, nkeep, keep, CAP_SET) || cap_set_proc(caps))
+        child_fail(sync_fd, errno, "set capabilities");
+    cap_free(caps);
+}
+
+static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char *const argv[],
+                                                 const int stdio[3], int sync_fd)
+{
+    static char *const envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/", NULL };
+    char go;
+
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        child_fail(sync_fd, errno, "prctl PR_SET_PDEATHSIG");
+    for (int i = 0; i < 3; i++)
+        if (dup2(stdio[i], i) < 0)
+            child_fail(sync_fd, errno, "dup2 stdio %d", i);
+    if (read(sync_fd, &go, 1) != 1)
+        _exit(127); /* the parent gave up */
+    become_root_inside(s, sync_fd);
+    if ((s->ns & CLONE_NEWNS) && s->private_mounts &&
+        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        child_fail(sync_fd, errno, "make / rprivate");
+    if (s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) < 0)
+        child_fail(sync_fd, errno, "sethostname \"%s\"", s->hostname);
+    if (s->root == ISO_ROOT_PIVOT)
+        do_pivot(s, sync_fd);
+    else if (s->root == ISO_ROOT_CHROOT)
+        do_chroot(s, sync_fd);
+    drop_caps(s, sync_fd);
+    execve(ISO_PROBE, argv, envp);
+    child_fail(sync_fd, errno, "exec \"%s\"", ISO_PROBE);
+}
+
+static int write_map(pid_t pid, const char *file, const struct iso_idmap *m, int n,
+                     struct iso_err *err)
+{
+    char path[64], text[256];
+
+    snprintf(path, sizeof(path), "/proc/%d/%s", pid, file);
+    if (idmap_format(text, sizeof(text), m, n) < 0)
+        return iso_err_set(err, EINVAL, "format %s", file);
+    if (write_file(path, text) < 0)
+        return iso_err_set(err, errno, "write \"%s\"", path);
+    return 0;
+}
+
+static int write_id_maps(const struct iso_spec *s, pid_t pid, struct iso_err *err)
+{
+    char path[64];
+
+    if (!(s->ns & CLONE_NEWUSER))
+        return 0;
+    if (write_map(pid, "uid_map", s->uid_map, s->n_uid_map, err) < 0)
+        return -1;
+    snprintf(path, sizeof(path), "/proc/%d/setgroups", pid);
+    if (write_file(path, "deny") < 0)
+        return iso_err_set(err, errno, "write \"%s\"", path);
+    return write_map(pid, "gid_map", s->gid_map, s->n_gid_map, err);
+}
+
+static int builtin_spawn(const struct iso_spec *s, char *const argv[], const int stdio[3],
+                         pid_t *out_pid, struct iso_err *err)
+{
+    autoclose int parent_fd = -1;
+    autokill pid_t pid = -1;
+    struct sync_msg m;
+    int sv[2];
+    ssize_t n;
+
+    if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+        return iso_err_set(err, errno, "socketpair");
+    parent_fd = sv[0];
+    pid = sys_clone(s->ns);
+    if (pid < 0) {
+        int e = errno;
+        close(sv[1]);
+        return iso_err_set(err, e, "clone");
+    }
+    if (pid == 0) {
+        close(sv[0]);
+        child_main(s, argv, stdio, sv[1]);
+    }
+    close(sv[1]);
+    if (write_id_maps(s, pid, err) < 0)
+        return -1;
+    if (write(parent_fd, "g", 1) != 1)
+        return iso_err_set(err, errno, "send go to the container");
+    n = read(parent_fd, &m, sizeof(m));
+    if (n > 0) {
+        m.msg[sizeof(m.msg) - 1] = '\0';
+        err->errnum = m.errnum;
+        strlcpy0(err->msg, m.msg, sizeof(err->msg));
+        return -1;
+    }
+    if (n < 0)
+        return iso_err_set(err, errno, "read the container's setup status");
+    *out_pid = pid;
+    pid = -1;
+    return 0;
+}
+
+static bool builtin_available(char *why, size_t len)
+{
+    (void)why;
+    (void)len;
+    return true;
+}
+
+static bool builtin_supports(const struct iso_spec *s, char *why, size_t len)
+{
+    if ((s->ns & CLONE_NEWUSER) && !(s->ns & CLONE_NEWNS) && s->proc != ISO_PROC_NONE) {
+        snprintf(why, len, "a user namespace without its own mount namespace cannot mount /proc");
+        return false;
+    }
+    return true;
+}
+
+const struct iso_runtime rt_builtin = {
+    .name = "builtin",
+    .available = builtin_available,
+    .supports = builtin_supports,
+    .spawn = builtin_spawn,
+};
+
+static const struct iso_runtime *const runtimes[] = { &rt_builtin };
+
+const struct iso_runtime *rt_lookup(const char *name)
+{
+    for (size_t i = 0; i < ARRAY_LEN(runtimes); i++)
+        if (strcmp(runtimes[i]->name, name) == 0)
+            return runtimes[i];
+    return NULL;
+}
+
+const char *rt_names(void) { return "builtin"; }

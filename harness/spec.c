@@ -1,0 +1,104 @@
+/* spec.c - default spec and the sabotage table. */
+#define _GNU_SOURCE
+#include "spec.h"
+
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+
+void spec_init(struct iso_spec *s, const char *rootfs)
+{
+    memset(s, 0, sizeof(*s));
+    s->ns = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET;
+    strcpy(s->hostname, "isocheck");
+    s->root = ISO_ROOT_PIVOT;
+    s->proc = ISO_PROC_NEW;
+    s->private_mounts = true;
+    s->detach_old_root = true;
+    s->rootfs = rootfs;
+}
+
+void spec_map_root(struct iso_spec *s, unsigned outer, unsigned count)
+{
+    s->ns |= CLONE_NEWUSER;
+    s->uid_map[0] = (struct iso_idmap){ 0, outer, count };
+    s->gid_map[0] = (struct iso_idmap){ 0, outer, count };
+    s->n_uid_map = s->n_gid_map = 1;
+}
+
+static void drop_pidns(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWPID; }
+static void drop_utsns(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWUTS; }
+static void drop_ipcns(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWIPC; }
+static void drop_userns(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWUSER; }
+/* Without a mount namespace a pivot_root would pivot the case's own root:
+ * the runtime falls back to chroot, and its proc mount lands in the
+ * case's (the host's) mount table. */
+static void drop_mntns(struct iso_spec *s)
+{
+    s->ns &= ~(unsigned)CLONE_NEWNS;
+    s->root = ISO_ROOT_CHROOT;
+}
+static void use_chroot(struct iso_spec *s) { s->root = ISO_ROOT_CHROOT; }
+static void keep_shared(struct iso_spec *s) { s->private_mounts = false; }
+static void host_proc(struct iso_spec *s) { s->proc = ISO_PROC_HOST; }
+static void keep_old_root(struct iso_spec *s) { s->detach_old_root = false; }
+static void keep_caps(struct iso_spec *s) { s->drop_caps = false; }
+
+static const struct iso_sabotage sabotages[] = {
+    { ISO_SAB_NO_PIDNS, "no-pidns", "no new PID namespace", drop_pidns },
+    { ISO_SAB_NO_UTSNS, "no-utsns", "no new UTS namespace (the hostname is still set)", drop_utsns },
+    { ISO_SAB_NO_IPCNS, "no-ipcns", "no new IPC namespace", drop_ipcns },
+    { ISO_SAB_NO_USERNS, "no-userns", "no user namespace: no uid/gid maps, real root inside",
+      drop_userns },
+    { ISO_SAB_NO_MNTNS, "no-mntns",
+      "no new mount namespace; the root switch falls back to chroot in the lab's mount table",
+      drop_mntns },
+    { ISO_SAB_CHROOT, "chroot-not-pivot", "chroot into the rootfs instead of pivot_root",
+      use_chroot },
+    { ISO_SAB_SHARED_PROP, "shared-propagation",
+      "mounts are not made private, so shared mounts keep propagating", keep_shared },
+    { ISO_SAB_NO_NEWPROC, "no-newproc", "proc is not remounted: the lab's /proc is bound in",
+      host_proc },
+    { ISO_SAB_KEEP_OLD_ROOT, "keep-old-root", "pivot_root without detaching the old root",
+      keep_old_root },
+    { ISO_SAB_NO_CAPDROP, "no-capdrop", "capabilities the spec drops are kept", keep_caps },
+};
+
+void spec_apply_sabotage(struct iso_spec *s, unsigned set)
+{
+    for (size_t i = 0; i < sizeof(sabotages) / sizeof(sabotages[0]); i++)
+        if (set & sabotages[i].bit)
+            sabotages[i].apply(s);
+}
+
+int spec_sabotage_count(void) { return (int)(sizeof(sabotages) / sizeof(sabotages[0])); }
+
+const struct iso_sabotage *spec_sabotage_at(int i)
+{
+    return (i >= 0 && i < spec_sabotage_count()) ? &sabotages[i] : NULL;
+}
+
+unsigned spec_sabotage_lookup(const char *name)
+{
+    for (int i = 0; i < spec_sabotage_count(); i++)
+        if (strcmp(sabotages[i].name, name) == 0)
+            return sabotages[i].bit;
+    return 0;
+}
+
+void spec_sabotage_names(unsigned set, char *buf, unsigned long size)
+{
+    size_t off = 0;
+
+    if (size == 0)
+        return;
+    buf[0] = '\0';
+    for (int i = 0; i < spec_sabotage_count(); i++) {
+        if (!(set & sabotages[i].bit))
+            continue;
+        int n = snprintf(buf + off, size - off, "%s%s", off ? "," : "", sabotages[i].name);
+        if (n < 0 || (size_t)n >= size - off)
+            return;
+        off += (size_t)n;
+    }
+}

@@ -1,0 +1,75 @@
+/* spec.h - what a case needs from a container, runtime-neutral, and the
+ * sabotages: named spec transformations that must make cases fail. */
+#ifndef ISO_SPEC_H
+#define ISO_SPEC_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "idmap.h"
+
+enum iso_root {
+    ISO_ROOT_PIVOT,  /* pivot_root into the rootfs, old root detached */
+    ISO_ROOT_CHROOT, /* chroot only: the old root stays in the namespace */
+    ISO_ROOT_HOST,   /* no root switch */
+};
+
+enum iso_proc {
+    ISO_PROC_NEW,  /* a fresh proc mounted for the container's PID namespace */
+    ISO_PROC_HOST, /* the lab's /proc bound in (a broken runtime) */
+    ISO_PROC_NONE,
+};
+
+#define ISO_MAX_IDMAP 4
+
+struct iso_spec {
+    unsigned ns; /* CLONE_NEW* set */
+    char hostname[65];
+    struct iso_idmap uid_map[ISO_MAX_IDMAP], gid_map[ISO_MAX_IDMAP];
+    int n_uid_map, n_gid_map;
+    enum iso_root root;
+    enum iso_proc proc;
+    bool private_mounts;  /* make every mount private before the root switch */
+    bool detach_old_root; /* unmount the old root after pivot_root */
+    bool drop_caps;       /* reduce the bounding set to caps_keep */
+    uint64_t caps_keep;   /* bit per CAP_* number */
+    const char *rootfs;   /* container root as the lab sees it */
+};
+
+/* Sabotage bits; a case's .detects is a set of these. */
+enum {
+    ISO_SAB_NO_PIDNS = 1u << 0,
+    ISO_SAB_NO_UTSNS = 1u << 1,
+    ISO_SAB_NO_IPCNS = 1u << 2,
+    ISO_SAB_NO_USERNS = 1u << 3,
+    ISO_SAB_NO_MNTNS = 1u << 4,
+    ISO_SAB_CHROOT = 1u << 5,
+    ISO_SAB_SHARED_PROP = 1u << 6,
+    ISO_SAB_NO_NEWPROC = 1u << 7,
+    ISO_SAB_KEEP_OLD_ROOT = 1u << 8,
+    ISO_SAB_NO_CAPDROP = 1u << 9,
+};
+
+struct iso_sabotage {
+    unsigned bit;
+    const char *name;
+    const char *desc;
+    void (*apply)(struct iso_spec *s);
+};
+
+/* The default container: pid+uts+ipc+mnt+net namespaces, pivot_root, a
+ * fresh /proc, private mounts, hostname "isocheck". No user namespace. */
+void spec_init(struct iso_spec *s, const char *rootfs);
+/* Add a user namespace mapping inner 0..count-1 to outer..outer+count-1. */
+void spec_map_root(struct iso_spec *s, unsigned outer, unsigned count);
+/* Apply every sabotage whose bit is in set. */
+void spec_apply_sabotage(struct iso_spec *s, unsigned set);
+
+int spec_sabotage_count(void);
+const struct iso_sabotage *spec_sabotage_at(int i);
+/* Bit for a name, 0 when unknown. */
+unsigned spec_sabotage_lookup(const char *name);
+/* "no-pidns,chroot-not-pivot" for a set (for --list). */
+void spec_sabotage_names(unsigned set, char *buf, unsigned long size);
+
+#endif

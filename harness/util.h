@@ -1,0 +1,71 @@
+/* util.h - error contract, cleanup attributes and small helpers shared by
+ * every module of the harness. */
+#ifndef ISO_UTIL_H
+#define ISO_UTIL_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define ISO_PRINTF(a, b) __attribute__((format(printf, a, b)))
+#define ARRAY_LEN(a) (sizeof(a) / sizeof((a)[0]))
+
+/* A function that can fail returns a negative int (or NULL) and fills an
+ * iso_err; on success it leaves it alone. */
+struct iso_err {
+    int errnum;       /* errno of the failing call, 0 if none */
+    char msg[512];    /* "verb \"object\": strerror" with context prepended */
+};
+
+/* Set err to "fmt: strerror(errnum)" (or just fmt when errnum is 0);
+ * returns -1 so callers can `return iso_err_set(...)`. */
+int iso_err_set(struct iso_err *err, int errnum, const char *fmt, ...) ISO_PRINTF(3, 4);
+/* Prepend context: "ctx: <old message>"; returns -1. */
+int iso_err_wrap(struct iso_err *err, const char *fmt, ...) ISO_PRINTF(2, 3);
+/* A hint for well-known errno values of a given operation, or NULL. */
+const char *iso_err_hint(const char *op, int errnum);
+
+static inline void freep(void *p) { free(*(void **)p); }
+static inline void closep(int *fd)
+{
+    if (*fd >= 0) {
+        int saved = errno;
+        close(*fd);
+        errno = saved;
+    }
+}
+void killp(pid_t *pid); /* SIGKILL then waitpid; <= 0 is empty */
+
+#define autofree __attribute__((cleanup(freep)))
+#define autoclose __attribute__((cleanup(closep)))
+#define autokill __attribute__((cleanup(killp)))
+
+static inline void *steal_ptr_impl(void *pp)
+{
+    void **p = pp;
+    void *v = *p;
+    *p = NULL;
+    return v;
+}
+#define steal_ptr(pp) steal_ptr_impl(pp)
+static inline int steal_fd(int *fd)
+{
+    int v = *fd;
+    *fd = -1;
+    return v;
+}
+
+/* Write all of buf, retrying on EINTR and short writes. */
+int write_all(int fd, const void *buf, size_t len);
+/* Read a small file into buf (NUL-terminated); returns length or -1. */
+ssize_t read_file(const char *path, char *buf, size_t size);
+/* Write a string to a file (e.g. /proc/PID/uid_map); returns 0 or -1/errno. */
+int write_file(const char *path, const char *s);
+/* Monotonic clock in milliseconds. */
+double now_ms(void);
+/* Copy at most size-1 bytes and NUL-terminate. */
+void strlcpy0(char *dst, const char *src, size_t size);
+
+#endif
