@@ -64,7 +64,7 @@ _check: all fixtures unit suite sabotage faults
 
 $(BUILD)/tests/%: harness/tests/%.c $(HARNESS) harness/*.h
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 $(WARN) -O1 -g $(SAN) $(CMOCKA_CFLAGS) $(PKG_CFLAGS) -o $@ $< \
+	$(CC) -std=gnu11 $(WARN) -O1 -g $(SAN) -DGOLDEN_DIR='"harness/tests/golden"' $(CMOCKA_CFLAGS) $(PKG_CFLAGS) -o $@ $< \
 	    $(filter-out harness/container.c harness/lab.c harness/runner.c harness/runtime_builtin.c,$(HARNESS)) \
 	    $(CMOCKA_LIBS) $(PKG_LIBS)
 

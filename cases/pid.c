@@ -33,7 +33,7 @@ ISO_CASE(proc_lists_only_container, "/proc inside lists only the container's pro
 }
 
 ISO_CASE(lab_sees_two_level_nspid, "the lab sees the container's init with a two-level NSpid",
-         .detects = ISO_SAB_NO_PIDNS)
+         .detects = ISO_SAB_NO_PIDNS | ISO_SAB_NO_NEWPROC)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;

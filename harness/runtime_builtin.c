@@ -242,6 +242,10 @@ static bool builtin_supports(const struct iso_spec *s, char *why, size_t len)
         snprintf(why, len, "a user namespace without its own mount namespace cannot mount /proc");
         return false;
     }
+    if ((s->ns & CLONE_NEWUSER) && !(s->ns & CLONE_NEWUTS) && s->hostname[0]) {
+        snprintf(why, len, "a user namespace without its own UTS namespace cannot set the hostname");
+        return false;
+    }
     return true;
 }
 

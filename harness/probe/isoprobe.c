@@ -423,9 +423,9 @@ static int cmd_orphan(int argc, char **argv)
     if (child < 0)
         return 3;
     if (child == 0) {
+        pid_t parent = getpid(); /* read before the fork: we may be gone first */
         pid_t gc = fork();
         if (gc == 0) {
-            pid_t parent = getppid();
             char path[64], nspid[128];
             close(pfd[0]);
             for (int i = 0; i < 2000 && getppid() == parent; i++)
