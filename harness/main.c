@@ -44,6 +44,7 @@ static const char usage[] =
     "                          (default: rootfs next to the isocheck binary)\n"
     "  -r, --runtime NAME      runtime that builds the containers (default builtin)\n"
     "      --tap-version N     13 (default; what prove 3.44 reads) or 14\n"
+    "      --repeat N          run the selection N times (flakiness, benchmarks)\n"
     "      --keep-going        run every case whatever fails (the default)\n"
     "  -h, --help              show this help and exit\n"
     "  -V, --version           show the version and exit\n"
@@ -142,7 +143,7 @@ static bool have_cap_sys_admin(void)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_ROOTFS = 256, OPT_TAP, OPT_LIST_SAB, OPT_KEEP };
+    enum { OPT_ROOTFS = 256, OPT_TAP, OPT_LIST_SAB, OPT_KEEP, OPT_REPEAT };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -155,6 +156,7 @@ int main(int argc, char **argv)
         { "runtime", required_argument, NULL, 'r' },
         { "tap-version", required_argument, NULL, OPT_TAP },
         { "keep-going", no_argument, NULL, OPT_KEEP },
+        { "repeat", required_argument, NULL, OPT_REPEAT },
         { NULL, 0, NULL, 0 },
     };
     struct iso_config cfg = { .timeout_s = 10, .tap_version = 13, .runtime = "builtin" };
@@ -163,7 +165,7 @@ int main(int argc, char **argv)
     struct tap_writer tap;
     struct iso_err err = { 0, "" };
     struct utsname uts;
-    int *sel, n, opt, rc;
+    int *sel, n, opt, rc, repeat = 1;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
     cfg.jobs = ncpu > 0 ? (int)ncpu : 1;
@@ -193,6 +195,7 @@ int main(int argc, char **argv)
             cfg.tap_version = atoi(optarg);
             break;
         case OPT_KEEP: break;
+        case OPT_REPEAT: repeat = parse_positive_int("--repeat", optarg, 10000); break;
         case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);
         default:
             if (optopt)
@@ -204,12 +207,15 @@ int main(int argc, char **argv)
         list ? list_cases() : list_sabotages();
         return 0;
     }
-    sel = calloc((size_t)registry_count() + 1, sizeof(*sel));
+    sel = calloc((size_t)registry_count() * (size_t)repeat + 1, sizeof(*sel));
     if (!sel)
         usage_error("out of memory");
     n = registry_select(argv + optind, argc - optind, sel, registry_count(), &unmatched);
     if (unmatched)
         usage_error("pattern '%s' matches no case (see --list)", unmatched);
+    for (int r = 1; r < repeat; r++)
+        memcpy(sel + r * n, sel, (size_t)n * sizeof(*sel));
+    n *= repeat;
     if (rootfs_opt) {
         struct stat st;
         if (stat(rootfs_opt, &st) < 0)
@@ -258,6 +264,8 @@ int main(int argc, char **argv)
         tap_bail(&tap, "interrupted");
         return 2;
     }
+    if (rc == 2 && !err.msg[0])
+        return 2; /* the runner bailed out itself */
     if (rc < 0 || rc > 1) {
         tap_bail(&tap, err.msg[0] ? err.msg : "the lab ended abnormally");
         return 2;
