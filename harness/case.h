@@ -129,6 +129,7 @@ struct iso_result {
 struct iso_container {
     pid_t pid;
     int in_fd, out_fd, err_fd;
+    int status_fd; /* the runtime's setup status, read after stdout ends */
     bool ready, finished;
     struct iso_result r;
 };

@@ -37,7 +37,7 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
     int rc;
 
     memset(c, 0, sizeof(*c));
-    c->in_fd = c->out_fd = c->err_fd = -1;
+    c->in_fd = c->out_fd = c->err_fd = c->status_fd = -1;
     c->pid = -1;
     spec_apply_sabotage(&s, ctx->cfg->sabotage);
     if (!rt->supports(&s, why, sizeof(why))) {
@@ -56,7 +56,7 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
         return iso_err_set(err, errno, "pipe");
     }
     stdio[0] = in[0], stdio[1] = out[1], stdio[2] = errp[1];
-    rc = rt->spawn(&s, argv, stdio, &c->pid, err);
+    rc = rt->spawn(&s, argv, stdio, &c->pid, &c->status_fd, err);
     close(in[0]), close(out[1]), close(errp[1]);
     c->in_fd = in[1], c->out_fd = out[0], c->err_fd = errp[0];
     c->r.pid = c->pid;
@@ -110,13 +110,28 @@ static bool pump(struct iso_container *c, int timeout_ms)
     return c->out_fd >= 0;
 }
 
+/* Reap the container; a setup step that failed is reported as the error. */
 static int reap(struct iso_container *c, struct iso_err *err)
 {
+    struct rt_setup_error m;
+    ssize_t n = 0;
+
     while (waitpid(c->pid, &c->r.status, 0) < 0) {
         if (errno != EINTR)
             return iso_err_set(err, errno, "waitpid %d", c->pid);
     }
     c->finished = true;
+    if (c->status_fd >= 0) {
+        n = read(c->status_fd, &m, sizeof(m));
+        closep(&c->status_fd);
+        c->status_fd = -1;
+    }
+    if (n > 0) {
+        m.msg[sizeof(m.msg) - 1] = '\0';
+        err->errnum = m.errnum;
+        strlcpy0(err->msg, m.msg, sizeof(err->msg));
+        return -1;
+    }
     return 0;
 }
 
@@ -128,8 +143,9 @@ int iso_wait_ready(struct iso_ctx *ctx, struct iso_container *c, struct iso_err 
             closep(&c->in_fd), c->in_fd = -1;
             while (pump(c, -1) || c->err_fd >= 0)
                 ;
-            reap(c, err);
             report_parse(&c->r.report, c->r.out, c->r.out_len);
+            if (reap(c, err) < 0)
+                return -1;
             return iso_err_set(err, 0, "probe ended before it reported ready (status 0x%x)",
                                c->r.status);
         }
@@ -161,9 +177,9 @@ int iso_finish(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err
         closep(&c->in_fd), c->in_fd = -1;
     while (c->out_fd >= 0 || c->err_fd >= 0)
         pump(c, -1);
+    report_parse(&c->r.report, c->r.out, c->r.out_len);
     if (!c->finished && reap(c, err) < 0)
         return -1;
-    report_parse(&c->r.report, c->r.out, c->r.out_len);
     return 0;
 }
 

@@ -14,6 +14,7 @@
 #include <sys/utsname.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "config.h"
 #include "lab.h"
 #include "registry.h"
@@ -45,6 +46,8 @@ static const char usage[] =
     "  -r, --runtime NAME      runtime that builds the containers (default builtin)\n"
     "      --tap-version N     13 (default; what prove 3.44 reads) or 14\n"
     "      --repeat N          run the selection N times (flakiness, benchmarks)\n"
+    "      --bench N           measure N container spawns (builtin, bare floor,\n"
+    "                          unshare(1)) instead of running cases\n"
     "      --keep-going        run every case whatever fails (the default)\n"
     "  -h, --help              show this help and exit\n"
     "  -V, --version           show the version and exit\n"
@@ -143,7 +146,7 @@ static bool have_cap_sys_admin(void)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_ROOTFS = 256, OPT_TAP, OPT_LIST_SAB, OPT_KEEP, OPT_REPEAT };
+    enum { OPT_ROOTFS = 256, OPT_TAP, OPT_LIST_SAB, OPT_KEEP, OPT_REPEAT, OPT_BENCH };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -157,6 +160,7 @@ int main(int argc, char **argv)
         { "tap-version", required_argument, NULL, OPT_TAP },
         { "keep-going", no_argument, NULL, OPT_KEEP },
         { "repeat", required_argument, NULL, OPT_REPEAT },
+        { "bench", required_argument, NULL, OPT_BENCH },
         { NULL, 0, NULL, 0 },
     };
     struct iso_config cfg = { .timeout_s = 10, .tap_version = 13, .runtime = "builtin" };
@@ -165,7 +169,7 @@ int main(int argc, char **argv)
     struct tap_writer tap;
     struct iso_err err = { 0, "" };
     struct utsname uts;
-    int *sel, n, opt, rc, repeat = 1;
+    int *sel, n, opt, rc, repeat = 1, bench = 0;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
     cfg.jobs = ncpu > 0 ? (int)ncpu : 1;
@@ -195,6 +199,7 @@ int main(int argc, char **argv)
             cfg.tap_version = atoi(optarg);
             break;
         case OPT_KEEP: break;
+        case OPT_BENCH: bench = parse_positive_int("--bench", optarg, 100000); break;
         case OPT_REPEAT: repeat = parse_positive_int("--repeat", optarg, 10000); break;
         case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);
         default:
@@ -248,6 +253,14 @@ int main(int argc, char **argv)
         return 2;
     }
     uname(&uts);
+    if (bench) {
+        struct bench_args ba = { &cfg, bench };
+        tap_plan(&tap, 0);
+        rc = lab_run(&cfg, bench_main, &ba, &err);
+        if (rc != 0 && err.msg[0])
+            tap_bail(&tap, err.msg);
+        return rc == 0 ? 0 : 2;
+    }
     tap_plan(&tap, n);
     {
         char sab[256] = "none";

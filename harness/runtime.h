@@ -16,9 +16,16 @@ struct iso_runtime {
     /* Can it express this spec? why: the feature it has no way to ask for. */
     bool (*supports)(const struct iso_spec *s, char *why, size_t len);
     /* Start the container with stdio[0..2] as the probe's stdin, stdout and
-     * stderr; *pid is the process to wait for. */
+     * stderr; *pid is the process to wait for. A driver may hand back
+     * *status_fd: read once the probe's stdout has ended, it holds a
+     * struct rt_setup_error if a setup step failed, else nothing. */
     int (*spawn)(const struct iso_spec *s, char *const argv[], const int stdio[3], pid_t *pid,
-                 struct iso_err *err);
+                 int *status_fd, struct iso_err *err);
+};
+
+struct rt_setup_error {
+    int errnum;
+    char msg[500]; /* "step: message" */
 };
 
 extern const struct iso_runtime rt_builtin;

@@ -27,17 +27,12 @@
 
 #define OLDROOT_DIR ".isocheck-oldroot"
 
-struct sync_msg {
-    int errnum;
-    char msg[500];
-};
-
 static __attribute__((noreturn)) void child_fail(int sync_fd, int errnum, const char *fmt, ...)
     ISO_PRINTF(3, 4);
 
 static void child_fail(int sync_fd, int errnum, const char *fmt, ...)
 {
-    struct sync_msg m = { .errnum = errnum };
+    struct rt_setup_error m = { .errnum = errnum };
     va_list ap;
     int n;
 
@@ -189,13 +184,11 @@ static int write_id_maps(const struct iso_spec *s, pid_t pid, struct iso_err *er
 }
 
 static int builtin_spawn(const struct iso_spec *s, char *const argv[], const int stdio[3],
-                         pid_t *out_pid, struct iso_err *err)
+                         pid_t *out_pid, int *status_fd, struct iso_err *err)
 {
     autoclose int parent_fd = -1;
     autokill pid_t pid = -1;
-    struct sync_msg m;
     int sv[2];
-    ssize_t n;
 
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
         return iso_err_set(err, errno, "socketpair");
@@ -215,15 +208,9 @@ static int builtin_spawn(const struct iso_spec *s, char *const argv[], const int
         return -1;
     if (write(parent_fd, "g", 1) != 1)
         return iso_err_set(err, errno, "send go to the container");
-    n = read(parent_fd, &m, sizeof(m));
-    if (n > 0) {
-        m.msg[sizeof(m.msg) - 1] = '\0';
-        err->errnum = m.errnum;
-        strlcpy0(err->msg, m.msg, sizeof(err->msg));
-        return -1;
-    }
-    if (n < 0)
-        return iso_err_set(err, errno, "read the container's setup status");
+    /* Not waiting for exec here saves a round trip per container; a failed
+     * step is read from the socket once the probe's stdout has ended. */
+    *status_fd = steal_fd(&parent_fd);
     *out_pid = pid;
     pid = -1;
     return 0;

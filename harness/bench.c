@@ -1,0 +1,148 @@
+/* bench.c - latency of one container, from spawn to the probe's full report.
+ * The floor is the least any runtime can do for the same container: clone
+ * with the namespaces, private mounts, bind, proc, pivot_root, detach,
+ * exec, read stdout to EOF, reap. */
+#define _GNU_SOURCE
+#include "bench.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "case.h"
+#include "lab.h"
+#include "sys.h"
+
+#define FLOOR_NS (CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET)
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static void stats(const char *what, double *t, int n, double *median)
+{
+    qsort(t, (size_t)n, sizeof(*t), cmp_double);
+    *median = t[n / 2];
+    printf("# %-34s median %7.3f ms  p95 %7.3f ms  (n=%d)\n", what, t[n / 2],
+           t[(int)(n * 0.95) < n ? (int)(n * 0.95) : n - 1], n);
+}
+
+/* Read fd to EOF and reap pid. */
+static void drain_and_reap(int fd, pid_t pid)
+{
+    char buf[4096];
+    while (read(fd, buf, sizeof(buf)) > 0)
+        ;
+    close(fd);
+    waitpid(pid, NULL, 0);
+}
+
+static double floor_once(const char *root)
+{
+    double t0 = now_ms();
+    int p[2];
+    pid_t pid;
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -1;
+    pid = sys_clone(FLOOR_NS);
+    if (pid == 0) {
+        static char *const argv[] = { "isoprobe", "pid", NULL };
+        dup2(p[1], 1);
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
+            mount(root, root, NULL, MS_BIND | MS_REC, NULL) || chdir(root) ||
+            mount("proc", "proc", "proc", 0, NULL) || sys_pivot_root(".", ".") ||
+            umount2(".", MNT_DETACH) || chdir("/"))
+            _exit(127);
+        execve(ISO_PROBE, argv, NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    drain_and_reap(p[0], pid);
+    return now_ms() - t0;
+}
+
+static double unshare_once(const char *root)
+{
+    double t0 = now_ms();
+    int p[2];
+    pid_t pid;
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return -1;
+    pid = fork();
+    if (pid == 0) {
+        char rootopt[PATH_MAX + 8];
+        snprintf(rootopt, sizeof(rootopt), "--root=%s", root);
+        dup2(p[1], 1);
+        execlp("unshare", "unshare", "--pid", "--fork", "--mount-proc", "--uts", "--ipc",
+               "--mount", "--net", rootopt, ISO_PROBE, "pid", (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    drain_and_reap(p[0], pid);
+    return now_ms() - t0;
+}
+
+static void bench_case(struct bench_args *a)
+{
+    struct iso_outcome out;
+    struct iso_ctx ctx;
+    struct iso_err err = { 0, "" };
+    static struct iso_result r;
+    int n = a->rounds;
+    double *t = calloc((size_t)n * 3, sizeof(double)), *tf = t + n, *tu = t + 2 * n;
+    double m_builtin, m_floor, m_unshare;
+
+    memset(&ctx, 0, sizeof(ctx));
+    memset(&out, 0, sizeof(out));
+    ctx.cfg = a->cfg;
+    ctx.out = &out;
+    if (!t || lab_case_setup(&ctx, 99999, &err) < 0) {
+        printf("Bail out! bench setup: %s\n", err.msg);
+        exit(2);
+    }
+    /* interleaved, so drift in the machine's load hits all three alike */
+    for (int i = 0; i < n; i++) {
+        struct iso_spec s = iso_spec_default(&ctx);
+        double t0 = now_ms();
+        if (iso_run(&ctx, &s, ISO_ARGV("pid"), &r, &err) < 0 || strcmp(iso_get(&r, "pid") ?: "", "1")) {
+            printf("Bail out! bench: builtin container failed: %s\n", err.msg);
+            exit(2);
+        }
+        t[i] = now_ms() - t0;
+        tf[i] = floor_once(ctx.root);
+        tu[i] = unshare_once(ctx.root);
+    }
+    stats("builtin (probe pid, 5 namespaces)", t, n, &m_builtin);
+    stats("floor: bare clone+pivot_root+exec", tf, n, &m_floor);
+    stats("unshare(1) --root, same namespaces", tu, n, &m_unshare);
+    printf("# builtin / floor   = %.2fx (target <= 1.20x)\n", m_builtin / m_floor);
+    printf("# builtin / unshare = %.2fx\n", m_builtin / m_unshare);
+    fflush(stdout);
+    free(t);
+}
+
+int bench_main(void *args)
+{
+    pid_t pid = fork();
+    int status;
+
+    if (pid == 0) {
+        setpgid(0, 0);
+        bench_case(args);
+        _exit(0);
+    }
+    waitpid(pid, &status, 0);
+    kill(-pid, SIGKILL);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : 2;
+}

@@ -1,0 +1,17 @@
+/* bench.h - spawn-to-report latency, measured inside the lab. */
+#ifndef ISO_BENCH_H
+#define ISO_BENCH_H
+
+#include "config.h"
+
+struct bench_args {
+    const struct iso_config *cfg;
+    int rounds;
+};
+
+/* Runs in the lab: prints median and p95 spawn-to-report latency of the
+ * built-in runtime, of a bare clone+pivot_root+exec floor and of
+ * unshare(1), all running the probe's "pid" command. */
+int bench_main(void *args);
+
+#endif
