@@ -9,7 +9,7 @@
 
 BUILD   := build
 CC      ?= cc
-PKGS    := libcap
+PKGS    := libcap libnl-3.0 libnl-route-3.0 libnftables
 VERSION := 0.1.0
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -23,11 +23,11 @@ CFLAGS  += -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -MMD 
 HARNESS := $(filter-out harness/main.c,$(wildcard harness/*.c))
 CASES   := $(wildcard cases/*.c)
 OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,harness/main.c $(HARNESS) $(CASES))
-PROBE_SRC := harness/probe/isoprobe.c harness/mountinfo.c harness/procfs.c
+PROBE_SRC := harness/probe/isoprobe.c harness/mountinfo.c harness/procfs.c harness/icmp.c
 
 # The pure modules the unit tests link (no namespaces, no root).
 UNIT_SRC := $(addprefix harness/,err.c expect.c idmap.c mountinfo.c procfs.c registry.c \
-            report.c spec.c tap.c)
+            report.c spec.c tap.c netlab.c)
 UNIT_TESTS := $(patsubst harness/tests/%.c,$(BUILD)/tests/%,$(wildcard harness/tests/test_*.c))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -43,7 +43,7 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/isocheck: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
-$(BUILD)/isoprobe: $(PROBE_SRC) harness/mountinfo.h harness/procfs.h
+$(BUILD)/isoprobe: $(PROBE_SRC) harness/mountinfo.h harness/procfs.h harness/icmp.h
 	@mkdir -p $(BUILD)
 	$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $(PROBE_SRC)
 

@@ -107,6 +107,7 @@ static void bench_case(struct bench_args *a)
     memset(&out, 0, sizeof(out));
     ctx.cfg = a->cfg;
     ctx.out = &out;
+    ctx.upstream_fd = -1;
     if (!t || lab_case_setup(&ctx, 99999, &err) < 0) {
         printf("Bail out! bench setup: %s\n", err.msg);
         exit(2);

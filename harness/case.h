@@ -34,7 +34,8 @@ struct iso_ctx {
     char xchg[PATH_MAX];   /* shared exchange mount, lab side; inside: ISO_XCHG */
     char marker[PATH_MAX]; /* a file only the lab can see, same path both sides */
     char lab_hostname[65];
-    int seq; /* containers started by this case so far */
+    int seq;         /* containers started by this case so far */
+    int upstream_fd; /* the upstream host's network namespace, -1 until made */
 };
 
 #define ISO_XCHG "/mnt/xchg"

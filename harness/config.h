@@ -4,6 +4,7 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 struct iso_config {
     char rootfs[PATH_MAX]; /* absolute path of the rootfs directory */
@@ -13,6 +14,8 @@ struct iso_config {
     int jobs;
     int tap_version;
     const char *runtime;
+    uint32_t net_base;     /* --net-prefix, host order: the first address of a /16 */
+    char net_prefix[32];
 };
 
 #endif

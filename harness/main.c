@@ -3,7 +3,9 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <stdarg.h>
+#include <arpa/inet.h>
 #include <getopt.h>
+#include <ifaddrs.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdio.h>
@@ -17,6 +19,7 @@
 #include "bench.h"
 #include "config.h"
 #include "lab.h"
+#include "netlab.h"
 #include "registry.h"
 #include "runner.h"
 #include "runtime.h"
@@ -45,6 +48,10 @@ static const char usage[] =
     "                          (default: rootfs next to the isocheck binary)\n"
     "  -r, --runtime NAME      runtime that builds the containers (default builtin)\n"
     "      --tap-version N     13 (default; what prove 3.44 reads) or 14\n"
+    "      --net-prefix A.B.0.0/16\n"
+    "                          addresses for the lab's links (default 198.18.0.0/16,\n"
+    "                          the range set aside for network tests); must not\n"
+    "                          overlap an address of this machine\n"
     "      --repeat N          run the selection N times (flakiness, benchmarks)\n"
     "      --bench N           measure N container spawns (builtin, bare floor,\n"
     "                          unshare(1)) instead of running cases\n"
@@ -91,6 +98,35 @@ static double parse_seconds(const char *s)
     if (errno || *end || end == s || !(v > 0) || v > 86400)
         usage_error("--timeout: '%s' is not a number of seconds above 0", s);
     return v;
+}
+
+/* The lab's addresses live in its own namespaces, but a prefix that
+ * overlaps this machine's addresses would make TAP diagnostics ambiguous
+ * and is almost certainly a mistake: refuse it. */
+static void set_net_prefix(struct iso_config *cfg, const char *text)
+{
+    struct ifaddrs *ifs, *i;
+    char why[160];
+
+    if (net_parse_prefix(text, &cfg->net_base, why, sizeof(why)) < 0)
+        usage_error("--net-prefix: %s", why);
+    snprintf(cfg->net_prefix, sizeof(cfg->net_prefix), "%s", text);
+    if (getifaddrs(&ifs) < 0)
+        return;
+    for (i = ifs; i; i = i->ifa_next) {
+        char addr[INET_ADDRSTRLEN];
+        uint32_t a;
+        if (!i->ifa_addr || i->ifa_addr->sa_family != AF_INET)
+            continue;
+        a = ntohl(((struct sockaddr_in *)i->ifa_addr)->sin_addr.s_addr);
+        if ((a & 0xffff0000u) != cfg->net_base)
+            continue;
+        inet_ntop(AF_INET, &((struct sockaddr_in *)i->ifa_addr)->sin_addr, addr, sizeof(addr));
+        freeifaddrs(ifs);
+        usage_error("--net-prefix: %s overlaps %s on this machine's interface %s", text, addr,
+                    i->ifa_name);
+    }
+    freeifaddrs(ifs);
 }
 
 static void list_cases(void)
@@ -146,7 +182,7 @@ static bool have_cap_sys_admin(void)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_ROOTFS = 256, OPT_TAP, OPT_LIST_SAB, OPT_KEEP, OPT_REPEAT, OPT_BENCH };
+    enum { OPT_ROOTFS = 256, OPT_TAP, OPT_LIST_SAB, OPT_KEEP, OPT_REPEAT, OPT_BENCH, OPT_NET_PREFIX };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -161,6 +197,7 @@ int main(int argc, char **argv)
         { "keep-going", no_argument, NULL, OPT_KEEP },
         { "repeat", required_argument, NULL, OPT_REPEAT },
         { "bench", required_argument, NULL, OPT_BENCH },
+        { "net-prefix", required_argument, NULL, OPT_NET_PREFIX },
         { NULL, 0, NULL, 0 },
     };
     struct iso_config cfg = { .timeout_s = 10, .tap_version = 13, .runtime = "builtin" };
@@ -173,6 +210,7 @@ int main(int argc, char **argv)
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
 
     cfg.jobs = ncpu > 0 ? (int)ncpu : 1;
+    set_net_prefix(&cfg, "198.18.0.0/16");
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":hVls:j:t:r:", opts, NULL)) != -1) {
         switch (opt) {
@@ -199,6 +237,7 @@ int main(int argc, char **argv)
             cfg.tap_version = atoi(optarg);
             break;
         case OPT_KEEP: break;
+        case OPT_NET_PREFIX: set_net_prefix(&cfg, optarg); break;
         case OPT_BENCH: bench = parse_positive_int("--bench", optarg, 100000); break;
         case OPT_REPEAT: repeat = parse_positive_int("--repeat", optarg, 10000); break;
         case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);

@@ -183,21 +183,59 @@ static int write_id_maps(const struct iso_spec *s, pid_t pid, struct iso_err *er
     return write_map(pid, "gid_map", s->gid_map, s->n_gid_map, err);
 }
 
+/* Clone with the spec's namespaces; a prepared network namespace is joined
+ * by cloning from inside it (a child in a new user namespace could not
+ * setns into a namespace the lab owns). */
+static pid_t clone_in_netns(const struct iso_spec *s, struct iso_err *err)
+{
+    autoclose int home = -1;
+    pid_t pid;
+    int e;
+
+    if (s->join_netns_fd >= 0) {
+        home = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+        if (home < 0)
+            return iso_err_set(err, errno, "open \"/proc/self/ns/net\"");
+        if (setns(s->join_netns_fd, CLONE_NEWNET) < 0)
+            return iso_err_set(err, errno, "setns into the prepared network namespace");
+    }
+    pid = sys_clone(s->ns);
+    e = errno;
+    if (pid == 0)
+        return 0;
+    if (home >= 0 && setns(home, CLONE_NEWNET) < 0) {
+        iso_err_set(err, errno, "setns back to the lab's network namespace");
+        if (pid > 0)
+            killp(&pid);
+        return -1;
+    }
+    if (pid < 0)
+        return iso_err_set(err, e, "clone");
+    return pid;
+}
+
 static int builtin_spawn(const struct iso_spec *s, char *const argv[], const int stdio[3],
                          pid_t *out_pid, int *status_fd, struct iso_err *err)
 {
     autoclose int parent_fd = -1;
     autokill pid_t pid = -1;
+    bool parent_steps;
     int sv[2];
 
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
         return iso_err_set(err, errno, "socketpair");
     parent_fd = sv[0];
-    pid = sys_clone(s->ns);
-    if (pid < 0) {
-        int e = errno;
+    /* With no step for the parent between clone and go (no id maps to
+     * write), queue go first: the child then never sleeps waiting for it. */
+    parent_steps = (s->ns & CLONE_NEWUSER) != 0;
+    if (!parent_steps && write(parent_fd, "g", 1) != 1) {
         close(sv[1]);
-        return iso_err_set(err, e, "clone");
+        return iso_err_set(err, errno, "queue go for the container");
+    }
+    pid = clone_in_netns(s, err);
+    if (pid < 0) {
+        close(sv[1]);
+        return -1;
     }
     if (pid == 0) {
         close(sv[0]);
@@ -206,7 +244,7 @@ static int builtin_spawn(const struct iso_spec *s, char *const argv[], const int
     close(sv[1]);
     if (write_id_maps(s, pid, err) < 0)
         return -1;
-    if (write(parent_fd, "g", 1) != 1)
+    if (parent_steps && write(parent_fd, "g", 1) != 1)
         return iso_err_set(err, errno, "send go to the container");
     /* Not waiting for exec here saves a round trip per container; a failed
      * step is read from the socket once the probe's stdout has ended. */

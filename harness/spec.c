@@ -16,6 +16,8 @@ void spec_init(struct iso_spec *s, const char *rootfs)
     s->private_mounts = true;
     s->detach_old_root = true;
     s->rootfs = rootfs;
+    s->net = (struct iso_net){ .mode = ISO_NET_NONE, .slot = 1, .veth = true, .masquerade = true };
+    s->join_netns_fd = -1;
 }
 
 void spec_map_root(struct iso_spec *s, unsigned outer, unsigned count)
@@ -43,6 +45,11 @@ static void keep_shared(struct iso_spec *s) { s->private_mounts = false; }
 static void host_proc(struct iso_spec *s) { s->proc = ISO_PROC_HOST; }
 static void keep_old_root(struct iso_spec *s) { s->detach_old_root = false; }
 static void keep_caps(struct iso_spec *s) { s->drop_caps = false; }
+/* The harness still builds the topology; the container just stays in the
+ * lab's network namespace instead of joining or making its own. */
+static void drop_netns(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWNET; }
+static void no_veth(struct iso_spec *s) { s->net.veth = false; }
+static void no_nat(struct iso_spec *s) { s->net.masquerade = false; }
 
 static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_NO_PIDNS, "no-pidns", "no new PID namespace", drop_pidns },
@@ -62,6 +69,10 @@ static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_KEEP_OLD_ROOT, "keep-old-root", "pivot_root without detaching the old root",
       keep_old_root },
     { ISO_SAB_NO_CAPDROP, "no-capdrop", "capabilities the spec drops are kept", keep_caps },
+    { ISO_SAB_NO_NETNS, "no-netns", "no network namespace: the container shares the lab's",
+      drop_netns },
+    { ISO_SAB_NO_VETH, "no-veth", "the container's veth is never made", no_veth },
+    { ISO_SAB_NO_NAT, "no-nat", "no masquerade rule on the lab's upstream link", no_nat },
 };
 
 void spec_apply_sabotage(struct iso_spec *s, unsigned set)

@@ -22,6 +22,20 @@ enum iso_proc {
 
 #define ISO_MAX_IDMAP 4
 
+enum iso_net_mode {
+    ISO_NET_NONE, /* the runtime's own network namespace: only lo, down */
+    ISO_NET_VETH, /* a veth to the lab (the router), addresses, default route */
+    ISO_NET_NAT,  /* VETH plus an upstream host reached through masquerade */
+};
+
+struct iso_net {
+    enum iso_net_mode mode;
+    int slot;        /* the container link's subnet: PREFIX.slot.0/24 (1..250) */
+    bool ipv6;       /* also fd15:c0c:4ec:slot::/64 on the link */
+    bool veth;       /* the link is made (false: the no-veth sabotage) */
+    bool masquerade; /* the NAT rule is made (false: the no-nat sabotage) */
+};
+
 struct iso_spec {
     unsigned ns; /* CLONE_NEW* set */
     char hostname[65];
@@ -34,6 +48,8 @@ struct iso_spec {
     bool drop_caps;       /* reduce the bounding set to caps_keep */
     uint64_t caps_keep;   /* bit per CAP_* number */
     const char *rootfs;   /* container root as the lab sees it */
+    struct iso_net net;
+    int join_netns_fd;    /* set by iso_start: a prepared namespace to join, or -1 */
 };
 
 /* Sabotage bits; a case's .detects is a set of these. */
@@ -48,6 +64,9 @@ enum {
     ISO_SAB_NO_NEWPROC = 1u << 7,
     ISO_SAB_KEEP_OLD_ROOT = 1u << 8,
     ISO_SAB_NO_CAPDROP = 1u << 9,
+    ISO_SAB_NO_NETNS = 1u << 10,
+    ISO_SAB_NO_VETH = 1u << 11,
+    ISO_SAB_NO_NAT = 1u << 12,
 };
 
 struct iso_sabotage {

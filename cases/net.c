@@ -1,0 +1,168 @@
+/* net.c - network isolation: an empty namespace, veth to the lab, NAT to an
+ * upstream host, ports, IPv6. Traffic only ever crosses namespaces the
+ * harness made (see harness/netlab.h for the topology). */
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define ISO_FAMILY "net"
+#include "../harness/case.h"
+#include "../harness/icmp.h"
+#include "../harness/netlab.h"
+
+#define REQUIRE_NET(ctx, call)                                                                 \
+    do {                                                                                      \
+        struct iso_err e_ = { 0, "" };                                                        \
+        int rc_ = (call);                                                                     \
+        if (rc_ == ISO_UNSUPPORTED)                                                           \
+            ISO_SKIP(ctx, "%s", e_.msg);                                                      \
+        if (rc_ < 0) {                                                                        \
+            ISO_FAIL(ctx, "the lab's network could not be built", "%s", e_.msg);              \
+            return;                                                                           \
+        }                                                                                     \
+    } while (0)
+
+static struct iso_spec net_spec(struct iso_ctx *ctx, enum iso_net_mode mode, int slot)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    s.net.mode = mode;
+    s.net.slot = slot;
+    return s;
+}
+
+/* "eth0:198.18.1.2/24" as the container must see its one address */
+static void own_address(const struct iso_ctx *ctx, int slot, char *out, size_t size)
+{
+    char a[64];
+    net_addr4(ctx, slot, 2, a, sizeof(a));
+    snprintf(out, size, "lo:127.0.0.1/8,eth0:%s/24", a);
+}
+
+ISO_CASE(only_loopback, "a new network namespace has only lo, down, and none of the lab's links",
+         .detects = ISO_SAB_NO_NETNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_result r;
+
+    REQUIRE_NET(ctx, net_add_decoy(ctx, &e_));
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("net"), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "ifaces"), "lo:down", "interfaces inside");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "addrs"), "", "IPv4 addresses inside");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "addrs6"), "", "IPv6 addresses inside");
+}
+
+ISO_CASE(veth_ping_both_ways,
+         "a container on a veth pings the lab's end, and the lab pings the container",
+         .detects = ISO_SAB_NO_NETNS | ISO_SAB_NO_VETH)
+{
+    struct iso_spec s = net_spec(ctx, ISO_NET_VETH, 1);
+    struct iso_container c;
+    struct icmp_result back;
+    char router[64], mine[64], want[160];
+
+    net_addr4(ctx, 1, 1, router, sizeof(router));
+    net_addr4(ctx, 1, 2, mine, sizeof(mine));
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ping", router, "3", "30", "--wait"), &c);
+    own_address(ctx, 1, want, sizeof(want));
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "addrs"), want, "the container sees only its own address");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "received"), "3", "replies from the lab's end");
+    ISO_DOING(ctx, "pinging the container from the lab");
+    icmp_ping(mine, 3, 30, &back);
+    ISO_EXPECT_EQ_INT(ctx, back.received, 3, "replies from the container to the lab");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+}
+
+ISO_CASE(nat_masquerades_to_upstream,
+         "behind NAT a container reaches the upstream host, which sees only the lab's address",
+         .detects = ISO_SAB_NO_NETNS | ISO_SAB_NO_VETH | ISO_SAB_NO_NAT)
+{
+    struct iso_spec s = net_spec(ctx, ISO_NET_NAT, 1);
+    struct iso_err err = { 0, "" };
+    struct iso_container c;
+    char upstream[64], lab_up[64], want[160], seen[256];
+    int listener;
+
+    net_addr4(ctx, NET_UPSTREAM_SLOT, 2, upstream, sizeof(upstream));
+    net_addr4(ctx, NET_UPSTREAM_SLOT, 1, lab_up, sizeof(lab_up));
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ping", upstream, "3", "30", "--wait"), &c);
+    own_address(ctx, 1, want, sizeof(want));
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "addrs"), want, "the container sees only its own address");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "received"), "3", "replies from the upstream host");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    /* a second round, watched from the upstream host */
+    listener = net_upstream_listen(ctx, &err);
+    ISO_REQUIRE_TRUE(ctx, listener >= 0, "the upstream host can watch ICMP");
+    s.net.slot = 2;
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ping", upstream, "2", "30", "--wait"), &c);
+    net_echo_sources(listener, seen, sizeof(seen));
+    close(listener);
+    ISO_EXPECT_EQ_STR(ctx, seen, lab_up, "sources of the echo requests the upstream host saw");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+}
+
+/* Is some socket in the lab listening on TCP port? (/proc/net/tcp, hex) */
+static bool lab_listens(int port)
+{
+    char line[512], want[16];
+    bool found = false;
+    FILE *f = fopen("/proc/net/tcp", "re");
+
+    snprintf(want, sizeof(want), ":%04X ", port);
+    while (f && fgets(line, sizeof(line), f)) {
+        char local[64], remote[64];
+        unsigned state;
+        if (sscanf(line, " %*d: %63s %63s %x", local, remote, &state) == 3 && state == 0x0A &&
+            strstr(strcat(local, " "), want))
+            found = true;
+    }
+    if (f)
+        fclose(f);
+    return found;
+}
+
+ISO_CASE(same_port_in_two_containers,
+         "two containers bind the same TCP port at once; neither binding shows in the lab",
+         .detects = ISO_SAB_NO_NETNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container a, b;
+
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("listen", "8080"), &a);
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("listen", "8080"), &b);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&a.r, "bound"), "ok", "first container binds 8080");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&b.r, "bound"), "ok", "second container binds 8080 too");
+    ISO_EXPECT_TRUE(ctx, !lab_listens(8080), "no listener on 8080 in the lab");
+    iso_release(&a, NULL);
+    iso_release(&b, NULL);
+    ISO_REQUIRE_FINISH(ctx, &a);
+    ISO_REQUIRE_FINISH(ctx, &b);
+}
+
+ISO_CASE(ipv6_veth_ping, "over IPv6 the container and the lab reach each other on the veth",
+         .detects = ISO_SAB_NO_NETNS | ISO_SAB_NO_VETH)
+{
+    struct iso_spec s = net_spec(ctx, ISO_NET_VETH, 2);
+    struct iso_container c;
+    struct icmp_result back;
+    char router[64], mine[64], want[96];
+    int probe6 = socket(AF_INET6, SOCK_DGRAM, 0);
+
+    if (probe6 < 0)
+        ISO_SKIP(ctx, "this kernel has no IPv6 (socket AF_INET6 failed)");
+    close(probe6);
+    s.net.ipv6 = true;
+    net_addr6(2, 1, router, sizeof(router));
+    net_addr6(2, 2, mine, sizeof(mine));
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ping", router, "3", "30", "--wait"), &c);
+    snprintf(want, sizeof(want), "lo:::1/128,eth0:%s/64", mine);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "addrs6"), want, "the container sees only its own address");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "received"), "3", "IPv6 replies from the lab's end");
+    icmp_ping(mine, 3, 30, &back);
+    ISO_EXPECT_EQ_INT(ctx, back.received, 3, "IPv6 replies from the container to the lab");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+}
