@@ -36,6 +36,7 @@ struct iso_ctx {
     char lab_hostname[65];
     int seq;         /* containers started by this case so far */
     int upstream_fd; /* the upstream host's network namespace, -1 until made */
+    int index;       /* position of the case in the run, for unique names */
 };
 
 #define ISO_XCHG "/mnt/xchg"
@@ -125,6 +126,7 @@ struct iso_result {
     size_t out_len;
     char err[4096];      /* its stderr (truncated) */
     size_t err_len;
+    char cg_rel[64];     /* its cgroup below the run's parent, "" when none */
 };
 
 struct iso_container {
@@ -202,6 +204,11 @@ bool iso_check_exit(struct iso_ctx *ctx, const char *file, int line, const struc
         if (!iso_check_exit(ctx, __FILE__, __LINE__, &(c)->r))                                \
             return;                                                                           \
     } while (0)
+
+/* A counter from the container's cgroup, e.g. ("memory.events", "oom_kill").
+ * Returns 0, or -1 with err set. */
+int iso_cg_counter(struct iso_ctx *ctx, const struct iso_result *r, int ctl, const char *file,
+                   const char *key, long long *value, struct iso_err *err);
 
 /* Shorthand for a report value (NULL when missing). */
 static inline const char *iso_get(const struct iso_result *r, const char *key)

@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cgroup.h"
+
 struct iso_config {
     char rootfs[PATH_MAX]; /* absolute path of the rootfs directory */
     char probe[PATH_MAX];  /* absolute path of the isoprobe binary */
@@ -16,6 +18,7 @@ struct iso_config {
     const char *runtime;
     uint32_t net_base;     /* --net-prefix, host order: the first address of a /16 */
     char net_prefix[32];
+    struct cg_info cg;     /* found by main before the lab starts */
 };
 
 #endif

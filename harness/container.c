@@ -38,6 +38,7 @@ static void reset_container(struct iso_container *c)
     c->r.out_len = c->r.err_len = 0;
     c->r.out[0] = c->r.err[0] = '\0';
     c->r.report.n = c->r.report.garbage = 0;
+    c->r.cg_rel[0] = '\0';
 }
 
 /* Copy the used part of a result (see reset_container for why). */
@@ -47,6 +48,7 @@ static void copy_result(struct iso_result *to, const struct iso_result *from)
     to->pid = from->pid;
     to->out_len = from->out_len;
     memcpy(to->out, from->out, from->out_len + 1);
+    strlcpy0(to->cg_rel, from->cg_rel, sizeof(to->cg_rel));
     to->err_len = from->err_len;
     memcpy(to->err, from->err, from->err_len + 1);
     report_parse(&to->report, to->out, to->out_len);
@@ -59,6 +61,7 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
     struct iso_spec s = *spec;
     int in[2], out[2], errp[2];
     char why[256] = "";
+    struct cg_handle cgh;
     int stdio[3];
     int rc;
 
@@ -67,6 +70,10 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
      * fault, and that showed up as 10% of a container's spawn time. */
     reset_container(c);
     spec_apply_sabotage(&s, ctx->cfg->sabotage);
+    if (cg_needed(&s.lim) && !cg_usable(&ctx->cfg->cg, cg_needed(&s.lim), why, sizeof(why))) {
+        iso_err_set(err, 0, "%s", why);
+        return ISO_UNSUPPORTED;
+    }
     if (!rt->supports(&s, why, sizeof(why))) {
         iso_err_set(err, 0, "runtime %s: %s", rt->name, why);
         return ISO_UNSUPPORTED;
@@ -89,6 +96,14 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
             close(netns);
         }
     }
+    if (cg_needed(&s.lim)) {
+        snprintf(c->r.cg_rel, sizeof(c->r.cg_rel), "c%dn%d", ctx->index, ctx->seq);
+        if (cg_make(&ctx->cfg->cg, c->r.cg_rel, &s.lim, &cgh, err) < 0) {
+            cg_release(&cgh);
+            return iso_err_wrap(err, "cgroup");
+        }
+        s.cgroup = &cgh;
+    }
     if (pipe2(in, O_CLOEXEC) < 0)
         return iso_err_set(err, errno, "pipe");
     if (pipe2(out, O_CLOEXEC) < 0) {
@@ -104,6 +119,8 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
     close(in[0]), close(out[1]), close(errp[1]);
     if (s.join_netns_fd >= 0)
         close(s.join_netns_fd);
+    if (s.cgroup)
+        cg_release(s.cgroup);
     c->in_fd = in[1], c->out_fd = out[0], c->err_fd = errp[0];
     c->r.pid = c->pid;
     if (rc < 0) {
@@ -227,6 +244,14 @@ int iso_finish(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err
     if (!c->finished && reap(c, err) < 0)
         return -1;
     return 0;
+}
+
+int iso_cg_counter(struct iso_ctx *ctx, const struct iso_result *r, int ctl, const char *file,
+                   const char *key, long long *value, struct iso_err *err)
+{
+    if (!r->cg_rel[0])
+        return iso_err_set(err, 0, "the container has no cgroup of its own");
+    return cg_read_key(&ctx->cfg->cg, (enum cg_ctl)ctl, r->cg_rel, file, key, value, err);
 }
 
 int iso_run(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[],

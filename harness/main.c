@@ -292,10 +292,12 @@ int main(int argc, char **argv)
         return 2;
     }
     uname(&uts);
+    cg_run_setup(&cfg.cg);
     if (bench) {
         struct bench_args ba = { &cfg, bench };
         tap_plan(&tap, 0);
         rc = lab_run(&cfg, bench_main, &ba, &err);
+        cg_run_cleanup(&cfg.cg);
         if (rc != 0 && err.msg[0])
             tap_bail(&tap, err.msg);
         return rc == 0 ? 0 : 2;
@@ -307,11 +309,19 @@ int main(int argc, char **argv)
             spec_sabotage_names(cfg.sabotage, sab, sizeof(sab));
         tap_comment(&tap, "isocheck %s on Linux %s; runtime %s; sabotage %s; jobs %d; rootfs %s",
                     ISO_VERSION, uts.release, cfg.runtime, sab, cfg.jobs, cfg.rootfs);
+        if (cfg.cg.version)
+            tap_comment(&tap, "cgroup v%d; memory %s, pids %s, cpu %s", cfg.cg.version,
+                        cfg.cg.ctl[CG_MEMORY].ok ? "ok" : cfg.cg.ctl[CG_MEMORY].why,
+                        cfg.cg.ctl[CG_PIDS].ok ? "ok" : cfg.cg.ctl[CG_PIDS].why,
+                        cfg.cg.ctl[CG_CPU].ok ? "ok" : cfg.cg.ctl[CG_CPU].why);
+        else
+            tap_comment(&tap, "no usable cgroups: %s", cfg.cg.ctl[CG_MEMORY].why);
     }
     {
         struct runner_args ra = { &cfg, sel, n, &tap };
         rc = lab_run(&cfg, runner_main, &ra, &err);
     }
+    cg_run_cleanup(&cfg.cg);
     if (rc == -2) {
         tap_bail(&tap, "interrupted");
         return 2;

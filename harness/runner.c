@@ -45,6 +45,7 @@ static __attribute__((noreturn)) void case_main(const struct runner_args *a, int
     ctx.cfg = a->cfg;
     ctx.out = out;
     ctx.upstream_fd = -1;
+    ctx.index = k;
     ISO_DOING(&ctx, "preparing the case's namespaces and root");
     if (lab_case_setup(&ctx, k, &err) < 0) {
         iso_fail(&ctx, c->file, c->line, "case setup failed", "%s", err.msg);

@@ -142,6 +142,10 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
     if (read(sync_fd, &go, 1) != 1)
         _exit(127); /* the parent gave up */
     become_root_inside(s, sync_fd);
+    /* now that the parent has put us in our cgroup: a cgroup namespace made
+     * here has that cgroup as its root */
+    if ((s->ns & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+        child_fail(sync_fd, errno, "unshare cgroup namespace");
     if ((s->ns & CLONE_NEWNS) && s->private_mounts &&
         mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
         child_fail(sync_fd, errno, "make / rprivate");
@@ -199,7 +203,7 @@ static pid_t clone_in_netns(const struct iso_spec *s, struct iso_err *err)
         if (setns(s->join_netns_fd, CLONE_NEWNET) < 0)
             return iso_err_set(err, errno, "setns into the prepared network namespace");
     }
-    pid = sys_clone(s->ns);
+    pid = sys_clone(s->ns & ~(unsigned)CLONE_NEWCGROUP);
     e = errno;
     if (pid == 0)
         return 0;
@@ -227,7 +231,7 @@ static int builtin_spawn(const struct iso_spec *s, char *const argv[], const int
     parent_fd = sv[0];
     /* With no step for the parent between clone and go (no id maps to
      * write), queue go first: the child then never sleeps waiting for it. */
-    parent_steps = (s->ns & CLONE_NEWUSER) != 0;
+    parent_steps = (s->ns & CLONE_NEWUSER) || s->cgroup;
     if (!parent_steps && write(parent_fd, "g", 1) != 1) {
         close(sv[1]);
         return iso_err_set(err, errno, "queue go for the container");
@@ -243,6 +247,8 @@ static int builtin_spawn(const struct iso_spec *s, char *const argv[], const int
     }
     close(sv[1]);
     if (write_id_maps(s, pid, err) < 0)
+        return -1;
+    if (s->cgroup && cg_attach(s->cgroup, pid, err) < 0)
         return -1;
     if (parent_steps && write(parent_fd, "g", 1) != 1)
         return iso_err_set(err, errno, "send go to the container");

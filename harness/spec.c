@@ -18,6 +18,7 @@ void spec_init(struct iso_spec *s, const char *rootfs)
     s->rootfs = rootfs;
     s->net = (struct iso_net){ .mode = ISO_NET_NONE, .slot = 1, .veth = true, .masquerade = true };
     s->join_netns_fd = -1;
+    s->cgroup = NULL;
 }
 
 void spec_map_root(struct iso_spec *s, unsigned outer, unsigned count)
@@ -50,6 +51,24 @@ static void keep_caps(struct iso_spec *s) { s->drop_caps = false; }
 static void drop_netns(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWNET; }
 static void no_veth(struct iso_spec *s) { s->net.veth = false; }
 static void no_nat(struct iso_spec *s) { s->net.masquerade = false; }
+/* The container still gets its own cgroup; only the limit is not written. */
+static void no_memlimit(struct iso_spec *s)
+{
+    s->lim.own_cgroup |= s->lim.memory != 0;
+    s->lim.memory = 0;
+}
+static void no_pidslimit(struct iso_spec *s)
+{
+    s->lim.own_cgroup |= s->lim.pids != 0;
+    s->lim.pids = 0;
+}
+/* The cgroup is still made in the cpu hierarchy, just without a quota. */
+static void no_cpulimit(struct iso_spec *s)
+{
+    if (s->lim.cpu_quota_us)
+        s->lim.cpu_quota_us = -1;
+}
+static void drop_cgroupns(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWCGROUP; }
 
 static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_NO_PIDNS, "no-pidns", "no new PID namespace", drop_pidns },
@@ -73,6 +92,13 @@ static const struct iso_sabotage sabotages[] = {
       drop_netns },
     { ISO_SAB_NO_VETH, "no-veth", "the container's veth is never made", no_veth },
     { ISO_SAB_NO_NAT, "no-nat", "no masquerade rule on the lab's upstream link", no_nat },
+    { ISO_SAB_NO_MEMLIMIT, "no-memory-limit", "the container's cgroup gets no memory limit",
+      no_memlimit },
+    { ISO_SAB_NO_PIDSLIMIT, "no-pids-limit", "the container's cgroup gets no pids.max",
+      no_pidslimit },
+    { ISO_SAB_NO_CGROUPNS, "no-cgroupns", "no cgroup namespace", drop_cgroupns },
+    { ISO_SAB_NO_CPULIMIT, "no-cpu-limit", "the container's cgroup gets no CPU quota",
+      no_cpulimit },
 };
 
 void spec_apply_sabotage(struct iso_spec *s, unsigned set)

@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "cgroup.h"
 #include "idmap.h"
 
 enum iso_root {
@@ -49,7 +50,9 @@ struct iso_spec {
     uint64_t caps_keep;   /* bit per CAP_* number */
     const char *rootfs;   /* container root as the lab sees it */
     struct iso_net net;
+    struct iso_limits lim;
     int join_netns_fd;    /* set by iso_start: a prepared namespace to join, or -1 */
+    struct cg_handle *cgroup; /* set by iso_start: the cgroup to attach to, or NULL */
 };
 
 /* Sabotage bits; a case's .detects is a set of these. */
@@ -67,6 +70,10 @@ enum {
     ISO_SAB_NO_NETNS = 1u << 10,
     ISO_SAB_NO_VETH = 1u << 11,
     ISO_SAB_NO_NAT = 1u << 12,
+    ISO_SAB_NO_MEMLIMIT = 1u << 13,
+    ISO_SAB_NO_PIDSLIMIT = 1u << 14,
+    ISO_SAB_NO_CGROUPNS = 1u << 15,
+    ISO_SAB_NO_CPULIMIT = 1u << 16,
 };
 
 struct iso_sabotage {

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ipc.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/msg.h>
 #include <sys/sem.h>
@@ -600,6 +601,107 @@ static int cmd_listen(int argc, char **argv)
     return 0;
 }
 
+/* alloc BYTES [STEP]: touch memory page by page; every STEP bytes the
+ * progress goes out in one write(2), so the last figure is in the pipe
+ * even when the kernel kills us mid-way. */
+static int cmd_alloc(int argc, char **argv)
+{
+    unsigned long long bytes, step, touched = 0;
+    long page = sysconf(_SC_PAGESIZE);
+    char line[64];
+    char *mem;
+
+    if (argc < 2)
+        return fprintf(stderr, "usage: alloc BYTES [STEP]\n"), 2;
+    bytes = strtoull(argv[1], NULL, 0);
+    step = argc > 2 ? strtoull(argv[2], NULL, 0) : 1ull << 20;
+    mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (mem == MAP_FAILED)
+        return fprintf(stderr, "mmap %llu: %s\n", bytes, strerror(errno)), 3;
+    while (touched < bytes) {
+        for (unsigned long long end = touched + step; touched < end && touched < bytes; touched += (unsigned long long)page)
+            mem[touched] = 1;
+        int n = snprintf(line, sizeof(line), "touched=%llu\n", touched < bytes ? touched : bytes);
+        (void)!write(1, line, (size_t)n);
+    }
+    kv("alloc", "done");
+    return 0;
+}
+
+/* fork N: fork until N children or an error; children wait for us to end. */
+static int cmd_fork(int argc, char **argv)
+{
+    int n = argc > 1 ? atoi(argv[1]) : 8, forked = 0, hold[2];
+
+    if (pipe(hold) < 0)
+        return 3;
+    for (; forked < n; forked++) {
+        pid_t p = fork();
+        if (p < 0) {
+            kv("fork_error", "%s", errname(errno));
+            break;
+        }
+        if (p == 0) {
+            char c;
+            close(hold[1]);
+            while (read(hold[0], &c, 1) > 0)
+                ;
+            _exit(0);
+        }
+    }
+    kv("forked", "%d", forked);
+    fflush(stdout);
+    close(hold[1]);
+    while (wait(NULL) > 0)
+        ;
+    return 0;
+}
+
+/* spin MS: burn CPU for MS milliseconds of wall time */
+static int cmd_spin(int argc, char **argv)
+{
+    struct timespec t0, t;
+    long ms = argc > 1 ? atol(argv[1]) : 100, elapsed = 0;
+    volatile unsigned long x = 0;
+
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (elapsed < ms) {
+        for (int i = 0; i < 100000; i++)
+            x += (unsigned long)i;
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        elapsed = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+    }
+    kv("spun_ms", "%ld", elapsed);
+    return 0;
+}
+
+/* cgroup: our /proc/self/cgroup, one key per line: cg_memory=/path,
+ * cg_unified=/path for the v2 "0::" line */
+static int cmd_cgroup(int argc, char **argv)
+{
+    char line[1024];
+    FILE *f = fopen("/proc/self/cgroup", "re");
+
+    (void)argc, (void)argv;
+    report_link("cgroupns", "/proc/self/ns/cgroup");
+    while (f && fgets(line, sizeof(line), f)) {
+        char *ctls = strchr(line, ':'), *path;
+        if (!ctls || !(path = strchr(ctls + 1, ':')))
+            continue;
+        *path++ = '\0';
+        path[strcspn(path, "\n")] = '\0';
+        ctls++;
+        if (!*ctls)
+            kv("cg_unified", "%s", path);
+        for (char *tok = strtok(ctls, ","); tok; tok = strtok(NULL, ","))
+            if (strncmp(tok, "name=", 5) != 0)
+                printf("cg_%s=%s\n", tok, path);
+    }
+    if (f)
+        fclose(f);
+    return 0;
+}
+
 static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -621,6 +723,10 @@ static const struct {
     { "net", cmd_net, "interfaces and addresses" },
     { "ping", cmd_ping, "ADDR [COUNT] [TIMEOUT_MS] [--wait]  ICMP echo; reports sent, received" },
     { "listen", cmd_listen, "PORT  bind a TCP port, wait for the lab" },
+    { "alloc", cmd_alloc, "BYTES [STEP]  touch memory, reporting progress as it goes" },
+    { "fork", cmd_fork, "N  fork up to N children; reports forked and fork_error" },
+    { "spin", cmd_spin, "MS  busy-loop for MS milliseconds" },
+    { "cgroup", cmd_cgroup, "the cgroup paths this process sees" },
 };
 
 int main(int argc, char **argv)

@@ -79,6 +79,10 @@ static void test_sabotage_table(void **state)
         spec_init(&before, "/r");
         spec_map_root(&before, 100000, 65536);
         before.drop_caps = true;
+        before.ns |= CLONE_NEWCGROUP;
+        before.net.mode = ISO_NET_NAT;
+        before.lim = (struct iso_limits){ .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000,
+                                          .cpu_period_us = 100000 };
         after = before;
         spec_apply_sabotage(&after, sab->bit);
         assert_memory_not_equal(&before, &after, sizeof(before)); /* it changes something */
@@ -88,6 +92,12 @@ static void test_sabotage_table(void **state)
     spec_apply_sabotage(&s, spec_sabotage_lookup("no-mntns"));
     assert_int_equal(s.ns & CLONE_NEWNS, 0);
     assert_int_equal(s.root, ISO_ROOT_CHROOT);
+    /* a removed limit still leaves the container a cgroup to be measured in */
+    spec_init(&s, "/r");
+    s.lim.memory = 1 << 25;
+    spec_apply_sabotage(&s, spec_sabotage_lookup("no-memory-limit"));
+    assert_int_equal(s.lim.memory, 0);
+    assert_true(s.lim.own_cgroup);
     spec_sabotage_names(spec_sabotage_lookup("no-pidns") | spec_sabotage_lookup("no-ipcns"), names,
                         sizeof(names));
     assert_string_equal(names, "no-pidns,no-ipcns");

@@ -1,0 +1,138 @@
+/* cgroup.c - resource isolation through cgroups (v1 or v2): OOM kill at the
+ * memory limit, pids.max, the cgroup namespace, CPU quota. */
+#define _GNU_SOURCE
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define ISO_FAMILY "cgroup"
+#include "../harness/case.h"
+#include "../harness/config.h"
+
+#define MiB (1ull << 20)
+
+/* The last "touched=N" the probe wrote before it ended, in bytes. */
+static unsigned long long last_touched(const struct iso_result *r)
+{
+    const char *v = iso_get(r, "touched");
+    return v ? strtoull(v, NULL, 10) : 0;
+}
+
+ISO_CASE(oom_kill_at_limit,
+         "under a 32 MiB limit (no swap) 16 MiB is fine and 64 MiB is killed by the OOM killer",
+         .detects = ISO_SAB_NO_MEMLIMIT)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
+    struct iso_container c;
+    struct iso_result r;
+    long long ooms = -1;
+    char text[32];
+
+    s.lim.memory = 32 * MiB;
+    /* half of the limit: survives */
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("alloc", "16777216", "1048576"), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "alloc"), "done", "16 MiB under a 32 MiB limit completes");
+    /* twice the limit: killed (bounded even when no limit is set) */
+    ISO_DOING(ctx, "touching 64 MiB under a 32 MiB limit");
+    if (iso_run(ctx, &s, ISO_ARGV("alloc", "67108864", "1048576"), &r, &err) < 0) {
+        iso_fail_run(ctx, __FILE__, __LINE__, &err, &r);
+        return;
+    }
+    if (iso_cg_counter(ctx, &r, CG_MEMORY, cg_oom_file(&ctx->cfg->cg), "oom_kill", &ooms, &err) < 0)
+        iso_diag(ctx, "oom_counter_error", "%s", err.msg);
+    snprintf(text, sizeof(text), "%lld", ooms);
+    iso_diag(ctx, "wait_status", "0x%x", r.status);
+    iso_diag(ctx, "oom_kill_counter", "%s", text);
+    iso_diag(ctx, "last_touched_bytes", "%llu", last_touched(&r));
+    ISO_EXPECT_TRUE(ctx, WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGKILL,
+                    "the 64 MiB container was killed by SIGKILL");
+    ISO_EXPECT_GT_INT(ctx, ooms, 0, "its cgroup counted an OOM kill");
+    ISO_EXPECT_TRUE(ctx, last_touched(&r) <= 32 * MiB, "it never held more than the limit");
+    /* the lab is unharmed: a further container runs */
+    s = iso_spec_default(ctx);
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("pid", "--wait"), &c);
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+}
+
+ISO_CASE(pids_max_stops_forks, "with pids.max = 8 the 8th process inside cannot be forked (EAGAIN)",
+         .detects = ISO_SAB_NO_PIDSLIMIT)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_result r;
+    pid_t p;
+    int status;
+
+    s.lim.pids = 8;
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("fork", "16"), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "forked"), "7", "children forked beside the probe");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "fork_error"), "EAGAIN", "the next fork fails");
+    p = fork(); /* the lab is not limited */
+    if (p == 0)
+        _exit(0);
+    ISO_EXPECT_TRUE(ctx, p > 0 && waitpid(p, &status, 0) == p, "the lab can still fork");
+}
+
+ISO_CASE(namespace_root_is_own_cgroup,
+         "in a cgroup namespace the container's cgroup reads as /; the lab sees the real path",
+         .detects = ISO_SAB_NO_CGROUPNS)
+{
+    const struct cg_info *cg = &ctx->cfg->cg;
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c;
+    char path[64], lab_view[2048], want[PATH_MAX];
+    const char *key = cg->version == 2 ? "cg_unified" : "cg_memory";
+    const char *ctl = cg->version == 2 ? "0::" : ":memory:";
+
+    s.ns |= CLONE_NEWCGROUP;
+    s.lim.own_cgroup = true;
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("pid", "--wait"), &c);
+    snprintf(path, sizeof(path), "/proc/%d/cgroup", c.pid);
+    ISO_REQUIRE_TRUE(ctx, read_file(path, lab_view, sizeof(lab_view)) > 0,
+                     "the lab reads the container's cgroup");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    /* what the probe sees, from a second container in the same kind of spec */
+    {
+        struct iso_result r;
+        ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("cgroup"), &r);
+        ISO_EXPECT_EQ_STR(ctx, iso_get(&r, key), "/", "the container's own cgroup, seen inside");
+    }
+    snprintf(want, sizeof(want), "%s%s%s/%s", cg->ctl[CG_MEMORY].base,
+             cg->ctl[CG_MEMORY].base[0] ? "/" : "", cg->run, c.r.cg_rel);
+    {
+        char *line = strstr(lab_view, ctl), *end;
+        ISO_REQUIRE_TRUE(ctx, line != NULL, "the lab sees a memory cgroup line");
+        line += strlen(ctl);
+        end = strchr(line, '\n');
+        if (end)
+            *end = '\0';
+        if (line[0] == '/')
+            line++;
+        ISO_EXPECT_EQ_STR(ctx, line, want, "the container's cgroup as the lab sees it");
+    }
+}
+
+ISO_CASE(cpu_quota_throttles, "a busy loop under a 10% CPU quota is throttled",
+         .detects = ISO_SAB_NO_CPULIMIT)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
+    struct iso_result r;
+    long long throttled = -1;
+
+    s.lim.cpu_quota_us = 10000;
+    s.lim.cpu_period_us = 100000;
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("spin", "250"), &r);
+    if (iso_cg_counter(ctx, &r, CG_CPU, "cpu.stat", "nr_throttled", &throttled, &err) < 0) {
+        /* without a quota the cpu controller may not even be attached */
+        ISO_FAIL(ctx, "the container's cpu.stat could not be read", "%s", err.msg);
+        return;
+    }
+    ISO_EXPECT_GT_INT(ctx, throttled, 0, "periods in which the container was throttled");
+}

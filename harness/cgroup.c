@@ -1,0 +1,451 @@
+/* cgroup.c - create, limit, attach, read and remove with libcgroup.
+ *
+ * libcgroup 2.0.2 (Debian 12) has no v1/v2 name translation, no version
+ * query and cannot parse a pure-v2 /proc/self/cgroup line; so this file
+ * finds the version and the harness's own cgroup itself (from
+ * /proc/self/cgroup and the cgroup mounts), picks the file names per
+ * version, and writes v2's cgroup.subtree_control and moves the run into
+ * a leaf directly: libcgroup has no call for either. */
+#define _GNU_SOURCE
+#include "cgroup.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <libcgroup.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <unistd.h>
+
+#ifndef CGROUP2_SUPER_MAGIC
+#define CGROUP2_SUPER_MAGIC 0x63677270
+#endif
+
+static const char *const names[CG_NCTL] = { "memory", "pids", "cpu" };
+
+const char *cg_ctl_name(enum cg_ctl c) { return names[c]; }
+
+static unsigned long long start_time(pid_t pid)
+{
+    char path[64], buf[1024], *p;
+    unsigned long long t = 0;
+
+    snprintf(path, sizeof(path), "/proc/%d/stat", pid);
+    if (read_file(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
+        return 0;
+    /* field 22 is starttime; after ")" come fields 3.. */
+    for (int field = 3; field <= 22 && p; field++)
+        p = strchr(p + 1, ' ');
+    if (p)
+        sscanf(p + 1, "%llu", &t);
+    return t;
+}
+
+/* Our cgroup per controller from /proc/self/cgroup ("N:a,b:/path" lines). */
+static void find_own(struct cg_info *cg)
+{
+    char text[4096], *line, *save = NULL;
+    char v2path[PATH_MAX] = "";
+    bool v2line = false;
+
+    if (read_file("/proc/self/cgroup", text, sizeof(text)) < 0)
+        return;
+    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+        char *ctls = strchr(line, ':'), *path;
+        if (!ctls || !(path = strchr(ctls + 1, ':')))
+            continue;
+        *path++ = '\0';
+        ctls++;
+        if (*ctls == '\0') {
+            v2line = true;
+            strlcpy0(v2path, path, sizeof(v2path));
+            continue;
+        }
+        for (int c = 0; c < CG_NCTL; c++) {
+            char list[256], *tok, *s2 = NULL;
+            strlcpy0(list, ctls, sizeof(list));
+            for (tok = strtok_r(list, ",", &s2); tok; tok = strtok_r(NULL, ",", &s2))
+                if (strcmp(tok, names[c]) == 0) {
+                    cg->version = 1;
+                    strlcpy0(cg->ctl[c].base, path + (path[0] == '/'), sizeof(cg->ctl[c].base));
+                    cg->ctl[c].ok = true;
+                }
+        }
+    }
+    if (cg->version == 0 && v2line) {
+        struct statfs sf;
+        char controllers[512];
+        cg->version = 2;
+        for (int c = 0; c < CG_NCTL; c++) {
+            strlcpy0(cg->ctl[c].mount, "/sys/fs/cgroup", sizeof(cg->ctl[c].mount));
+            strlcpy0(cg->ctl[c].base, v2path + (v2path[0] == '/'), sizeof(cg->ctl[c].base));
+        }
+        if (statfs("/sys/fs/cgroup", &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) {
+            cg->version = 0;
+            return;
+        }
+        if (read_file("/sys/fs/cgroup/cgroup.controllers", controllers, sizeof(controllers)) < 0)
+            controllers[0] = '\0';
+        for (int c = 0; c < CG_NCTL; c++) {
+            char word[32];
+            snprintf(word, sizeof(word), " %s ", names[c]);
+            char padded[600];
+            snprintf(padded, sizeof(padded), " %s ", controllers);
+            padded[strcspn(padded, "\n")] = ' ';
+            cg->ctl[c].ok = strstr(padded, word) != NULL;
+            if (!cg->ctl[c].ok)
+                snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
+                         "cgroup v2: no %s controller in /sys/fs/cgroup/cgroup.controllers", names[c]);
+        }
+    }
+}
+
+/* v1 mount points through libcgroup's own table. */
+static void find_mounts_v1(struct cg_info *cg)
+{
+    struct cgroup_mount_point mp;
+    void *h = NULL;
+    int rc = cgroup_get_controller_begin(&h, &mp);
+
+    while (rc == 0) {
+        for (int c = 0; c < CG_NCTL; c++)
+            if (strcmp(mp.name, names[c]) == 0)
+                strlcpy0(cg->ctl[c].mount, mp.path, sizeof(cg->ctl[c].mount));
+        rc = cgroup_get_controller_next(&h, &mp);
+    }
+    cgroup_get_controller_end(&h);
+    for (int c = 0; c < CG_NCTL; c++)
+        if (cg->ctl[c].ok && !cg->ctl[c].mount[0]) {
+            cg->ctl[c].ok = false;
+            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
+                     "cgroup v1: the %s controller is not mounted", names[c]);
+        }
+}
+
+void cg_path(const struct cg_info *cg, enum cg_ctl c, const char *rel, char *out, size_t size)
+{
+    const char *base = cg->ctl[c].base;
+    snprintf(out, size, "%s%s%s/%s%s%s", cg->ctl[c].mount, base[0] ? "/" : "", base, cg->run,
+             rel && rel[0] ? "/" : "", rel ? rel : "");
+}
+
+/* libcgroup names a cgroup by its path below the mount. */
+static void cg_name(const struct cg_info *cg, enum cg_ctl c, const char *rel, char *out, size_t size)
+{
+    const char *base = cg->ctl[c].base;
+    snprintf(out, size, "%s%s%s%s%s", base, base[0] ? "/" : "", cg->run, rel && rel[0] ? "/" : "",
+             rel ? rel : "");
+}
+
+/* Remove a directory tree of cgroups, children first; kill what is left in
+ * one (only a dead run's processes can be there). */
+static void remove_tree(const char *path)
+{
+    DIR *d = opendir(path);
+    struct dirent *e;
+    char sub[PATH_MAX];
+
+    while (d && (e = readdir(d))) {
+        if (e->d_type != DT_DIR || e->d_name[0] == '.')
+            continue;
+        snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
+        remove_tree(sub);
+    }
+    if (d)
+        closedir(d);
+    for (int tries = 0; rmdir(path) < 0 && errno == EBUSY && tries < 50; tries++) {
+        char procs[4096], *p, *save = NULL;
+        snprintf(sub, sizeof(sub), "%s/cgroup.procs", path);
+        if (read_file(sub, procs, sizeof(procs)) > 0)
+            for (p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
+                kill(atoi(p), SIGKILL);
+        usleep(2000);
+    }
+}
+
+int cg_reap_stale(const struct cg_info *cg)
+{
+    int removed = 0;
+
+    for (int c = 0; c < CG_NCTL; c++) {
+        char dir[PATH_MAX];
+        struct dirent *e;
+        DIR *d;
+
+        if (!cg->ctl[c].ok)
+            continue;
+        snprintf(dir, sizeof(dir), "%s%s%s", cg->ctl[c].mount, cg->ctl[c].base[0] ? "/" : "",
+                 cg->ctl[c].base);
+        d = opendir(dir);
+        while (d && (e = readdir(d))) {
+            int pid;
+            unsigned long long t;
+            char path[PATH_MAX];
+            if (sscanf(e->d_name, "isocheck-%d-%llu", &pid, &t) != 2 || strcmp(e->d_name, cg->run) == 0)
+                continue;
+            if (t != 0 && start_time(pid) == t) /* that run is still going */
+                continue;
+            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+            remove_tree(path);
+            removed++;
+        }
+        if (d)
+            closedir(d);
+    }
+    return removed;
+}
+
+/* v2: controllers must be enabled in every ancestor's subtree_control, and
+ * a cgroup with processes cannot enable them (no internal processes), so
+ * the run moves itself into a leaf "harness" of its own parent first. */
+static void prepare_v2(struct cg_info *cg)
+{
+    char own[PATH_MAX], run[PATH_MAX], path[PATH_MAX + 32], pid[32];
+    const char *enable = "+memory +pids +cpu";
+
+    cg_path(cg, CG_MEMORY, NULL, run, sizeof(run));
+    snprintf(own, sizeof(own), "%s%s%s", cg->ctl[0].mount, cg->ctl[0].base[0] ? "/" : "",
+             cg->ctl[0].base);
+    snprintf(path, sizeof(path), "%s/cgroup.subtree_control", own);
+    write_file(path, enable); /* may be delegated already, or refused: checked below */
+    if (mkdir(run, 0755) < 0 && errno != EEXIST)
+        goto fail;
+    snprintf(path, sizeof(path), "%s/harness", run);
+    if (mkdir(path, 0755) < 0 && errno != EEXIST)
+        goto fail;
+    snprintf(path, sizeof(path), "%s/harness/cgroup.procs", run);
+    snprintf(pid, sizeof(pid), "%d", getpid());
+    if (write_file(path, pid) < 0)
+        goto fail;
+    for (int c = 0; c < CG_NCTL; c++) {
+        char word[32];
+        if (!cg->ctl[c].ok)
+            continue;
+        snprintf(word, sizeof(word), "+%s", names[c]);
+        snprintf(path, sizeof(path), "%s/cgroup.subtree_control", run);
+        if (write_file(path, word) < 0) {
+            cg->ctl[c].ok = false;
+            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
+                     "cgroup v2: cannot enable %s below %s (%s; its parent must delegate it)",
+                     names[c], own, strerror(errno));
+        }
+    }
+    return;
+fail:
+    for (int c = 0; c < CG_NCTL; c++) {
+        cg->ctl[c].ok = false;
+        snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why), "cgroup v2: cannot create \"%s\": %s",
+                 path, strerror(errno));
+    }
+}
+
+void cg_run_setup(struct cg_info *cg)
+{
+    int rc;
+
+    memset(cg, 0, sizeof(*cg));
+    snprintf(cg->run, sizeof(cg->run), "isocheck-%d-%llu", getpid(), start_time(getpid()));
+    for (int c = 0; c < CG_NCTL; c++)
+        snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why), "no %s controller in /proc/self/cgroup",
+                 names[c]);
+    rc = cgroup_init();
+    if (rc != 0) {
+        for (int c = 0; c < CG_NCTL; c++)
+            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why), "libcgroup cannot start: %s",
+                     cgroup_strerror(rc));
+        return;
+    }
+    find_own(cg);
+    if (cg->version == 1)
+        find_mounts_v1(cg);
+    cg_reap_stale(cg);
+    if (cg->version == 2) {
+        prepare_v2(cg);
+        return;
+    }
+    for (int c = 0; c < CG_NCTL; c++) {
+        char path[PATH_MAX];
+        if (!cg->ctl[c].ok)
+            continue;
+        cg_path(cg, (enum cg_ctl)c, NULL, path, sizeof(path));
+        if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+            cg->ctl[c].ok = false;
+            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why), "cgroup v1: cannot create \"%s\": %s%s",
+                     path, strerror(errno), errno == EROFS ? " (read-only cgroupfs)" : "");
+        }
+    }
+}
+
+void cg_run_cleanup(const struct cg_info *cg)
+{
+    char path[PATH_MAX], parent[PATH_MAX + 32];
+
+    for (int c = 0; c < CG_NCTL; c++) {
+        if (!cg->ctl[c].mount[0] || (cg->version == 2 && c > 0))
+            continue;
+        cg_path(cg, (enum cg_ctl)c, NULL, path, sizeof(path));
+        if (cg->version == 2) { /* leave the leaf first: back to where we came from */
+            char pid[32];
+            snprintf(parent, sizeof(parent), "%s%s%s/cgroup.procs", cg->ctl[c].mount,
+                     cg->ctl[c].base[0] ? "/" : "", cg->ctl[c].base);
+            snprintf(pid, sizeof(pid), "%d", getpid());
+            write_file(parent, pid);
+        }
+        remove_tree(path);
+    }
+}
+
+unsigned cg_needed(const struct iso_limits *lim)
+{
+    unsigned need = 0;
+
+    if (lim->memory || lim->own_cgroup)
+        need |= 1u << CG_MEMORY;
+    if (lim->pids || lim->own_cgroup)
+        need |= 1u << CG_PIDS;
+    if (lim->cpu_quota_us)
+        need |= 1u << CG_CPU;
+    return need;
+}
+
+bool cg_usable(const struct cg_info *cg, unsigned ctls, char *why, size_t len)
+{
+    for (int c = 0; c < CG_NCTL; c++)
+        if ((ctls & (1u << c)) && !cg->ctl[c].ok) {
+            snprintf(why, len, "%s", cg->ctl[c].why);
+            return false;
+        }
+    return true;
+}
+
+static int lcg_fail(struct iso_err *err, int rc, const char *what, const char *name)
+{
+    return iso_err_set(err, rc == ECGOTHER ? cgroup_get_last_errno() : 0, "%s \"%s\"%s%s", what,
+                       name, rc == ECGOTHER ? "" : ": ", rc == ECGOTHER ? "" : cgroup_strerror(rc));
+}
+
+static void set_values(const struct cg_info *cg, enum cg_ctl c, struct cgroup_controller *ctl,
+                       const struct iso_limits *lim)
+{
+    char v[64];
+    bool v1 = cg->version == 1;
+
+    if (c == CG_MEMORY && lim->memory) {
+        snprintf(v, sizeof(v), "%llu", (unsigned long long)lim->memory);
+        cgroup_add_value_string(ctl, v1 ? "memory.limit_in_bytes" : "memory.max", v);
+        /* no swap: memsw (v1, only with swap accounting) or swap.max (v2) */
+        char file[PATH_MAX + 64];
+        snprintf(file, sizeof(file), "%s/%s", cg->ctl[c].mount,
+                 v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max");
+        if (v1 && access(file, F_OK) == 0)
+            cgroup_add_value_string(ctl, "memory.memsw.limit_in_bytes", v);
+        if (!v1)
+            cgroup_add_value_string(ctl, "memory.swap.max", "0");
+    }
+    if (c == CG_PIDS && lim->pids) {
+        snprintf(v, sizeof(v), "%ld", lim->pids);
+        cgroup_add_value_string(ctl, "pids.max", v);
+    }
+    if (c == CG_CPU && lim->cpu_quota_us > 0) {
+        if (v1) {
+            snprintf(v, sizeof(v), "%ld", lim->cpu_period_us);
+            cgroup_add_value_string(ctl, "cpu.cfs_period_us", v);
+            snprintf(v, sizeof(v), "%ld", lim->cpu_quota_us);
+            cgroup_add_value_string(ctl, "cpu.cfs_quota_us", v);
+        } else {
+            snprintf(v, sizeof(v), "%ld %ld", lim->cpu_quota_us, lim->cpu_period_us);
+            cgroup_add_value_string(ctl, "cpu.max", v);
+        }
+    }
+}
+
+int cg_make(const struct cg_info *cg, const char *rel, const struct iso_limits *lim,
+            struct cg_handle *h, struct iso_err *err)
+{
+    int holder = -1; /* v2: the one cgroup that carries every controller */
+
+    memset(h, 0, sizeof(*h));
+    strlcpy0(h->rel, rel, sizeof(h->rel));
+    h->ctls = cg_needed(lim);
+    for (int c = 0; c < CG_NCTL && holder < 0; c++)
+        if (h->ctls & (1u << c))
+            holder = c;
+    for (int c = 0; c < CG_NCTL; c++) {
+        char name[PATH_MAX];
+        struct cgroup_controller *ctl;
+        int rc;
+
+        if (!(h->ctls & (1u << c)))
+            continue;
+        if (cg->version == 2 && c != holder) /* one hierarchy: one cgroup for all */
+            continue;
+        cg_name(cg, (enum cg_ctl)c, rel, name, sizeof(name));
+        h->cg[c] = cgroup_new_cgroup(name);
+        if (!h->cg[c])
+            return iso_err_set(err, ENOMEM, "cgroup_new_cgroup");
+        for (int k = c; k < CG_NCTL; k++) {
+            if (!(h->ctls & (1u << k)) || (cg->version == 1 && k != c))
+                continue;
+            ctl = cgroup_add_controller(h->cg[c], names[k]);
+            if (!ctl)
+                return iso_err_set(err, 0, "cgroup_add_controller %s", names[k]);
+            set_values(cg, (enum cg_ctl)k, ctl, lim);
+        }
+        rc = cgroup_create_cgroup(h->cg[c], 0);
+        if (rc != 0)
+            return lcg_fail(err, rc, "create cgroup", name);
+    }
+    return 0;
+}
+
+int cg_attach(struct cg_handle *h, pid_t pid, struct iso_err *err)
+{
+    for (int c = 0; c < CG_NCTL; c++) {
+        int rc;
+        if (!h->cg[c])
+            continue;
+        rc = cgroup_attach_task_pid(h->cg[c], pid);
+        if (rc != 0)
+            return lcg_fail(err, rc, "attach to cgroup", h->rel);
+    }
+    return 0;
+}
+
+void cg_release(struct cg_handle *h)
+{
+    for (int c = 0; c < CG_NCTL; c++)
+        if (h->cg[c])
+            cgroup_free(&h->cg[c]);
+}
+
+const char *cg_oom_file(const struct cg_info *cg)
+{
+    return cg->version == 2 ? "memory.events" : "memory.oom_control";
+}
+
+int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, const char *file,
+                const char *key, long long *value, struct iso_err *err)
+{
+    char name[PATH_MAX], line[256];
+    void *h = NULL;
+    int rc;
+    size_t klen = strlen(key);
+    bool found = false;
+
+    cg_name(cg, c, rel, name, sizeof(name));
+    rc = cgroup_read_value_begin(names[c], name, (char *)file, &h, line, sizeof(line));
+    while (rc == 0) {
+        if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
+            *value = atoll(line + klen + 1);
+            found = true;
+        }
+        rc = cgroup_read_value_next(&h, line, sizeof(line));
+    }
+    if (h)
+        cgroup_read_value_end(&h);
+    if (!found)
+        return iso_err_set(err, 0, "no \"%s\" in %s of cgroup \"%s\"", key, file, name);
+    return 0;
+}

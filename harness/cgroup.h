@@ -1,0 +1,69 @@
+/* cgroup.h - the run's cgroups, v1 (per-controller hierarchies) or v2, over
+ * libcgroup. Everything lives under the harness's own cgroup, in a per-run
+ * parent "isocheck-<pid>-<starttime>" that the run removes at its end and a
+ * later run removes if the run was killed. */
+#ifndef ISO_CGROUP_H
+#define ISO_CGROUP_H
+
+#include <limits.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "util.h"
+
+enum cg_ctl { CG_MEMORY, CG_PIDS, CG_CPU, CG_NCTL };
+
+struct cg_info {
+    int version; /* 1 or 2; 0 when the harness found no usable cgroups */
+    char run[64];
+    struct {
+        bool ok;
+        char why[256];       /* why not ok: which hierarchy, which file */
+        char base[PATH_MAX]; /* the harness's own cgroup, relative to the mount */
+        char mount[PATH_MAX];
+    } ctl[CG_NCTL];
+};
+
+struct iso_limits {
+    uint64_t memory;    /* bytes, swap off; 0: no limit */
+    long pids;          /* 0: no limit */
+    long cpu_quota_us;  /* with cpu_period_us; 0: none; < 0: a cpu cgroup without a quota */
+    long cpu_period_us;
+    bool own_cgroup;    /* a cgroup of its own even without limits */
+};
+
+/* A container's cgroup, one per controller it needs. */
+struct cg_handle {
+    char rel[64]; /* below the run's parent, e.g. "c3n1" */
+    unsigned ctls; /* bit per enum cg_ctl */
+    struct cgroup *cg[CG_NCTL];
+};
+
+const char *cg_ctl_name(enum cg_ctl c);
+/* Find the cgroups, reap stale run parents, make this run's parent. Never
+ * fatal: a controller that cannot be used is marked with the reason. */
+void cg_run_setup(struct cg_info *cg);
+/* Remove this run's parent and everything below it. */
+void cg_run_cleanup(const struct cg_info *cg);
+/* Remove run parents whose run is gone; returns how many were removed. */
+int cg_reap_stale(const struct cg_info *cg);
+
+/* The controllers lim needs, and whether they are all usable (why if not). */
+unsigned cg_needed(const struct iso_limits *lim);
+bool cg_usable(const struct cg_info *cg, unsigned ctls, char *why, size_t len);
+/* Create rel with the limits lim (only what lim asks for is written). */
+int cg_make(const struct cg_info *cg, const char *rel, const struct iso_limits *lim,
+            struct cg_handle *h, struct iso_err *err);
+/* Move pid into h: called before the container's first process is released. */
+int cg_attach(struct cg_handle *h, pid_t pid, struct iso_err *err);
+void cg_release(struct cg_handle *h); /* frees memory, keeps the cgroups */
+/* "key value" line of a flat-keyed file such as memory.events. */
+int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, const char *file,
+                const char *key, long long *value, struct iso_err *err);
+/* The file that counts OOM kills: memory.oom_control (v1) or memory.events (v2). */
+const char *cg_oom_file(const struct cg_info *cg);
+/* Absolute path of rel for controller c (for diagnostics and the lab's view). */
+void cg_path(const struct cg_info *cg, enum cg_ctl c, const char *rel, char *out, size_t size);
+
+#endif
