@@ -9,7 +9,7 @@
 
 BUILD   := build
 CC      ?= cc
-PKGS    := libcap libnl-3.0 libnl-route-3.0 libnftables libcgroup
+PKGS    := libcap libnl-3.0 libnl-route-3.0 libnftables libcgroup json-c
 VERSION := 0.1.0
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -27,7 +27,7 @@ PROBE_SRC := harness/probe/isoprobe.c harness/mountinfo.c harness/procfs.c harne
 
 # The pure modules the unit tests link (no namespaces, no root).
 UNIT_SRC := $(addprefix harness/,err.c expect.c idmap.c mountinfo.c procfs.c registry.c \
-            report.c spec.c tap.c netlab.c)
+            report.c spec.c tap.c netlab.c known.c rt_cmd.c cgroup.c)
 UNIT_TESTS := $(patsubst harness/tests/%.c,$(BUILD)/tests/%,$(wildcard harness/tests/test_*.c))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)

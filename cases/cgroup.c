@@ -31,28 +31,26 @@ ISO_CASE(oom_kill_at_limit,
     struct iso_container c;
     struct iso_result r;
     long long ooms = -1;
-    char text[32];
 
     s.lim.memory = 32 * MiB;
     /* half of the limit: survives */
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("alloc", "16777216", "1048576"), &r);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "alloc"), "done", "16 MiB under a 32 MiB limit completes");
-    /* twice the limit: killed (bounded even when no limit is set) */
+    /* twice the limit (bounded even when no limit is set): the worker is
+     * killed; the container's init stays so its cgroup can be read */
     ISO_DOING(ctx, "touching 64 MiB under a 32 MiB limit");
-    if (iso_run(ctx, &s, ISO_ARGV("alloc", "67108864", "1048576"), &r, &err) < 0) {
-        iso_fail_run(ctx, __FILE__, __LINE__, &err, &r);
-        return;
-    }
-    if (iso_cg_counter(ctx, &r, CG_MEMORY, cg_oom_file(&ctx->cfg->cg), "oom_kill", &ooms, &err) < 0)
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("alloc", "67108864", "1048576", "--wait"), &c);
+    if (iso_cg_counter(ctx, &c.r, CG_MEMORY, cg_oom_file(&ctx->cfg->cg), "oom_kill", &ooms, &err) < 0)
         iso_diag(ctx, "oom_counter_error", "%s", err.msg);
-    snprintf(text, sizeof(text), "%lld", ooms);
-    iso_diag(ctx, "wait_status", "0x%x", r.status);
-    iso_diag(ctx, "oom_kill_counter", "%s", text);
-    iso_diag(ctx, "last_touched_bytes", "%llu", last_touched(&r));
-    ISO_EXPECT_TRUE(ctx, WIFSIGNALED(r.status) && WTERMSIG(r.status) == SIGKILL,
-                    "the 64 MiB container was killed by SIGKILL");
-    ISO_EXPECT_GT_INT(ctx, ooms, 0, "its cgroup counted an OOM kill");
-    ISO_EXPECT_TRUE(ctx, last_touched(&r) <= 32 * MiB, "it never held more than the limit");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    iso_diag(ctx, "worker_end", "%s%s", iso_get(&c.r, "worker_signal") ? "signal " : "exit ",
+             iso_get(&c.r, "worker_signal") ?: iso_get(&c.r, "worker_exit") ?: "?");
+    iso_diag(ctx, "oom_kill_counter", "%lld (%s)", ooms, cg_oom_file(&ctx->cfg->cg));
+    iso_diag(ctx, "last_touched_bytes", "%llu", last_touched(&c.r));
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "worker_signal"), "9", "the 64 MiB process was killed by SIGKILL");
+    ISO_EXPECT_GT_INT(ctx, ooms, 0, "the container's cgroup counted an OOM kill");
+    ISO_EXPECT_TRUE(ctx, last_touched(&c.r) <= 32 * MiB, "it never held more than the limit");
     /* the lab is unharmed: a further container runs */
     s = iso_spec_default(ctx);
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("pid", "--wait"), &c);
@@ -92,7 +90,7 @@ ISO_CASE(namespace_root_is_own_cgroup,
     s.ns |= CLONE_NEWCGROUP;
     s.lim.own_cgroup = true;
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("pid", "--wait"), &c);
-    snprintf(path, sizeof(path), "/proc/%d/cgroup", c.pid);
+    snprintf(path, sizeof(path), "/proc/%d/cgroup", c.r.pid);
     ISO_REQUIRE_TRUE(ctx, read_file(path, lab_view, sizeof(lab_view)) > 0,
                      "the lab reads the container's cgroup");
     iso_release(&c, NULL);
@@ -104,7 +102,7 @@ ISO_CASE(namespace_root_is_own_cgroup,
         ISO_EXPECT_EQ_STR(ctx, iso_get(&r, key), "/", "the container's own cgroup, seen inside");
     }
     snprintf(want, sizeof(want), "%s%s%s/%s", cg->ctl[CG_MEMORY].base,
-             cg->ctl[CG_MEMORY].base[0] ? "/" : "", cg->run, c.r.cg_rel);
+             cg->ctl[CG_MEMORY].base[0] ? "/" : "", cg->run, c.r.cg_leaf);
     {
         char *line = strstr(lab_view, ctl), *end;
         ISO_REQUIRE_TRUE(ctx, line != NULL, "the lab sees a memory cgroup line");
@@ -123,16 +121,18 @@ ISO_CASE(cpu_quota_throttles, "a busy loop under a 10% CPU quota is throttled",
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_err err = { 0, "" };
-    struct iso_result r;
+    struct iso_container c;
     long long throttled = -1;
 
     s.lim.cpu_quota_us = 10000;
     s.lim.cpu_period_us = 100000;
-    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("spin", "250"), &r);
-    if (iso_cg_counter(ctx, &r, CG_CPU, "cpu.stat", "nr_throttled", &throttled, &err) < 0) {
-        /* without a quota the cpu controller may not even be attached */
+    /* read while the probe still lives: throttling is counted per cgroup,
+     * and a runtime removes its cgroup with the container */
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("spin", "250", "--wait"), &c);
+    if (iso_cg_counter(ctx, &c.r, CG_CPU, "cpu.stat", "nr_throttled", &throttled, &err) < 0)
         ISO_FAIL(ctx, "the container's cpu.stat could not be read", "%s", err.msg);
-        return;
-    }
-    ISO_EXPECT_GT_INT(ctx, throttled, 0, "periods in which the container was throttled");
+    else
+        ISO_EXPECT_GT_INT(ctx, throttled, 0, "periods in which the container was throttled");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
 }

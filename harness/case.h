@@ -25,6 +25,7 @@ struct iso_outcome {
 };
 
 struct iso_config;
+struct iso_runtime;
 
 struct iso_ctx {
     const struct iso_case *c;
@@ -37,6 +38,8 @@ struct iso_ctx {
     int seq;         /* containers started by this case so far */
     int upstream_fd; /* the upstream host's network namespace, -1 until made */
     int index;       /* position of the case in the run, for unique names */
+    const struct iso_runtime *rt; /* the runtime that builds this case's containers */
+    char dir[PATH_MAX];           /* the case's directory (bundles, runtime state) */
 };
 
 #define ISO_XCHG "/mnt/xchg"
@@ -119,14 +122,16 @@ void iso_diag(struct iso_ctx *ctx, const char *key, const char *fmt, ...) ISO_PR
 /* --- containers --- */
 
 struct iso_result {
-    int status;          /* wait status of the container's first process */
-    pid_t pid;           /* its pid as the lab sees it */
+    int status;          /* wait status of the process the runtime made (or the runtime) */
+    pid_t pid;           /* the container's first process as the lab sees it */
+    bool external;       /* made by an external runtime: exit 128+N means killed by N */
     struct iso_report report;
     char out[16384];     /* the probe's stdout */
     size_t out_len;
     char err[4096];      /* its stderr (truncated) */
     size_t err_len;
     char cg_rel[64];     /* its cgroup below the run's parent, "" when none */
+    char cg_leaf[80];    /* the runtime's own cgroup below it (external runtimes) */
 };
 
 struct iso_container {
@@ -209,6 +214,10 @@ bool iso_check_exit(struct iso_ctx *ctx, const char *file, int line, const struc
  * Returns 0, or -1 with err set. */
 int iso_cg_counter(struct iso_ctx *ctx, const struct iso_result *r, int ctl, const char *file,
                    const char *key, long long *value, struct iso_err *err);
+
+/* The signal that ended the container's first process, 0 if none; reads
+ * an external runtime's 128+N convention. */
+int iso_exit_signal(const struct iso_result *r);
 
 /* Shorthand for a report value (NULL when missing). */
 static inline const char *iso_get(const struct iso_result *r, const char *key)

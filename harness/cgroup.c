@@ -102,6 +102,105 @@ static void find_own(struct cg_info *cg)
     }
 }
 
+/* Is a (relative) cgroup path a component-wise prefix of another? */
+static bool path_prefix(const char *pre, const char *path)
+{
+    size_t n = strlen(pre);
+    return n == 0 || (strncmp(pre, path, n) == 0 && (path[n] == '\0' || path[n] == '/'));
+}
+
+/* Every cgroup/cgroup2 mount and our cgroup in it. A v1 mount is matched to
+ * its /proc/self/cgroup line by its controllers (or name=) in the super
+ * options; libcgroup only knows the controllers, not named hierarchies. */
+static void find_hierarchies(struct cg_info *cg)
+{
+    char mi[65536], self[4096], *line, *save = NULL;
+
+    cg->nmounts = 0;
+    if (read_file("/proc/self/mountinfo", mi, sizeof(mi)) < 0 ||
+        read_file("/proc/self/cgroup", self, sizeof(self)) < 0)
+        return;
+    for (line = strtok_r(mi, "\n", &save); line && cg->nmounts < CG_MAX_MOUNTS;
+         line = strtok_r(NULL, "\n", &save)) {
+        char point[PATH_MAX], fstype[32], opts[512];
+        const char *sep = strstr(line, " - ");
+        if (!sep || sscanf(line, "%*d %*d %*s %*s %4095s", point) != 1 ||
+            sscanf(sep + 3, "%31s %*s %511s", fstype, opts) != 2)
+            continue;
+        if (strcmp(fstype, "cgroup") != 0 && strcmp(fstype, "cgroup2") != 0)
+            continue;
+        char copy[4096], *l, *s2 = NULL;
+        strlcpy0(copy, self, sizeof(copy));
+        for (l = strtok_r(copy, "\n", &s2); l; l = strtok_r(NULL, "\n", &s2)) {
+            char *ctls = strchr(l, ':'), *path;
+            if (!ctls || !(path = strchr(ctls + 1, ':')))
+                continue;
+            *path++ = '\0';
+            ctls++;
+            bool match = strcmp(fstype, "cgroup2") == 0 ? *ctls == '\0' : false;
+            if (!match && *ctls) {
+                char o[520];
+                snprintf(o, sizeof(o), ",%s,", opts);
+                char *tok, *s3 = NULL, list[256];
+                strlcpy0(list, ctls, sizeof(list));
+                match = true;
+                for (tok = strtok_r(list, ",", &s3); tok; tok = strtok_r(NULL, ",", &s3)) {
+                    char w[300];
+                    snprintf(w, sizeof(w), ",%s,", tok);
+                    match &= strstr(o, w) != NULL;
+                }
+            }
+            if (match) {
+                strlcpy0(cg->h[cg->nmounts].mount, point, sizeof(cg->h[0].mount));
+                strlcpy0(cg->h[cg->nmounts].own, path + (path[0] == '/'), sizeof(cg->h[0].own));
+                cg->nmounts++;
+                break;
+            }
+        }
+    }
+    /* OCI runtimes place a container in every hierarchy at one path */
+    cg->oci_ok = cg->nmounts > 0;
+    cg->oci_base[0] = '\0';
+    for (int i = 0; i < cg->nmounts; i++)
+        if (strlen(cg->h[i].own) > strlen(cg->oci_base))
+            strlcpy0(cg->oci_base, cg->h[i].own, sizeof(cg->oci_base));
+    for (int i = 0; i < cg->nmounts && cg->oci_ok; i++)
+        if (!path_prefix(cg->h[i].own, cg->oci_base)) {
+            cg->oci_ok = false;
+            snprintf(cg->oci_why, sizeof(cg->oci_why),
+                     "the harness's cgroups are /%s in %s and /%s elsewhere: no one cgroupsPath "
+                     "lies below both",
+                     cg->h[i].own, cg->h[i].mount, cg->oci_base);
+        }
+}
+
+/* Directories between our own cgroup and oci_base that a runtime made in
+ * this hierarchy: removed when empty (rmdir refuses anything in use). */
+static void prune_between(const char *mount, const char *own, const char *base)
+{
+    char path[PATH_MAX];
+
+    if (strcmp(own, base) == 0)
+        return;
+    snprintf(path, sizeof(path), "%s/%s", mount, base);
+    while (strlen(path) > strlen(mount) + 1 + strlen(own)) {
+        if (rmdir(path) < 0)
+            return;
+        *strrchr(path, '/') = '\0';
+    }
+}
+
+const char *cg_oci_path(const struct cg_info *cg, const char *id, char *buf, size_t size, char *why,
+                        size_t len)
+{
+    if (!cg->oci_ok) {
+        snprintf(why, len, "%s", cg->oci_why[0] ? cg->oci_why : "no cgroup hierarchy found");
+        return NULL;
+    }
+    snprintf(buf, size, "/%s%s%s/%s/ctr", cg->oci_base, cg->oci_base[0] ? "/" : "", cg->run, id);
+    return buf;
+}
+
 /* v1 mount points through libcgroup's own table. */
 static void find_mounts_v1(struct cg_info *cg)
 {
@@ -131,10 +230,12 @@ void cg_path(const struct cg_info *cg, enum cg_ctl c, const char *rel, char *out
              rel && rel[0] ? "/" : "", rel ? rel : "");
 }
 
-/* libcgroup names a cgroup by its path below the mount. */
+/* libcgroup names a cgroup by its path below the mount; an OCI
+ * container's cgroups live below oci_base in every hierarchy. */
+static bool name_oci;
 static void cg_name(const struct cg_info *cg, enum cg_ctl c, const char *rel, char *out, size_t size)
 {
-    const char *base = cg->ctl[c].base;
+    const char *base = name_oci ? cg->oci_base : cg->ctl[c].base;
     snprintf(out, size, "%s%s%s%s%s", base, base[0] ? "/" : "", cg->run, rel && rel[0] ? "/" : "",
              rel ? rel : "");
 }
@@ -165,19 +266,31 @@ static void remove_tree(const char *path)
     }
 }
 
+static int reap_in(const struct cg_info *cg, const char *dir);
+
 int cg_reap_stale(const struct cg_info *cg)
 {
     int removed = 0;
 
-    for (int c = 0; c < CG_NCTL; c++) {
+    for (int i = 0; i < cg->nmounts; i++) {
         char dir[PATH_MAX];
+        snprintf(dir, sizeof(dir), "%s%s%s", cg->h[i].mount, cg->h[i].own[0] ? "/" : "", cg->h[i].own);
+        removed += reap_in(cg, dir);
+        snprintf(dir, sizeof(dir), "%s%s%s", cg->h[i].mount, cg->oci_base[0] ? "/" : "", cg->oci_base);
+        removed += reap_in(cg, dir);
+        prune_between(cg->h[i].mount, cg->h[i].own, cg->oci_base);
+    }
+    return removed;
+}
+
+static int reap_in(const struct cg_info *cg, const char *dir)
+{
+    int removed = 0;
+
+    {
         struct dirent *e;
         DIR *d;
 
-        if (!cg->ctl[c].ok)
-            continue;
-        snprintf(dir, sizeof(dir), "%s%s%s", cg->ctl[c].mount, cg->ctl[c].base[0] ? "/" : "",
-                 cg->ctl[c].base);
         d = opendir(dir);
         while (d && (e = readdir(d))) {
             int pid;
@@ -260,6 +373,7 @@ void cg_run_setup(struct cg_info *cg)
     find_own(cg);
     if (cg->version == 1)
         find_mounts_v1(cg);
+    find_hierarchies(cg);
     cg_reap_stale(cg);
     if (cg->version == 2) {
         prepare_v2(cg);
@@ -282,6 +396,15 @@ void cg_run_cleanup(const struct cg_info *cg)
 {
     char path[PATH_MAX], parent[PATH_MAX + 32];
 
+    /* what OCI runtimes made, in every hierarchy, and the directories
+     * they made on the way there */
+    for (int i = 0; i < cg->nmounts; i++) {
+        snprintf(path, sizeof(path), "%s%s%s/%s", cg->h[i].mount, cg->oci_base[0] ? "/" : "",
+                 cg->oci_base, cg->run);
+        if (!(cg->version == 2 && strcmp(cg->oci_base, cg->ctl[0].base) == 0))
+            remove_tree(path);
+        prune_between(cg->h[i].mount, cg->h[i].own, cg->oci_base);
+    }
     for (int c = 0; c < CG_NCTL; c++) {
         if (!cg->ctl[c].mount[0] || (cg->version == 2 && c > 0))
             continue;
@@ -299,11 +422,11 @@ void cg_run_cleanup(const struct cg_info *cg)
 
 unsigned cg_needed(const struct iso_limits *lim)
 {
-    unsigned need = 0;
+    unsigned need = lim->extra_ctls;
 
     if (lim->memory || lim->own_cgroup)
         need |= 1u << CG_MEMORY;
-    if (lim->pids || lim->own_cgroup)
+    if (lim->pids)
         need |= 1u << CG_PIDS;
     if (lim->cpu_quota_us)
         need |= 1u << CG_CPU;
@@ -361,9 +484,10 @@ static void set_values(const struct cg_info *cg, enum cg_ctl c, struct cgroup_co
     }
 }
 
-int cg_make(const struct cg_info *cg, const char *rel, const struct iso_limits *lim,
+int cg_make(const struct cg_info *cg, const char *rel, const struct iso_limits *lim, bool oci,
             struct cg_handle *h, struct iso_err *err)
 {
+    name_oci = oci;
     int holder = -1; /* v2: the one cgroup that carries every controller */
 
     memset(h, 0, sizeof(*h));
@@ -394,9 +518,12 @@ int cg_make(const struct cg_info *cg, const char *rel, const struct iso_limits *
             set_values(cg, (enum cg_ctl)k, ctl, lim);
         }
         rc = cgroup_create_cgroup(h->cg[c], 0);
-        if (rc != 0)
+        if (rc != 0) {
+            name_oci = false;
             return lcg_fail(err, rc, "create cgroup", name);
+        }
     }
+    name_oci = false;
     return 0;
 }
 
@@ -425,7 +552,7 @@ const char *cg_oom_file(const struct cg_info *cg)
     return cg->version == 2 ? "memory.events" : "memory.oom_control";
 }
 
-int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, const char *file,
+int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci, const char *file,
                 const char *key, long long *value, struct iso_err *err)
 {
     char name[PATH_MAX], line[256];
@@ -434,7 +561,9 @@ int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, const 
     size_t klen = strlen(key);
     bool found = false;
 
+    name_oci = oci;
     cg_name(cg, c, rel, name, sizeof(name));
+    name_oci = false;
     rc = cgroup_read_value_begin(names[c], name, (char *)file, &h, line, sizeof(line));
     while (rc == 0) {
         if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {

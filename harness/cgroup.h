@@ -14,9 +14,21 @@
 
 enum cg_ctl { CG_MEMORY, CG_PIDS, CG_CPU, CG_NCTL };
 
+#define CG_MAX_MOUNTS 16
+
 struct cg_info {
     int version; /* 1 or 2; 0 when the harness found no usable cgroups */
     char run[64];
+    /* Every cgroup hierarchy mounted here, with the harness's own cgroup in
+     * it: OCI runtimes create a container's cgroupsPath in all of them. */
+    int nmounts;
+    struct {
+        char mount[PATH_MAX];
+        char own[PATH_MAX]; /* relative, "" for the root */
+    } h[CG_MAX_MOUNTS];
+    char oci_base[PATH_MAX]; /* the deepest own cgroup, if every other is a prefix of it */
+    bool oci_ok;
+    char oci_why[256];
     struct {
         bool ok;
         char why[256];       /* why not ok: which hierarchy, which file */
@@ -30,7 +42,8 @@ struct iso_limits {
     long pids;          /* 0: no limit */
     long cpu_quota_us;  /* with cpu_period_us; 0: none; < 0: a cpu cgroup without a quota */
     long cpu_period_us;
-    bool own_cgroup;    /* a cgroup of its own even without limits */
+    bool own_cgroup;    /* a (memory) cgroup of its own even without limits */
+    unsigned extra_ctls; /* further controllers (bit per enum cg_ctl) without values */
 };
 
 /* A container's cgroup, one per controller it needs. */
@@ -53,16 +66,22 @@ int cg_reap_stale(const struct cg_info *cg);
 unsigned cg_needed(const struct iso_limits *lim);
 bool cg_usable(const struct cg_info *cg, unsigned ctls, char *why, size_t len);
 /* Create rel with the limits lim (only what lim asks for is written). */
-int cg_make(const struct cg_info *cg, const char *rel, const struct iso_limits *lim,
+/* oci: below oci_base in every hierarchy (for an OCI runtime's cgroupsPath). */
+int cg_make(const struct cg_info *cg, const char *rel, const struct iso_limits *lim, bool oci,
             struct cg_handle *h, struct iso_err *err);
 /* Move pid into h: called before the container's first process is released. */
 int cg_attach(struct cg_handle *h, pid_t pid, struct iso_err *err);
 void cg_release(struct cg_handle *h); /* frees memory, keeps the cgroups */
 /* "key value" line of a flat-keyed file such as memory.events. */
-int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, const char *file,
+int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci, const char *file,
                 const char *key, long long *value, struct iso_err *err);
 /* The file that counts OOM kills: memory.oom_control (v1) or memory.events (v2). */
 const char *cg_oom_file(const struct cg_info *cg);
+/* The cgroupsPath for an OCI container named id: below the run's parent in
+ * the deepest own cgroup. NULL (why filled) when no one path is below the
+ * harness's own cgroup in every hierarchy. */
+const char *cg_oci_path(const struct cg_info *cg, const char *id, char *buf, size_t size, char *why,
+                        size_t len);
 /* Absolute path of rel for controller c (for diagnostics and the lab's view). */
 void cg_path(const struct cg_info *cg, enum cg_ctl c, const char *rel, char *out, size_t size);
 

@@ -1,8 +1,10 @@
 /* container.c - start a container through the run's runtime driver and
  * collect the probe's report from its stdout. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdlib.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -13,6 +15,7 @@
 #include "case.h"
 #include "config.h"
 #include "netlab.h"
+#include "procfs.h"
 #include "runtime.h"
 
 struct iso_spec iso_spec_default(struct iso_ctx *ctx)
@@ -24,8 +27,56 @@ struct iso_spec iso_spec_default(struct iso_ctx *ctx)
 
 static const struct iso_runtime *run_runtime(const struct iso_ctx *ctx)
 {
-    const struct iso_runtime *rt = rt_lookup(ctx->cfg->runtime ? ctx->cfg->runtime : "builtin");
-    return rt ? rt : &rt_builtin;
+    return ctx->rt ? ctx->rt : &rt_builtin;
+}
+
+int iso_exit_signal(const struct iso_result *r)
+{
+    if (WIFSIGNALED(r->status))
+        return WTERMSIG(r->status);
+    if (r->external && WIFEXITED(r->status) && WEXITSTATUS(r->status) > 128)
+        return WEXITSTATUS(r->status) - 128;
+    return 0;
+}
+
+/* The oldest isoprobe among pid's descendants: the container's first
+ * process, whichever runtime forked it. */
+static pid_t find_probe(pid_t runtime)
+{
+    pid_t best = -1, frontier[64];
+    int n = 1;
+
+    frontier[0] = runtime;
+    for (int depth = 0; depth < 6 && n > 0 && best < 0; depth++) {
+        pid_t next[64];
+        int m = 0;
+        DIR *d = opendir("/proc");
+        struct dirent *e;
+        while (d && (e = readdir(d))) {
+            char path[300], val[64];
+            pid_t pid = atoi(e->d_name), pp;
+            if (pid <= 0)
+                continue;
+            snprintf(path, sizeof(path), "/proc/%d/status", pid);
+            if (procfs_status_field(path, "PPid", val, sizeof(val)) < 0)
+                continue;
+            pp = atoi(val);
+            for (int i = 0; i < n; i++) {
+                if (pp != frontier[i])
+                    continue;
+                if (procfs_status_field(path, "Name", val, sizeof(val)) == 0 &&
+                    strcmp(val, "isoprobe") == 0 && (best < 0 || pid < best))
+                    best = pid;
+                if (m < 64)
+                    next[m++] = pid;
+            }
+        }
+        if (d)
+            closedir(d);
+        memcpy(frontier, next, sizeof(pid_t) * (size_t)m);
+        n = m;
+    }
+    return best;
 }
 
 static void reset_container(struct iso_container *c)
@@ -35,10 +86,11 @@ static void reset_container(struct iso_container *c)
     c->ready = c->finished = false;
     c->r.status = 0;
     c->r.pid = -1;
+    c->r.external = false;
     c->r.out_len = c->r.err_len = 0;
     c->r.out[0] = c->r.err[0] = '\0';
     c->r.report.n = c->r.report.garbage = 0;
-    c->r.cg_rel[0] = '\0';
+    c->r.cg_rel[0] = c->r.cg_leaf[0] = '\0';
 }
 
 /* Copy the used part of a result (see reset_container for why). */
@@ -46,9 +98,11 @@ static void copy_result(struct iso_result *to, const struct iso_result *from)
 {
     to->status = from->status;
     to->pid = from->pid;
+    to->external = from->external;
     to->out_len = from->out_len;
     memcpy(to->out, from->out, from->out_len + 1);
     strlcpy0(to->cg_rel, from->cg_rel, sizeof(to->cg_rel));
+    strlcpy0(to->cg_leaf, from->cg_leaf, sizeof(to->cg_leaf));
     to->err_len = from->err_len;
     memcpy(to->err, from->err, from->err_len + 1);
     report_parse(&to->report, to->out, to->out_len);
@@ -96,13 +150,26 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
             close(netns);
         }
     }
+    snprintf(s.id, sizeof(s.id), "c%dn%d", ctx->index, ctx->seq);
+    s.workdir = ctx->dir;
+    c->r.external = rt->external;
     if (cg_needed(&s.lim)) {
-        snprintf(c->r.cg_rel, sizeof(c->r.cg_rel), "c%dn%d", ctx->index, ctx->seq);
-        if (cg_make(&ctx->cfg->cg, c->r.cg_rel, &s.lim, &cgh, err) < 0) {
+        /* An external runtime is asked for the limits and makes its cgroup
+         * itself, as a child of one the harness made without limits: the
+         * runtime removes its own cgroup when the container ends, while
+         * memory events count up the hierarchy and stay readable here. */
+        struct iso_limits shell = { .extra_ctls = cg_needed(&s.lim) };
+        strlcpy0(c->r.cg_rel, s.id, sizeof(c->r.cg_rel));
+        snprintf(c->r.cg_leaf, sizeof(c->r.cg_leaf), "%s%s", s.id, rt->harness_cgroups ? "" : "/ctr");
+        if (cg_make(&ctx->cfg->cg, c->r.cg_rel, rt->harness_cgroups ? &s.lim : &shell,
+                    !rt->harness_cgroups, &cgh, err) < 0) {
             cg_release(&cgh);
             return iso_err_wrap(err, "cgroup");
         }
-        s.cgroup = &cgh;
+        if (rt->harness_cgroups)
+            s.cgroup = &cgh;
+        else
+            cg_release(&cgh);
     }
     if (pipe2(in, O_CLOEXEC) < 0)
         return iso_err_set(err, errno, "pipe");
@@ -215,6 +282,12 @@ int iso_wait_ready(struct iso_ctx *ctx, struct iso_container *c, struct iso_err 
     }
     c->ready = true;
     report_parse(&c->r.report, c->r.out, c->r.out_len);
+    if (c->r.external) {
+        pid_t init = find_probe(c->pid);
+        if (init < 0)
+            return iso_err_set(err, 0, "the probe is not among the runtime's processes");
+        c->r.pid = init;
+    }
     return 0;
 }
 
@@ -251,7 +324,12 @@ int iso_cg_counter(struct iso_ctx *ctx, const struct iso_result *r, int ctl, con
 {
     if (!r->cg_rel[0])
         return iso_err_set(err, 0, "the container has no cgroup of its own");
-    return cg_read_key(&ctx->cfg->cg, (enum cg_ctl)ctl, r->cg_rel, file, key, value, err);
+    /* the runtime's own cgroup while it exists, else the parent the
+     * harness made (hierarchical counters such as OOM kills) */
+    if (strcmp(r->cg_leaf, r->cg_rel) != 0 &&
+        cg_read_key(&ctx->cfg->cg, (enum cg_ctl)ctl, r->cg_leaf, r->external, file, key, value, err) == 0)
+        return 0;
+    return cg_read_key(&ctx->cfg->cg, (enum cg_ctl)ctl, r->cg_rel, r->external, file, key, value, err);
 }
 
 int iso_run(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[],

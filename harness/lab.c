@@ -187,6 +187,7 @@ int lab_case_setup(struct iso_ctx *ctx, int idx, struct iso_err *err)
     if (gethostname(ctx->lab_hostname, sizeof(ctx->lab_hostname) - 1) < 0)
         return iso_err_set(err, errno, "gethostname");
     snprintf(dir, sizeof(dir), "%s/c%d", LAB_DIR, idx);
+    strlcpy0(ctx->dir, dir, sizeof(ctx->dir));
     if (mkdirs(dir, dirs, modes, (int)ARRAY_LEN(dirs), err) < 0)
         return -1;
     snprintf(path, sizeof(path), "%s/upper%s", dir, ISO_PROBE);

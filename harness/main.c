@@ -12,12 +12,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
 #include "bench.h"
 #include "config.h"
+#include "known.h"
 #include "lab.h"
 #include "netlab.h"
 #include "registry.h"
@@ -46,7 +48,12 @@ static const char usage[] =
     "      --rootfs DIR        use DIR as the container root filesystem (not modified;\n"
     "                          the probe is overlaid at /isoprobe)\n"
     "                          (default: rootfs next to the isocheck binary)\n"
-    "  -r, --runtime NAME      runtime that builds the containers (default builtin)\n"
+    "  -r, --runtime NAME      runtime that builds the containers: builtin (default),\n"
+    "                          unshare, bwrap, crun, runc, or all of them in turn\n"
+    "      --runtime-path NAME=PATH\n"
+    "                          run that runtime's binary from PATH (e.g. a fresh crun)\n"
+    "      --matrix FILE       with several runtimes: write the case x runtime table\n"
+    "                          as Markdown to FILE (e.g. $GITHUB_STEP_SUMMARY)\n"
     "      --tap-version N     13 (default; what prove 3.44 reads) or 14\n"
     "      --net-prefix A.B.0.0/16\n"
     "                          addresses for the lab's links (default 198.18.0.0/16,\n"
@@ -63,6 +70,7 @@ static const char usage[] =
     "bail-out (not root, no rootfs, the lab could not be made, interrupted).\n";
 
 static __attribute__((noreturn)) void usage_error(const char *fmt, ...) ISO_PRINTF(1, 2);
+static void beside_binary(char *out, size_t size, const char *name);
 
 static void usage_error(const char *fmt, ...)
 {
@@ -129,6 +137,69 @@ static void set_net_prefix(struct iso_config *cfg, const char *text)
     freeifaddrs(ifs);
 }
 
+/* "crun version 1.8.1" -> "1.8.1": the first dotted number it prints. */
+static void runtime_version(const char *bin, char *out, size_t size)
+{
+    char cmd[PATH_MAX + 32], line[256] = "";
+    FILE *p;
+
+    out[0] = '\0';
+    snprintf(cmd, sizeof(cmd), "'%s' --version 2>&1", bin);
+    p = popen(cmd, "r");
+    if (!p)
+        return;
+    while (!out[0] && fgets(line, sizeof(line), p))
+        for (char *c = line; *c && !out[0]; c++)
+            if (*c >= '0' && *c <= '9' && strchr(c, '.') && (c == line || c[-1] == ' ')) {
+                size_t n = strspn(c, "0123456789.");
+                snprintf(out, size, "%.*s", (int)n, c);
+            }
+    pclose(p);
+}
+
+/* runtimes/NAME.known next to the source tree of the binary */
+static int load_known(const char *rt, struct known *k, int n, int max)
+{
+    char path[PATH_MAX], text[16384], why[PATH_MAX + 128];
+    int rc;
+
+    beside_binary(path, sizeof(path), "../runtimes/");
+    strlcpy0(path + strlen(path), rt, sizeof(path) - strlen(path));
+    strlcpy0(path + strlen(path), ".known", sizeof(path) - strlen(path));
+    if (read_file(path, text, sizeof(text)) < 0)
+        return n;
+    rc = known_parse(text, path, rt, k, n, max, why, sizeof(why));
+    if (rc < 0)
+        usage_error("%s", why);
+    return rc;
+}
+
+static void write_matrix(const char *path, const struct runner_args *ra)
+{
+    static const char *const words[] = { "–", "ok", "**FAIL**", "skip", "TODO" };
+    FILE *f = fopen(path, "w");
+
+    if (!f) {
+        fprintf(stderr, "isocheck: --matrix: cannot write '%s': %s\n", path, strerror(errno));
+        return;
+    }
+    fputs("| case |", f);
+    for (int r = 0; r < ra->nrt; r++)
+        fprintf(f, " %s%s%s |", ra->rts[r]->name, ra->versions[r] ? " " : "",
+                ra->versions[r] ? ra->versions[r] : "");
+    fputs("\n|---|", f);
+    for (int r = 0; r < ra->nrt; r++)
+        fputs("---|", f);
+    fputc('\n', f);
+    for (int k = 0; k < ra->n; k++) {
+        fprintf(f, "| `%s` |", registry_at(ra->sel[k])->name);
+        for (int r = 0; r < ra->nrt; r++)
+            fprintf(f, " %s |", words[ra->verdicts[r * ra->n + k]]);
+        fputc('\n', f);
+    }
+    fclose(f);
+}
+
 static void list_cases(void)
 {
     for (int i = 0; i < registry_count(); i++) {
@@ -182,7 +253,7 @@ static bool have_cap_sys_admin(void)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_ROOTFS = 256, OPT_TAP, OPT_LIST_SAB, OPT_KEEP, OPT_REPEAT, OPT_BENCH, OPT_NET_PREFIX };
+    enum { OPT_ROOTFS = 256, OPT_TAP, OPT_LIST_SAB, OPT_KEEP, OPT_REPEAT, OPT_BENCH, OPT_NET_PREFIX, OPT_RT_PATH, OPT_MATRIX };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
@@ -198,10 +269,12 @@ int main(int argc, char **argv)
         { "repeat", required_argument, NULL, OPT_REPEAT },
         { "bench", required_argument, NULL, OPT_BENCH },
         { "net-prefix", required_argument, NULL, OPT_NET_PREFIX },
+        { "runtime-path", required_argument, NULL, OPT_RT_PATH },
+        { "matrix", required_argument, NULL, OPT_MATRIX },
         { NULL, 0, NULL, 0 },
     };
     struct iso_config cfg = { .timeout_s = 10, .tap_version = 13, .runtime = "builtin" };
-    const char *rootfs_opt = NULL, *unmatched;
+    const char *rootfs_opt = NULL, *unmatched, *matrix_path = NULL;
     bool list = false, list_sab = false;
     struct tap_writer tap;
     struct iso_err err = { 0, "" };
@@ -227,10 +300,21 @@ int main(int argc, char **argv)
         case 't': cfg.timeout_s = parse_seconds(optarg); break;
         case OPT_ROOTFS: rootfs_opt = optarg; break;
         case 'r':
-            if (!rt_lookup(optarg))
+            if (strcmp(optarg, "all") != 0 && !rt_lookup(optarg))
                 usage_error("--runtime: unknown runtime '%s' (known: %s)", optarg, rt_names());
             cfg.runtime = optarg;
             break;
+        case OPT_RT_PATH: {
+            char name[32], why[PATH_MAX + 80];
+            const char *eq = strchr(optarg, '=');
+            if (!eq || eq == optarg || (size_t)(eq - optarg) >= sizeof(name) || !eq[1])
+                usage_error("--runtime-path: '%s' is not NAME=PATH", optarg);
+            snprintf(name, sizeof(name), "%.*s", (int)(eq - optarg), optarg);
+            if (rt_set_path(name, eq + 1, why, sizeof(why)) < 0)
+                usage_error("--runtime-path: %s", why);
+            break;
+        }
+        case OPT_MATRIX: matrix_path = optarg; break;
         case OPT_TAP:
             if (strcmp(optarg, "13") && strcmp(optarg, "14"))
                 usage_error("--tap-version: '%s' is not 13 or 14", optarg);
@@ -293,6 +377,7 @@ int main(int argc, char **argv)
     }
     uname(&uts);
     cg_run_setup(&cfg.cg);
+    rt_configure(&cfg);
     if (bench) {
         struct bench_args ba = { &cfg, bench };
         tap_plan(&tap, 0);
@@ -302,7 +387,6 @@ int main(int argc, char **argv)
             tap_bail(&tap, err.msg);
         return rc == 0 ? 0 : 2;
     }
-    tap_plan(&tap, n);
     {
         char sab[256] = "none";
         if (cfg.sabotage)
@@ -318,8 +402,44 @@ int main(int argc, char **argv)
             tap_comment(&tap, "no usable cgroups: %s", cfg.cg.ctl[CG_MEMORY].why);
     }
     {
-        struct runner_args ra = { &cfg, sel, n, &tap };
+        const struct iso_runtime *rts[8];
+        const char *versions[8] = { NULL };
+        static char vbuf[8][32];
+        static struct known known[256];
+        int nrt = 0, nknown = 0;
+        struct runner_args ra;
+
+        for (int i = 0; i < rt_count() && nrt < 8; i++) {
+            const struct iso_runtime *rt = rt_at(i);
+            if (strcmp(cfg.runtime, "all") != 0 && strcmp(cfg.runtime, rt->name) != 0)
+                continue;
+            rts[nrt] = rt;
+            if (rt->external && rt_binary(rt->name)) {
+                runtime_version(rt_binary(rt->name), vbuf[nrt], sizeof(vbuf[nrt]));
+                versions[nrt] = vbuf[nrt][0] ? vbuf[nrt] : NULL;
+                tap_comment(&tap, "runtime %s %s at %s", rt->name, vbuf[nrt][0] ? vbuf[nrt] : "(version unknown)",
+                            rt_binary(rt->name));
+                if (strcmp(rt->name, "crun") == 0 && cfg.cg.version == 1 &&
+                    access("/sys/fs/cgroup/unified", F_OK) == 0)
+                    tap_comment(&tap, "crun runs in a mount namespace of its own where "
+                                      "/sys/fs/cgroup/unified is unmounted: crun 1.8 refuses "
+                                      "cgroup v1 hosts with a cgroup2 mount");
+            }
+            nknown = load_known(rt->name, known, nknown, (int)ARRAY_LEN(known));
+            nrt++;
+        }
+        ra = (struct runner_args){ .cfg = &cfg, .sel = sel, .n = n, .rts = rts, .versions = versions,
+                                   .nrt = nrt, .known = known, .nknown = nknown, .tap = &tap };
+        /* shared with the lab, so the matrix can be written here after it */
+        ra.verdicts = mmap(NULL, sizeof(enum verdict) * (size_t)(n * nrt + 1),
+                           PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+        if (ra.verdicts == MAP_FAILED) {
+            tap_bail(&tap, "cannot allocate the result matrix");
+            return 2;
+        }
         rc = lab_run(&cfg, runner_main, &ra, &err);
+        if (matrix_path && (rc == 0 || rc == 1))
+            write_matrix(matrix_path, &ra);
     }
     cg_run_cleanup(&cfg.cg);
     if (rc == -2) {

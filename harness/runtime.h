@@ -21,6 +21,11 @@ struct iso_runtime {
      * struct rt_setup_error if a setup step failed, else nothing. */
     int (*spawn)(const struct iso_spec *s, char *const argv[], const int stdio[3], pid_t *pid,
                  int *status_fd, struct iso_err *err);
+    /* external: the waited-for process is the runtime, which reports a
+     * container killed by signal N as exit status 128+N */
+    bool external;
+    /* builtin only: the harness applies cgroup limits itself */
+    bool harness_cgroups;
 };
 
 struct rt_setup_error {
@@ -28,7 +33,18 @@ struct rt_setup_error {
     char msg[500]; /* "step: message" */
 };
 
-extern const struct iso_runtime rt_builtin;
+extern const struct iso_runtime rt_builtin, rt_unshare, rt_bwrap, rt_crun, rt_runc;
+
+struct iso_config;
+/* The run's configuration, for drivers that need the cgroup layout. */
+void rt_configure(const struct iso_config *cfg);
+/* --runtime-path NAME=PATH; returns -1 with why on a bad name or path. */
+int rt_set_path(const char *name, const char *path, char *why, size_t len);
+/* The binary a driver would run, NULL when it has none or it is missing. */
+const char *rt_binary(const char *name);
+/* Every driver, in the order --runtime all runs them. */
+int rt_count(void);
+const struct iso_runtime *rt_at(int i);
 
 /* Driver by name, NULL when unknown. */
 const struct iso_runtime *rt_lookup(const char *name);

@@ -285,9 +285,16 @@ const struct iso_runtime rt_builtin = {
     .available = builtin_available,
     .supports = builtin_supports,
     .spawn = builtin_spawn,
+    .external = false,
+    .harness_cgroups = true,
 };
 
-static const struct iso_runtime *const runtimes[] = { &rt_builtin };
+static const struct iso_runtime *const runtimes[] = { &rt_builtin, &rt_unshare, &rt_bwrap,
+                                                      &rt_crun, &rt_runc };
+
+int rt_count(void) { return (int)ARRAY_LEN(runtimes); }
+
+const struct iso_runtime *rt_at(int i) { return i >= 0 && i < rt_count() ? runtimes[i] : NULL; }
 
 const struct iso_runtime *rt_lookup(const char *name)
 {
@@ -297,4 +304,4 @@ const struct iso_runtime *rt_lookup(const char *name)
     return NULL;
 }
 
-const char *rt_names(void) { return "builtin"; }
+const char *rt_names(void) { return "builtin, unshare, bwrap, crun, runc, all"; }

@@ -10,7 +10,6 @@ void spec_init(struct iso_spec *s, const char *rootfs)
 {
     memset(s, 0, sizeof(*s));
     s->ns = CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET;
-    strcpy(s->hostname, "isocheck");
     s->root = ISO_ROOT_PIVOT;
     s->proc = ISO_PROC_NEW;
     s->private_mounts = true;

@@ -53,6 +53,9 @@ struct iso_spec {
     struct iso_limits lim;
     int join_netns_fd;    /* set by iso_start: a prepared namespace to join, or -1 */
     struct cg_handle *cgroup; /* set by iso_start: the cgroup to attach to, or NULL */
+    char id[32];          /* set by iso_start: unique container name in the run */
+    const char *workdir;  /* set by iso_start: the case's directory for bundles and state */
+    const char *cgroups_path; /* set by iso_start for runtimes that make their own cgroup */
 };
 
 /* Sabotage bits; a case's .detects is a set of these. */
@@ -84,7 +87,8 @@ struct iso_sabotage {
 };
 
 /* The default container: pid+uts+ipc+mnt+net namespaces, pivot_root, a
- * fresh /proc, private mounts, hostname "isocheck". No user namespace. */
+ * fresh /proc, private mounts. No user namespace, no hostname set (the
+ * UTS cases set one). */
 void spec_init(struct iso_spec *s, const char *rootfs);
 /* Add a user namespace mapping inner 0..count-1 to outer..outer+count-1. */
 void spec_map_root(struct iso_spec *s, unsigned outer, unsigned count);

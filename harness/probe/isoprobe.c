@@ -601,30 +601,57 @@ static int cmd_listen(int argc, char **argv)
     return 0;
 }
 
-/* alloc BYTES [STEP]: touch memory page by page; every STEP bytes the
- * progress goes out in one write(2), so the last figure is in the pipe
- * even when the kernel kills us mid-way. */
+/* alloc BYTES [STEP] [--wait]: a worker touches memory page by page; every
+ * STEP bytes its progress goes out in one write(2), so the last figure is in
+ * the pipe even when the kernel kills it. The worker volunteers for the OOM
+ * killer (oom_score_adj 1000); we report how it ended, then (--wait) stay
+ * alive so the lab can read the container's cgroup. */
 static int cmd_alloc(int argc, char **argv)
 {
-    unsigned long long bytes, step, touched = 0;
+    unsigned long long bytes, step;
     long page = sysconf(_SC_PAGESIZE);
-    char line[64];
-    char *mem;
+    pid_t worker;
+    int status;
 
     if (argc < 2)
-        return fprintf(stderr, "usage: alloc BYTES [STEP]\n"), 2;
+        return fprintf(stderr, "usage: alloc BYTES [STEP] [--wait]\n"), 2;
     bytes = strtoull(argv[1], NULL, 0);
-    step = argc > 2 ? strtoull(argv[2], NULL, 0) : 1ull << 20;
-    mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-    if (mem == MAP_FAILED)
-        return fprintf(stderr, "mmap %llu: %s\n", bytes, strerror(errno)), 3;
-    while (touched < bytes) {
-        for (unsigned long long end = touched + step; touched < end && touched < bytes; touched += (unsigned long long)page)
-            mem[touched] = 1;
-        int n = snprintf(line, sizeof(line), "touched=%llu\n", touched < bytes ? touched : bytes);
-        (void)!write(1, line, (size_t)n);
+    step = argc > 2 && argv[2][0] != '-' ? strtoull(argv[2], NULL, 0) : 1ull << 20;
+    fflush(stdout);
+    worker = fork();
+    if (worker < 0)
+        return fprintf(stderr, "fork: %s\n", strerror(errno)), 3;
+    if (worker == 0) {
+        unsigned long long touched = 0;
+        char line[64];
+        char *mem;
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+        if (fd >= 0) {
+            (void)!write(fd, "1000", 4);
+            close(fd);
+        }
+        mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED)
+            _exit(3);
+        while (touched < bytes) {
+            for (unsigned long long end = touched + step; touched < end && touched < bytes;
+                 touched += (unsigned long long)page)
+                mem[touched] = 1;
+            int n = snprintf(line, sizeof(line), "touched=%llu\n", touched < bytes ? touched : bytes);
+            (void)!write(1, line, (size_t)n);
+        }
+        _exit(0);
     }
-    kv("alloc", "done");
+    while (waitpid(worker, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFSIGNALED(status))
+        kv("worker_signal", "%d", WTERMSIG(status));
+    else
+        kv("worker_exit", "%d", WEXITSTATUS(status));
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        kv("alloc", "done");
+    if (has_flag(argc, argv, "--wait"))
+        wait_for_lab();
     return 0;
 }
 
@@ -661,7 +688,7 @@ static int cmd_fork(int argc, char **argv)
 static int cmd_spin(int argc, char **argv)
 {
     struct timespec t0, t;
-    long ms = argc > 1 ? atol(argv[1]) : 100, elapsed = 0;
+    long ms = argc > 1 && argv[1][0] != '-' ? atol(argv[1]) : 100, elapsed = 0;
     volatile unsigned long x = 0;
 
     clock_gettime(CLOCK_MONOTONIC, &t0);
@@ -672,6 +699,8 @@ static int cmd_spin(int argc, char **argv)
         elapsed = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
     }
     kv("spun_ms", "%ld", elapsed);
+    if (has_flag(argc, argv, "--wait"))
+        wait_for_lab();
     return 0;
 }
 
@@ -723,7 +752,7 @@ static const struct {
     { "net", cmd_net, "interfaces and addresses" },
     { "ping", cmd_ping, "ADDR [COUNT] [TIMEOUT_MS] [--wait]  ICMP echo; reports sent, received" },
     { "listen", cmd_listen, "PORT  bind a TCP port, wait for the lab" },
-    { "alloc", cmd_alloc, "BYTES [STEP]  touch memory, reporting progress as it goes" },
+    { "alloc", cmd_alloc, "BYTES [STEP] [--wait]  a worker touches memory; reports how it ended" },
     { "fork", cmd_fork, "N  fork up to N children; reports forked and fork_error" },
     { "spin", cmd_spin, "MS  busy-loop for MS milliseconds" },
     { "cgroup", cmd_cgroup, "the cgroup paths this process sees" },
