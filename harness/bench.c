@@ -18,6 +18,8 @@
 
 #include "case.h"
 #include "lab.h"
+#include "rt_cmd.h"
+#include "runtime.h"
 #include "sys.h"
 
 #define FLOOR_NS (CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET)
@@ -93,6 +95,80 @@ static double unshare_once(const char *root)
     return now_ms() - t0;
 }
 
+/* The drivers' own share: building and writing an OCI bundle. */
+static void bench_bundle(struct iso_ctx *ctx, double *t, int n)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    char why[256], path[PATH_MAX + 32], cgpath[PATH_MAX];
+    double m;
+
+    snprintf(path, sizeof(path), "%s/bench-config.json", ctx->dir);
+    for (int i = 0; i < n; i++) {
+        double t0 = now_ms();
+        char *json = rt_oci_config(&s, ISO_ARGV("pid"), NULL,
+                                   cg_oci_path(&ctx->cfg->cg, "b", cgpath, sizeof(cgpath), why, sizeof(why)),
+                                   why, sizeof(why));
+        int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+        if (fd >= 0 && json)
+            (void)!write(fd, json, strlen(json));
+        if (fd >= 0)
+            close(fd);
+        free(json);
+        t[i] = now_ms() - t0;
+    }
+    stats("driver overhead: OCI bundle written", t, n, &m);
+    printf("# (target < 1 ms)\n");
+}
+
+/* Each external runtime, interleaved round by round, as a ratio to builtin. */
+static void bench_runtimes(struct bench_args *a, struct iso_ctx *ctx, double *scratch, int n,
+                           double m_builtin)
+{
+    static struct iso_result r;
+    double *t = calloc((size_t)(n * (a->nrt ? a->nrt : 1)), sizeof(double)), m;
+    bool ok[8] = { false };
+    char why[256];
+
+    if (!a->nrt || !t) {
+        free(t);
+        return;
+    }
+    bench_bundle(ctx, scratch, n);
+    for (int k = 0; k < a->nrt && k < 8; k++)
+        ok[k] = a->rts[k]->available(why, sizeof(why));
+    for (int i = 0; i < n; i++) {
+        for (int k = 0; k < a->nrt && k < 8; k++) {
+            struct iso_err err = { 0, "" };
+            struct iso_spec s;
+            double t0;
+            if (!ok[k])
+                continue;
+            ctx->rt = a->rts[k];
+            s = iso_spec_default(ctx);
+            t0 = now_ms();
+            if (iso_run(ctx, &s, ISO_ARGV("pid"), &r, &err) < 0 || !iso_get(&r, "pid")) {
+                printf("# %s: container failed: %s %s\n", a->rts[k]->name, err.msg, r.err);
+                ok[k] = false;
+                continue;
+            }
+            t[k * n + i] = now_ms() - t0;
+        }
+    }
+    ctx->rt = NULL;
+    for (int k = 0; k < a->nrt && k < 8; k++) {
+        char what[64];
+        if (!ok[k]) {
+            printf("# %-34s not measured (unavailable or failing)\n", a->rts[k]->name);
+            continue;
+        }
+        snprintf(what, sizeof(what), "%s (probe pid, 5 namespaces)", a->rts[k]->name);
+        stats(what, t + k * n, n, &m);
+        printf("# %s / builtin = %.2fx\n", a->rts[k]->name, m / m_builtin);
+    }
+    fflush(stdout);
+    free(t);
+}
+
 static void bench_case(struct bench_args *a)
 {
     struct iso_outcome out;
@@ -130,6 +206,7 @@ static void bench_case(struct bench_args *a)
     printf("# builtin / floor   = %.2fx (target <= 1.20x)\n", m_builtin / m_floor);
     printf("# builtin / unshare = %.2fx\n", m_builtin / m_unshare);
     fflush(stdout);
+    bench_runtimes(a, &ctx, t, n, m_builtin);
     free(t);
 }
 

@@ -4,9 +4,13 @@
 
 #include "config.h"
 
+struct iso_runtime;
+
 struct bench_args {
     const struct iso_config *cfg;
     int rounds;
+    const struct iso_runtime *const *rts; /* external runtimes to compare, may be 0 */
+    int nrt;
 };
 
 /* Runs in the lab: prints median and p95 spawn-to-report latency of the

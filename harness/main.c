@@ -379,7 +379,13 @@ int main(int argc, char **argv)
     cg_run_setup(&cfg.cg);
     rt_configure(&cfg);
     if (bench) {
-        struct bench_args ba = { &cfg, bench };
+        const struct iso_runtime *brts[8];
+        int nb = 0;
+        for (int i = 0; i < rt_count() && nb < 8; i++)
+            if (rt_at(i)->external &&
+                (strcmp(cfg.runtime, "all") == 0 || strcmp(cfg.runtime, rt_at(i)->name) == 0))
+                brts[nb++] = rt_at(i);
+        struct bench_args ba = { &cfg, bench, brts, nb };
         tap_plan(&tap, 0);
         rc = lab_run(&cfg, bench_main, &ba, &err);
         cg_run_cleanup(&cfg.cg);
