@@ -5,6 +5,7 @@
 #include <json-c/json.h>
 #include <sched.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/capability.h>
@@ -40,8 +41,16 @@ static int unsupported(char *why, size_t len, const char *what)
     return ISO_RT_UNSUPPORTED;
 }
 
-/* What neither unshare(1) nor bwrap can express: limits and the sabotage
- * knobs that only the built-in runtime has. */
+/* The sabotage knobs only the built-in runtime has. */
+static int builtin_only(const struct iso_spec *s, char *why, size_t len)
+{
+    if (s->root != ISO_ROOT_PIVOT || s->proc != ISO_PROC_NEW || !s->private_mounts ||
+        !s->detach_old_root)
+        return unsupported(why, len, "the built-in runtime's sabotages");
+    return 0;
+}
+
+/* What neither unshare(1) nor bwrap can express: limits, and the above. */
 static int common_limits(const struct iso_spec *s, char *why, size_t len)
 {
     if (s->lim.memory)
@@ -52,10 +61,33 @@ static int common_limits(const struct iso_spec *s, char *why, size_t len)
         return unsupported(why, len, "a CPU quota");
     if (s->lim.own_cgroup)
         return unsupported(why, len, "a cgroup of the container's own");
-    if (s->root != ISO_ROOT_PIVOT || s->proc != ISO_PROC_NEW || !s->private_mounts ||
-        !s->detach_old_root)
-        return unsupported(why, len, "the built-in runtime's sabotages");
-    return 0;
+    return builtin_only(s, why, len);
+}
+
+/* Namespaces in each tool's words; the user namespace has no simple
+ * option in either (see the callers). */
+static const struct {
+    unsigned flag;
+    const char *unshare, *bwrap;
+} ns_opts[] = {
+    { CLONE_NEWUTS, "--uts", "--unshare-uts" },
+    { CLONE_NEWIPC, "--ipc", "--unshare-ipc" },
+    { CLONE_NEWNET, "--net", "--unshare-net" },
+    { CLONE_NEWCGROUP, "--cgroup", "--unshare-cgroup" },
+};
+
+static void add_ns_opts(struct rt_argv *a, const struct iso_spec *s, bool bwrap)
+{
+    for (size_t i = 0; i < sizeof(ns_opts) / sizeof(ns_opts[0]); i++)
+        if (s->ns & ns_opts[i].flag)
+            add(a, bwrap ? ns_opts[i].bwrap : ns_opts[i].unshare);
+}
+
+static void add_probe(struct rt_argv *a, char *const probe_argv[])
+{
+    add(a, ISO_PROBE);
+    for (int i = 1; probe_argv[i]; i++)
+        add(a, probe_argv[i]);
 }
 
 int rt_unshare_argv(const struct iso_spec *s, const char *bin, char *const probe_argv[],
@@ -80,19 +112,10 @@ int rt_unshare_argv(const struct iso_spec *s, const char *bin, char *const probe
     if (s->ns & CLONE_NEWPID)
         add(a, "--pid"), add(a, "--fork"), add(a, "--kill-child");
     add(a, "--mount"), add(a, "--propagation"), add(a, "private");
-    if (s->ns & CLONE_NEWUTS)
-        add(a, "--uts");
-    if (s->ns & CLONE_NEWIPC)
-        add(a, "--ipc");
-    if (s->ns & CLONE_NEWNET)
-        add(a, "--net");
-    if (s->ns & CLONE_NEWCGROUP)
-        add(a, "--cgroup");
+    add_ns_opts(a, s, false);
     addf(a, "--root=%s", s->rootfs);
     add(a, "--mount-proc"); /* with --root: proc is mounted inside the new root */
-    add(a, ISO_PROBE);
-    for (int i = 1; probe_argv[i]; i++)
-        add(a, probe_argv[i]);
+    add_probe(a, probe_argv);
     return 0;
 }
 
@@ -124,14 +147,7 @@ int rt_bwrap_argv(const struct iso_spec *s, const char *bin, char *const probe_a
     add(a, "--die-with-parent");
     if (s->ns & CLONE_NEWPID)
         add(a, "--unshare-pid"), add(a, "--as-pid-1");
-    if (s->ns & CLONE_NEWUTS)
-        add(a, "--unshare-uts");
-    if (s->ns & CLONE_NEWIPC)
-        add(a, "--unshare-ipc");
-    if (s->ns & CLONE_NEWNET)
-        add(a, "--unshare-net");
-    if (s->ns & CLONE_NEWCGROUP)
-        add(a, "--unshare-cgroup");
+    add_ns_opts(a, s, true);
     if (s->hostname[0]) {
         if (!(s->ns & CLONE_NEWUTS))
             return unsupported(why, len, "a hostname without a UTS namespace");
@@ -146,9 +162,7 @@ int rt_bwrap_argv(const struct iso_spec *s, const char *bin, char *const probe_a
             if (s->caps_keep & (1ull << c))
                 add(a, "--cap-add"), addf(a, "%s", cap_name(c, name, sizeof(name)));
     }
-    add(a, ISO_PROBE);
-    for (int i = 1; probe_argv[i]; i++)
-        add(a, probe_argv[i]);
+    add_probe(a, probe_argv);
     return 0;
 }
 
@@ -209,11 +223,8 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
     const char *text;
     char *out;
 
-    if (s->root != ISO_ROOT_PIVOT || s->proc != ISO_PROC_NEW || !s->private_mounts ||
-        !s->detach_old_root) {
-        unsupported(why, len, "the built-in runtime's sabotages");
+    if (builtin_only(s, why, len))
         return NULL;
-    }
     if (!(s->ns & CLONE_NEWNS)) {
         unsupported(why, len, "no mount namespace (OCI runtimes always make one)");
         return NULL;
