@@ -4,7 +4,11 @@
 #include <errno.h>
 #include <stdarg.h>
 #include <arpa/inet.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <ifaddrs.h>
 #include <libgen.h>
 #include <limits.h>
@@ -137,24 +141,48 @@ static void set_net_prefix(struct iso_config *cfg, const char *text)
     freeifaddrs(ifs);
 }
 
-/* "crun version 1.8.1" -> "1.8.1": the first dotted number it prints. */
+/* "crun version 1.8.1" -> "1.8.1": the first dotted number it prints
+ * within 3 s (a hung runtime must not stall the run; it is judged later). */
 static void runtime_version(const char *bin, char *out, size_t size)
 {
-    char cmd[PATH_MAX + 32], line[256] = "";
-    FILE *p;
+    char text[1024] = "";
+    size_t len = 0;
+    int p[2];
+    pid_t pid;
+    double deadline = now_ms() + 3000;
 
     out[0] = '\0';
-    snprintf(cmd, sizeof(cmd), "'%s' --version 2>&1", bin);
-    p = popen(cmd, "r");
-    if (!p)
+    if (pipe2(p, O_CLOEXEC) < 0)
         return;
-    while (!out[0] && fgets(line, sizeof(line), p))
-        for (char *c = line; *c && !out[0]; c++)
-            if (*c >= '0' && *c <= '9' && strchr(c, '.') && (c == line || c[-1] == ' ')) {
-                size_t n = strspn(c, "0123456789.");
-                snprintf(out, size, "%.*s", (int)n, c);
-            }
-    pclose(p);
+    pid = fork();
+    if (pid == 0) {
+        dup2(p[1], 1);
+        dup2(p[1], 2);
+        execl(bin, bin, "--version", (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    while (pid > 0 && len < sizeof(text) - 1) {
+        struct pollfd pf = { p[0], POLLIN, 0 };
+        double left = deadline - now_ms();
+        ssize_t n;
+        if (left <= 0 || poll(&pf, 1, (int)left) <= 0)
+            break;
+        n = read(p[0], text + len, sizeof(text) - 1 - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    close(p[0]);
+    if (pid > 0) {
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+    }
+    text[len] = '\0';
+    for (char *c = text; *c && !out[0]; c++)
+        if (*c >= '0' && *c <= '9' && (c == text || c[-1] == ' ') && strspn(c, "0123456789.") > 2 &&
+            strchr(c, '.') && strchr(c, '.') < c + strspn(c, "0123456789."))
+            snprintf(out, size, "%.*s", (int)strspn(c, "0123456789."), c);
 }
 
 /* runtimes/NAME.known next to the source tree of the binary */

@@ -217,7 +217,7 @@ static enum verdict emit(const struct runner_args *a, int item, struct iso_outco
     return r.ok ? (o->status == ISO_ST_SKIP ? V_SKIP : V_OK) : r.directive ? V_TODO : V_FAIL;
 }
 
-static void reap_all(struct slot *slots, int jobs, struct done *done)
+static void reap_all(const struct runner_args *a, struct slot *slots, int jobs, struct done *done)
 {
     int status;
     pid_t pid;
@@ -227,6 +227,11 @@ static void reap_all(struct slot *slots, int jobs, struct done *done)
             if (slots[j].pid != pid)
                 continue;
             kill(-pid, SIGKILL); /* whatever the case left running */
+            if (slots[j].killed) {
+                char dir[PATH_MAX];
+                snprintf(dir, sizeof(dir), "%s/c%d", LAB_DIR, slots[j].item);
+                rt_cleanup(a->rts[slots[j].item / a->n], dir);
+            }
             done[slots[j].item] = (struct done){ true, slots[j].killed, status,
                                                  now_ms() - slots[j].start };
             slots[j].pid = 0;
@@ -368,7 +373,7 @@ int runner_main(void *args)
             ts.tv_nsec = (long)((wait - (double)ts.tv_sec * 1000) * 1e6);
             sigtimedwait(&chld, NULL, &ts);
         }
-        reap_all(slots, jobs, done);
+        reap_all(a, slots, jobs, done);
         while (printed < total) {
             int r = printed / a->n;
             if (printed % a->n == 0 && opened != r) {

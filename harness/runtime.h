@@ -42,6 +42,9 @@ void rt_configure(const struct iso_config *cfg);
 int rt_set_path(const char *name, const char *path, char *why, size_t len);
 /* The binary a driver would run, NULL when it has none or it is missing. */
 const char *rt_binary(const char *name);
+/* After a killed case: remove what the runtime still holds for it
+ * (OCI: "delete -f" each container left in the case's state directory). */
+void rt_cleanup(const struct iso_runtime *rt, const char *workdir);
 /* Every driver, in the order --runtime all runs them. */
 int rt_count(void);
 const struct iso_runtime *rt_at(int i);

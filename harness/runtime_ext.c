@@ -4,6 +4,7 @@
  * namespace is entered before exec (unshare, bwrap) or named by path in
  * config.json (OCI), as CNI does. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -255,6 +256,45 @@ static int ext_spawn(struct ext *e, const struct iso_spec *s, char *const argv[]
     *status_fd = sp[0];
     *out_pid = pid;
     return 0;
+}
+
+/* After a case was killed: "RUNTIME --root STATE delete -f ID" for every
+ * container an OCI runtime still has in that case's state directory. */
+static void oci_cleanup(struct ext *e, const char *workdir)
+{
+    char state[PATH_MAX], why[256];
+    struct dirent *d;
+    DIR *dir;
+
+    if ((e->kind != RT_CRUN && e->kind != RT_RUNC) || !find_bin(e, why, sizeof(why)))
+        return;
+    snprintf(state, sizeof(state), "%s/state-%s", workdir, e->name);
+    dir = opendir(state);
+    while (dir && (d = readdir(dir))) {
+        pid_t pid;
+        if (d->d_name[0] == '.' || d->d_type != DT_DIR)
+            continue;
+        pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", O_RDWR);
+            dup2(null, 1), dup2(null, 2);
+            if (e->kind == RT_CRUN && config->cg.version == 1)
+                hide_unified();
+            execl(e->path, e->path, "--root", state, "delete", "-f", d->d_name, (char *)NULL);
+            _exit(127);
+        }
+        if (pid > 0)
+            waitpid(pid, NULL, 0);
+    }
+    if (dir)
+        closedir(dir);
+}
+
+void rt_cleanup(const struct iso_runtime *rt, const char *workdir)
+{
+    struct ext *e = rt->external ? ext_of(rt->name) : NULL;
+    if (e)
+        oci_cleanup(e, workdir);
 }
 
 #define DRIVER(var, idx)                                                                       \
