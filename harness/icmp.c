@@ -89,7 +89,10 @@ int icmp_ping(const char *addr, int count, int timeout_ms, struct icmp_result *r
     }
     if (fd < 0)
         return r->err = errno, r->what = "socket", -1;
-    for (int seq = 1; seq <= count; seq++) {
+    /* A lost echo (a busy machine, a neighbour still resolving) is sent
+     * again: up to count + 5 attempts, so success stays fast and a ping
+     * that cannot succeed costs (count + 5) * timeout at most. */
+    for (int seq = 1; r->received < count && seq <= count + 5; seq++) {
         unsigned char pkt[64] = { 0 }, buf[1500];
         double t0 = ms_now(), left;
 

@@ -9,9 +9,10 @@ struct icmp_result {
     const char *what; /* the failing call */
 };
 
-/* Send count echo requests to addr (IPv4 or IPv6 text), each waiting up to
- * timeout_ms for its reply. ICMP datagram sockets first, raw sockets when
- * ping_group_range forbids them. Returns 0 when it could send. */
+/* Collect count echo replies from addr (IPv4 or IPv6 text): each request
+ * waits up to timeout_ms for its reply, and a lost one is sent again, up
+ * to count + 5 requests in all. ICMP datagram sockets first, raw sockets
+ * when ping_group_range forbids them. Returns 0 when it could send. */
 int icmp_ping(const char *addr, int count, int timeout_ms, struct icmp_result *r);
 
 #endif

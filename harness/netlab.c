@@ -234,6 +234,10 @@ static int setup_lo(struct iso_err *err)
 
     if (write_file("/proc/sys/net/ipv4/ping_group_range", "0 2147483647") < 0)
         return iso_err_set(err, errno, "write net.ipv4.ping_group_range");
+    /* links made here after this are usable at once: no duplicate address
+     * detection holding link-local addresses tentative (no IPv6: no file) */
+    write_file("/proc/sys/net/ipv6/conf/default/accept_dad", "0");
+    write_file("/proc/sys/net/ipv6/conf/all/accept_dad", "0");
     if (route_open(&n, err) < 0)
         return -1;
     rc = link_up(&n, "lo", NULL, err);
