@@ -176,7 +176,7 @@ static void bench_case(struct bench_args *a)
     struct iso_err err = { 0, "" };
     static struct iso_result r;
     int n = a->rounds;
-    double *t = calloc((size_t)n * 3, sizeof(double)), *tf = t + n, *tu = t + 2 * n;
+    double *t = calloc((size_t)n * 3, sizeof(double)), *tf, *tu;
     double m_builtin, m_floor, m_unshare;
 
     memset(&ctx, 0, sizeof(ctx));
@@ -188,6 +188,8 @@ static void bench_case(struct bench_args *a)
         printf("Bail out! bench setup: %s\n", err.msg);
         exit(2);
     }
+    tf = t + n;
+    tu = t + 2 * n;
     /* interleaved, so drift in the machine's load hits all three alike */
     for (int i = 0; i < n; i++) {
         struct iso_spec s = iso_spec_default(&ctx);

@@ -243,7 +243,7 @@ static bool pump(struct iso_container *c, int timeout_ms)
 /* Reap the container; a setup step that failed is reported as the error. */
 static int reap(struct iso_container *c, struct iso_err *err)
 {
-    struct rt_setup_error m;
+    struct rt_setup_error m = { 0, "" };
     ssize_t n = 0;
 
     while (waitpid(c->pid, &c->r.status, 0) < 0) {
