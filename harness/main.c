@@ -64,14 +64,16 @@ static const char usage[] =
     "                          the range set aside for network tests); must not\n"
     "                          overlap an address of this machine\n"
     "      --repeat N          run the selection N times (flakiness, benchmarks)\n"
-    "      --bench N           measure N container spawns (builtin, bare floor,\n"
-    "                          unshare(1)) instead of running cases\n"
+    "      --bench N           measure N container spawns instead of running cases:\n"
+    "                          builtin, a bare clone+pivot_root floor, unshare(1),\n"
+    "                          and the drivers chosen with --runtime\n"
     "      --keep-going        run every case whatever fails (the default)\n"
     "  -h, --help              show this help and exit\n"
     "  -V, --version           show the version and exit\n"
     "\n"
-    "Exit status: 0 every case ok or skipped, 1 a case failed, 2 usage error or\n"
-    "bail-out (not root, no rootfs, the lab could not be made, interrupted).\n";
+    "Exit status: 0 every case ok, skipped, or a runtime difference declared in\n"
+    "runtimes/NAME.known (# TODO); 1 a case failed; 2 usage error or bail-out (not\n"
+    "root, no rootfs, the lab could not be made, interrupted).\n";
 
 static __attribute__((noreturn)) void usage_error(const char *fmt, ...) ISO_PRINTF(1, 2);
 static void beside_binary(char *out, size_t size, const char *name);
