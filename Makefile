@@ -90,7 +90,8 @@ $(BUILD)/vm-exit: ci/vm/vm-exit.c
 
 # The whole suite inside a freshly booted kernel (pure cgroup v2): every
 # case passes there, the cgroup cases fail under their sabotages there too,
-# vm-run's faults are handled, and host and VM agree case by case.
+# vm-run's faults are handled, every runtime runs there as well, and host
+# and VM agree case by case.
 VM_SABOTAGES := no-memory-limit no-pids-limit no-cgroupns no-cpu-limit
 check-vm: deps
 	@$(MAKE) --no-print-directory _check-vm
@@ -100,6 +101,10 @@ _check-vm: all fixtures $(BUILD)/vm-exit
 	SABOTAGES="$(VM_SABOTAGES)" scripts/check-sabotage $(BUILD)/isocheck scripts/vm-run --build $(BUILD) --
 	scripts/test-vm-faults $(BUILD)
 	$(BUILD)/isocheck > $(BUILD)/host.tap; scripts/compare-tap $(BUILD)/host.tap $(BUILD)/vm.tap
+	scripts/vm-run --build $(BUILD) -- --runtime all > $(BUILD)/vm-runtimes.tap; rc=$$?; \
+	    grep -E '^not ok|^# (runtime|cgroup)' $(BUILD)/vm-runtimes.tap; exit $$rc
+	$(BUILD)/isocheck --runtime all > $(BUILD)/host-runtimes.tap; \
+	    scripts/compare-tap $(BUILD)/host-runtimes.tap $(BUILD)/vm-runtimes.tap
 
 bench: deps
 	@$(MAKE) --no-print-directory all fixtures $(BUILD)/vm-exit
