@@ -226,6 +226,36 @@ static int add_veth(struct route_nl *n, const char *name, const char *peer_name,
     return 0;
 }
 
+/* Until the kernel's link watch has seen a new veth's carrier (it batches
+ * events and may defer one up to a second when many links come and go),
+ * the device's queue drops every packet: wait for operstate UP (2 s at
+ * most) before anyone sends. */
+#define OPER_UP 6 /* IF_OPER_UP (RFC 2863); <linux/if.h> clashes with <net/if.h> */
+
+static int wait_oper_up(const char *ifname, struct iso_err *err)
+{
+    struct route_nl n = { 0 };
+    double deadline = now_ms() + 2000;
+    int state = -1;
+
+    if (route_open(&n, err) < 0)
+        return -1;
+    do {
+        struct rtnl_link *link = NULL;
+        if (rtnl_link_get_kernel(n.sk, 0, ifname, &link) == 0) {
+            state = rtnl_link_get_operstate(link);
+            rtnl_link_put(link);
+        }
+        if (state == OPER_UP)
+            break;
+        usleep(500);
+    } while (now_ms() < deadline);
+    route_close(&n);
+    if (state != OPER_UP)
+        return iso_err_set(err, 0, "link \"%s\" not up after 2 s (operstate %d)", ifname, state);
+    return 0;
+}
+
 /* Bring lo up in the current namespace; allow ICMP datagram sockets. */
 static int setup_lo(struct iso_err *err)
 {
@@ -345,9 +375,11 @@ static int ensure_upstream(struct iso_ctx *ctx, bool masquerade, int home, struc
     rc = setup_lo(err);
     if (rc == 0)
         rc = setup_end("eth0", cidr, NULL, NULL, NULL, err);
-    if (enter(home, err) < 0)
+    if (rc == 0)
+        rc = wait_oper_up("eth0", err);
+    if (enter(home, err) < 0 || rc < 0)
         return -1;
-    return rc;
+    return wait_oper_up("up0", err);
 }
 
 int net_prepare(struct iso_ctx *ctx, const struct iso_net *want, int *netns_fd, struct iso_err *err)
@@ -391,7 +423,11 @@ int net_prepare(struct iso_ctx *ctx, const struct iso_net *want, int *netns_fd, 
         snprintf(cidr4, sizeof(cidr4), "%s/24", c4);
         snprintf(cidr6, sizeof(cidr6), "%s/64", c6);
         rc = setup_end("eth0", cidr4, want->ipv6 ? cidr6 : NULL, r4, want->ipv6 ? r6 : NULL, err);
+        if (rc == 0)
+            rc = wait_oper_up("eth0", err);
         if (enter(home, err) < 0 || rc < 0)
+            return -1;
+        if (wait_oper_up(vc, err) < 0)
             return -1;
     }
     *netns_fd = steal_fd(&ns);
