@@ -38,28 +38,39 @@ static void stats(const char *what, double *t, int n, double *median)
            t[(int)(n * 0.95) < n ? (int)(n * 0.95) : n - 1], n);
 }
 
-/* Read fd to EOF and reap pid. */
-static void drain_and_reap(int fd, pid_t pid)
-{
-    char buf[4096];
-    while (read(fd, buf, sizeof(buf)) > 0)
-        ;
-    close(fd);
-    waitpid(pid, NULL, 0);
-}
-
-static double floor_once(const char *root)
+/* Time one container made by spawn(root): from the spawn to the end of its
+ * stdout and its reaping. spawn returns the child, whose stdout is fd 1. */
+static double time_once(pid_t (*spawn)(const char *root), const char *root)
 {
     double t0 = now_ms();
-    int p[2];
+    char buf[4096];
+    int p[2], saved;
     pid_t pid;
 
     if (pipe2(p, O_CLOEXEC) < 0)
         return -1;
-    pid = sys_clone(FLOOR_NS);
+    saved = dup(1);
+    dup2(p[1], 1); /* the child inherits it as its stdout */
+    pid = spawn(root);
+    dup2(saved, 1);
+    close(saved);
+    close(p[1]);
+    while (read(p[0], buf, sizeof(buf)) > 0)
+        ;
+    close(p[0]);
+    if (pid > 0)
+        waitpid(pid, NULL, 0);
+    return now_ms() - t0;
+}
+
+/* The floor: clone with the namespaces, private mounts, bind, proc,
+ * pivot_root, detach, exec. */
+static pid_t spawn_floor(const char *root)
+{
+    pid_t pid = sys_clone(FLOOR_NS);
+
     if (pid == 0) {
         static char *const argv[] = { "isoprobe", "pid", NULL };
-        dup2(p[1], 1);
         if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) ||
             mount(root, root, NULL, MS_BIND | MS_REC, NULL) || chdir(root) ||
             mount("proc", "proc", "proc", 0, NULL) || sys_pivot_root(".", ".") ||
@@ -68,31 +79,21 @@ static double floor_once(const char *root)
         execve(ISO_PROBE, argv, NULL);
         _exit(127);
     }
-    close(p[1]);
-    drain_and_reap(p[0], pid);
-    return now_ms() - t0;
+    return pid;
 }
 
-static double unshare_once(const char *root)
+static pid_t spawn_unshare(const char *root)
 {
-    double t0 = now_ms();
-    int p[2];
-    pid_t pid;
+    pid_t pid = fork();
 
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return -1;
-    pid = fork();
     if (pid == 0) {
         char rootopt[PATH_MAX + 8];
         snprintf(rootopt, sizeof(rootopt), "--root=%s", root);
-        dup2(p[1], 1);
         execlp("unshare", "unshare", "--pid", "--fork", "--mount-proc", "--uts", "--ipc",
                "--mount", "--net", rootopt, ISO_PROBE, "pid", (char *)NULL);
         _exit(127);
     }
-    close(p[1]);
-    drain_and_reap(p[0], pid);
-    return now_ms() - t0;
+    return pid;
 }
 
 /* The drivers' own share: building and writing an OCI bundle. */
@@ -199,8 +200,8 @@ static void bench_case(struct bench_args *a)
             exit(2);
         }
         t[i] = now_ms() - t0;
-        tf[i] = floor_once(ctx.root);
-        tu[i] = unshare_once(ctx.root);
+        tf[i] = time_once(spawn_floor, ctx.root);
+        tu[i] = time_once(spawn_unshare, ctx.root);
     }
     stats("builtin (probe pid, 5 namespaces)", t, n, &m_builtin);
     stats("floor: bare clone+pivot_root+exec", tf, n, &m_floor);

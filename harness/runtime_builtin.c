@@ -288,20 +288,3 @@ const struct iso_runtime rt_builtin = {
     .external = false,
     .harness_cgroups = true,
 };
-
-static const struct iso_runtime *const runtimes[] = { &rt_builtin, &rt_unshare, &rt_bwrap,
-                                                      &rt_crun, &rt_runc };
-
-int rt_count(void) { return (int)ARRAY_LEN(runtimes); }
-
-const struct iso_runtime *rt_at(int i) { return i >= 0 && i < rt_count() ? runtimes[i] : NULL; }
-
-const struct iso_runtime *rt_lookup(const char *name)
-{
-    for (size_t i = 0; i < ARRAY_LEN(runtimes); i++)
-        if (strcmp(runtimes[i]->name, name) == 0)
-            return runtimes[i];
-    return NULL;
-}
-
-const char *rt_names(void) { return "builtin, unshare, bwrap, crun, runc, all"; }
