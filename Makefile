@@ -18,16 +18,22 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -MMD -MP \
-           -DISO_VERSION='"$(VERSION)"' $(PKG_CFLAGS)
+           -DISO_VERSION='"$(VERSION)"' $(INCS) $(PKG_CFLAGS)
 
-HARNESS := $(filter-out harness/main.c,$(wildcard harness/*.c))
+# harness/ by concern: core (cases, runner, specs), runtime (drivers),
+# host (lab, network, cgroups), out (result sinks), lib (errors, parsers).
+HDIRS   := core runtime host out lib
+INCS    := $(addprefix -Iharness/,$(HDIRS))
+HARNESS := $(foreach d,$(HDIRS),$(wildcard harness/$(d)/*.c))
+HEADERS := $(foreach d,$(HDIRS),$(wildcard harness/$(d)/*.h))
 CASES   := $(wildcard cases/*.c)
 OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,harness/main.c $(HARNESS) $(CASES))
-PROBE_SRC := harness/probe/isoprobe.c harness/mountinfo.c harness/procfs.c harness/icmp.c
+PROBE_SRC := $(wildcard harness/probe/*.c) $(addprefix harness/lib/,mountinfo.c procfs.c icmp.c)
 
 # The pure modules the unit tests link (no namespaces, no root).
-UNIT_SRC := $(addprefix harness/,err.c expect.c idmap.c mountinfo.c procfs.c registry.c \
-            report.c spec.c tap.c netlab.c known.c rt_cmd.c cgroup.c)
+UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c lib/mountinfo.c \
+            lib/procfs.c core/registry.c lib/report.c core/spec.c out/tap.c host/netlab.c \
+            core/known.c runtime/rt_cmd.c host/cgroup.c)
 UNIT_TESTS := $(patsubst harness/tests/%.c,$(BUILD)/tests/%,$(wildcard harness/tests/test_*.c))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -43,9 +49,9 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/isocheck: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
-$(BUILD)/isoprobe: $(PROBE_SRC) harness/mountinfo.h harness/procfs.h harness/icmp.h
+$(BUILD)/isoprobe: $(PROBE_SRC) $(wildcard harness/probe/*.h) harness/lib/mountinfo.h harness/lib/procfs.h harness/lib/icmp.h
 	@mkdir -p $(BUILD)
-	$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $(PROBE_SRC)
+	$(CC) -std=gnu11 $(WARN) -O2 -static -Iharness/lib -o $@ $(PROBE_SRC)
 
 fixtures: $(BUILD)/rootfs/.built
 $(BUILD)/rootfs/.built: fixtures/make-rootfs $(BUILD)/isoprobe
@@ -65,9 +71,9 @@ check: deps
 _check: all fixtures unit suite sabotage faults
 	@echo "make check: all passed"
 
-$(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) harness/*.h
+$(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 $(WARN) -O1 -g $(SAN) -DGOLDEN_DIR='"harness/tests/golden"' $(CMOCKA_CFLAGS) $(PKG_CFLAGS) -o $@ $< \
+	$(CC) -std=gnu11 $(WARN) -O1 -g $(SAN) -DGOLDEN_DIR='"harness/tests/golden"' $(INCS) $(CMOCKA_CFLAGS) $(PKG_CFLAGS) -o $@ $< \
 	    $(UNIT_SRC) \
 	    $(CMOCKA_LIBS) $(PKG_LIBS)
 

@@ -4,7 +4,7 @@
 #include <stdlib.h>
 
 #define ISO_FAMILY "caps"
-#include "../harness/case.h"
+#include "case.h"
 
 static bool has_cap(const char *hex, int cap)
 {

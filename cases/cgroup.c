@@ -10,8 +10,8 @@
 #include <unistd.h>
 
 #define ISO_FAMILY "cgroup"
-#include "../harness/case.h"
-#include "../harness/config.h"
+#include "case.h"
+#include "config.h"
 
 #define MiB (1ull << 20)
 

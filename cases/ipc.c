@@ -9,7 +9,7 @@
 #include <sys/shm.h>
 
 #define ISO_FAMILY "ipc"
-#include "../harness/case.h"
+#include "case.h"
 
 #define KEY 0x15c0c4ec
 #define KEY_TEXT "0x15c0c4ec"

@@ -8,8 +8,8 @@
 #include <unistd.h>
 
 #define ISO_FAMILY "mount"
-#include "../harness/case.h"
-#include "../harness/mountinfo.h"
+#include "case.h"
+#include "mountinfo.h"
 
 ISO_CASE(old_root_unreachable,
          "the lab's marker cannot be reached: directly, via /proc/1/root, a mount point, or a chroot walk",

@@ -7,9 +7,9 @@
 #include <unistd.h>
 
 #define ISO_FAMILY "net"
-#include "../harness/case.h"
-#include "../harness/icmp.h"
-#include "../harness/netlab.h"
+#include "case.h"
+#include "icmp.h"
+#include "netlab.h"
 
 #define REQUIRE_NET(ctx, call)                                                                 \
     do {                                                                                      \

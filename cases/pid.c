@@ -8,8 +8,8 @@
 #include <sys/wait.h>
 
 #define ISO_FAMILY "pid"
-#include "../harness/case.h"
-#include "../harness/procfs.h"
+#include "case.h"
+#include "procfs.h"
 
 ISO_CASE(init_is_pid1, "the first process of a new PID namespace is PID 1",
          .detects = ISO_SAB_NO_PIDNS)

@@ -4,7 +4,7 @@
 #include <unistd.h>
 
 #define ISO_FAMILY "user"
-#include "../harness/case.h"
+#include "case.h"
 
 #define OUTER 100000u
 #define COUNT 65536u

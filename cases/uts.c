@@ -3,7 +3,7 @@
 #include <unistd.h>
 
 #define ISO_FAMILY "uts"
-#include "../harness/case.h"
+#include "case.h"
 
 ISO_CASE(hostname_is_spec, "the hostname inside is the spec's and the lab keeps its own",
          .detects = ISO_SAB_NO_UTSNS)

@@ -72,7 +72,7 @@ static const char usage[] =
     "  -V, --version           show the version and exit\n"
     "\n"
     "Exit status: 0 every case ok, skipped, or a runtime difference declared in\n"
-    "runtimes/NAME.known (# TODO); 1 a case failed; 2 usage error or bail-out (not\n"
+    "cases/known/NAME.known (# TODO); 1 a case failed; 2 usage error or bail-out (not\n"
     "root, no rootfs, the lab could not be made, interrupted).\n";
 
 static __attribute__((noreturn)) void usage_error(const char *fmt, ...) ISO_PRINTF(1, 2);
@@ -187,13 +187,13 @@ static void runtime_version(const char *bin, char *out, size_t size)
             snprintf(out, size, "%.*s", (int)strspn(c, "0123456789."), c);
 }
 
-/* runtimes/NAME.known next to the source tree of the binary */
+/* cases/known/NAME.known next to the source tree of the binary */
 static int load_known(const char *rt, struct known *k, int n, int max)
 {
     char path[PATH_MAX], text[16384], why[PATH_MAX + 128];
     int rc;
 
-    beside_binary(path, sizeof(path), "../runtimes/");
+    beside_binary(path, sizeof(path), "../cases/known/");
     strlcpy0(path + strlen(path), rt, sizeof(path) - strlen(path));
     strlcpy0(path + strlen(path), ".known", sizeof(path) - strlen(path));
     if (read_file(path, text, sizeof(text)) < 0)

@@ -31,9 +31,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "../icmp.h"
-#include "../mountinfo.h"
-#include "../procfs.h"
+#include "icmp.h"
+#include "mountinfo.h"
+#include "procfs.h"
 
 static void kv(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

@@ -6,8 +6,8 @@
 #include <cmocka.h>
 #include <string.h>
 
-#include "../config.h"
-#include "../netlab.h"
+#include "config.h"
+#include "netlab.h"
 
 static void test_prefix_ok(void **state)
 {

@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "../idmap.h"
-#include "../mountinfo.h"
-#include "../procfs.h"
-#include "../report.h"
+#include "idmap.h"
+#include "mountinfo.h"
+#include "procfs.h"
+#include "report.h"
 
 static void test_report_basic(void **state)
 {

@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../known.h"
-#include "../rt_cmd.h"
+#include "known.h"
+#include "rt_cmd.h"
 
 static char *const probe[] = { "isoprobe", "pid", "--wait", NULL };
 

@@ -8,9 +8,9 @@
 #include <sched.h>
 #include <string.h>
 
-#include "../registry.h"
-#include "../spec.h"
-#include "../util.h"
+#include "registry.h"
+#include "spec.h"
+#include "util.h"
 
 static void noop(struct iso_ctx *ctx) { (void)ctx; }
 
