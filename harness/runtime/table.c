@@ -61,7 +61,13 @@ int rt_set_path(const char *name, const char *path, char *why, size_t len)
     struct stat st;
 
     if (!rt || !rt->bin) {
-        snprintf(why, len, "'%s' is not a runtime that runs a binary (%s)", name, rt_names());
+        size_t off = (size_t)snprintf(why, len, "'%s' is not a runtime that runs a binary (", name);
+        for (int i = 0; i < rt_count() && off < len; i++)
+            if (runtimes[i]->bin)
+                off += (size_t)snprintf(why + off, len - off, "%s%s", off && why[off - 1] != '(' ? ", " : "",
+                                        runtimes[i]->name);
+        if (off < len)
+            snprintf(why + off, len - off, ")");
         return -1;
     }
     errno = 0;
