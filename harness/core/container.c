@@ -26,7 +26,7 @@ struct iso_spec iso_spec_default(struct iso_ctx *ctx)
 
 static const struct iso_runtime *run_runtime(const struct iso_ctx *ctx)
 {
-    return ctx->rt ? ctx->rt : &rt_builtin;
+    return ctx->rt ? ctx->rt : rt_at(0);
 }
 
 int iso_exit_signal(const struct iso_result *r)

@@ -63,10 +63,8 @@ struct rt_setup_error {
     char msg[500]; /* "step: message" */
 };
 
-/* The rows, each in its driver's file. */
-extern const struct iso_runtime rt_builtin, rt_unshare, rt_bwrap, rt_crun, rt_runc;
-
-/* Every driver, in the order --runtime all runs them. */
+/* Every driver, in the order --runtime all runs them; the first is the
+ * default (builtin). */
 int rt_count(void);
 const struct iso_runtime *rt_at(int i);
 /* Driver by name, NULL when unknown. */

@@ -7,6 +7,9 @@
 
 #include "ext.h"
 
+/* The rows, each defined in its driver's file. */
+extern const struct iso_runtime rt_builtin, rt_unshare, rt_bwrap, rt_crun, rt_runc;
+
 static const struct iso_runtime *const runtimes[] = {
     &rt_builtin, &rt_unshare, &rt_bwrap, &rt_crun, &rt_runc,
 };
@@ -61,7 +64,7 @@ int rt_set_path(const char *name, const char *path, char *why, size_t len)
     struct stat st;
 
     if (!rt || !rt->bin) {
-        size_t off = (size_t)snprintf(why, len, "'%s' is not a runtime that runs a binary (", name);
+        size_t off = (size_t)snprintf(why, len, "'%s' is not an external runtime (", name);
         for (int i = 0; i < rt_count() && off < len; i++)
             if (runtimes[i]->bin)
                 off += (size_t)snprintf(why + off, len - off, "%s%s", off && why[off - 1] != '(' ? ", " : "",

@@ -270,7 +270,7 @@ static void test_builtin_init_pid(void **state)
     struct iso_err err = { 0, "" };
     pid_t init = -1;
     (void)state;
-    assert_int_equal(rt_builtin.init_pid(&p, &init, &err), 0);
+    assert_int_equal(rt_lookup("builtin")->init_pid(&p, &init, &err), 0);
     assert_int_equal(init, 4242);
 }
 
