@@ -274,6 +274,32 @@ static void test_builtin_init_pid(void **state)
     assert_int_equal(init, 4242);
 }
 
+/* unshare(1): its only child is the init; bwrap: child-pid on --info-fd. */
+static void test_external_init_pid(void **state)
+{
+    struct rt_proc p = { .pid = getpid(), .status_fd = -1, .info_fd = -1 };
+    struct iso_err err = { 0, "" };
+    const char *info = "{\n    \"child-pid\": 31337,\n    \"pid-namespace\": 4026532260\n}\n";
+    pid_t init = -1, child;
+    int fds[2];
+    (void)state;
+    child = fork();
+    if (child == 0) {
+        pause();
+        _exit(0);
+    }
+    assert_int_equal(rt_lookup("unshare")->init_pid(&p, &init, &err), 0);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    assert_int_equal(init, child);
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], info, strlen(info)), (ssize_t)strlen(info));
+    p.info_fd = fds[0];
+    assert_int_equal(rt_lookup("bwrap")->init_pid(&p, &init, &err), 0);
+    assert_int_equal(init, 31337);
+    close(fds[0]), close(fds[1]);
+}
+
 /* clone3: CLONE_NEWTIME is a namespace, not exit-signal bits; the child
  * ends with SIGCHLD (plain waitpid reaps it); a pidfd on request. */
 static void test_clone3(void **state)
@@ -341,6 +367,7 @@ int main(void)
         cmocka_unit_test(test_known),           cmocka_unit_test(test_oci_time_and_joined_net),
         cmocka_unit_test(test_ns_table),        cmocka_unit_test(test_driver_table),
         cmocka_unit_test(test_builtin_init_pid), cmocka_unit_test(test_clone3),
+        cmocka_unit_test(test_external_init_pid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
