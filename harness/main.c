@@ -46,6 +46,7 @@ static const char usage[] =
     "\n"
     "  -l, --list              list the cases with their descriptions and exit\n"
     "      --list-sabotages    list the sabotages, and the cases each must fail, and exit\n"
+    "      --list-runtimes     list the runtimes (NAME and binary, - when none or missing) and exit\n"
     "  -s, --sabotage NAME     apply the sabotage NAME to every container\n"
     "  -j, --jobs N            run N cases at once (default: number of CPUs)\n"
     "  -t, --timeout SECONDS   kill a case after SECONDS (default 10; decimals allowed)\n"
@@ -141,50 +142,6 @@ static void set_net_prefix(struct iso_config *cfg, const char *text)
                     i->ifa_name);
     }
     freeifaddrs(ifs);
-}
-
-/* "crun version 1.8.1" -> "1.8.1": the first dotted number it prints
- * within 3 s (a hung runtime must not stall the run; it is judged later). */
-static void runtime_version(const char *bin, char *out, size_t size)
-{
-    char text[1024] = "";
-    size_t len = 0;
-    int p[2];
-    pid_t pid;
-    double deadline = now_ms() + 3000;
-
-    out[0] = '\0';
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return;
-    pid = fork();
-    if (pid == 0) {
-        dup2(p[1], 1);
-        dup2(p[1], 2);
-        execl(bin, bin, "--version", (char *)NULL);
-        _exit(127);
-    }
-    close(p[1]);
-    while (pid > 0 && len < sizeof(text) - 1) {
-        struct pollfd pf = { p[0], POLLIN, 0 };
-        double left = deadline - now_ms();
-        ssize_t n;
-        if (left <= 0 || poll(&pf, 1, (int)left) <= 0)
-            break;
-        n = read(p[0], text + len, sizeof(text) - 1 - len);
-        if (n <= 0)
-            break;
-        len += (size_t)n;
-    }
-    close(p[0]);
-    if (pid > 0) {
-        kill(pid, SIGKILL);
-        waitpid(pid, NULL, 0);
-    }
-    text[len] = '\0';
-    for (char *c = text; *c && !out[0]; c++)
-        if (*c >= '0' && *c <= '9' && (c == text || c[-1] == ' ') && strspn(c, "0123456789.") > 2 &&
-            strchr(c, '.') && strchr(c, '.') < c + strspn(c, "0123456789."))
-            snprintf(out, size, "%.*s", (int)strspn(c, "0123456789."), c);
 }
 
 /* cases/known/NAME.known next to the source tree of the binary */
@@ -283,12 +240,13 @@ static bool have_cap_sys_admin(void)
 
 int main(int argc, char **argv)
 {
-    enum { OPT_ROOTFS = 256, OPT_TAP, OPT_LIST_SAB, OPT_KEEP, OPT_REPEAT, OPT_BENCH, OPT_NET_PREFIX, OPT_RT_PATH, OPT_MATRIX };
+    enum { OPT_ROOTFS = 256, OPT_TAP, OPT_LIST_SAB, OPT_KEEP, OPT_REPEAT, OPT_BENCH, OPT_NET_PREFIX, OPT_RT_PATH, OPT_MATRIX, OPT_LIST_RT };
     static const struct option opts[] = {
         { "help", no_argument, NULL, 'h' },
         { "version", no_argument, NULL, 'V' },
         { "list", no_argument, NULL, 'l' },
         { "list-sabotages", no_argument, NULL, OPT_LIST_SAB },
+        { "list-runtimes", no_argument, NULL, OPT_LIST_RT },
         { "sabotage", required_argument, NULL, 's' },
         { "jobs", required_argument, NULL, 'j' },
         { "timeout", required_argument, NULL, 't' },
@@ -305,7 +263,7 @@ int main(int argc, char **argv)
     };
     struct iso_config cfg = { .timeout_s = 10, .tap_version = 13, .runtime = "builtin" };
     const char *rootfs_opt = NULL, *unmatched, *matrix_path = NULL;
-    bool list = false, list_sab = false;
+    bool list = false, list_sab = false, list_rt = false;
     struct tap_writer tap;
     struct iso_err err = { 0, "" };
     struct utsname uts;
@@ -321,6 +279,7 @@ int main(int argc, char **argv)
         case 'V': printf("isocheck %s\n", ISO_VERSION); return 0;
         case 'l': list = true; break;
         case OPT_LIST_SAB: list_sab = true; break;
+        case OPT_LIST_RT: list_rt = true; break;
         case 's':
             cfg.sabotage = spec_sabotage_lookup(optarg);
             if (!cfg.sabotage)
@@ -361,7 +320,11 @@ int main(int argc, char **argv)
             usage_error("unknown option '%s'", argv[optind - 1]);
         }
     }
-    if (list || list_sab) {
+    for (int i = 0; list_rt && i < rt_count(); i++)
+        printf("%s %s\n", rt_at(i)->name, rt_binary(rt_at(i)->name) ?: "-");
+    if (list || list_sab || list_rt) {
+        if (list_rt)
+            return 0;
         list ? list_cases() : list_sabotages();
         return 0;
     }
@@ -451,7 +414,7 @@ int main(int argc, char **argv)
                 continue;
             rts[nrt] = rt;
             if (rt->external && rt_binary(rt->name)) {
-                runtime_version(rt_binary(rt->name), vbuf[nrt], sizeof(vbuf[nrt]));
+                rt->version(rt, vbuf[nrt], sizeof(vbuf[nrt]));
                 versions[nrt] = vbuf[nrt][0] ? vbuf[nrt] : NULL;
                 tap_comment(&tap, "runtime %s %s at %s", rt->name, vbuf[nrt][0] ? vbuf[nrt] : "(version unknown)",
                             rt_binary(rt->name));

@@ -67,7 +67,7 @@ static double time_once(pid_t (*spawn)(const char *root), const char *root)
  * pivot_root, detach, exec. */
 static pid_t spawn_floor(const char *root)
 {
-    pid_t pid = sys_clone(FLOOR_NS);
+    pid_t pid = sys_clone3(FLOOR_NS, NULL);
 
     if (pid == 0) {
         static char *const argv[] = { "isoprobe", "pid", NULL };

@@ -8,6 +8,7 @@
 #include <sys/types.h>
 
 #include "report.h"
+#include "runtime.h"
 #include "spec.h"
 #include "util.h"
 
@@ -135,9 +136,9 @@ struct iso_result {
 };
 
 struct iso_container {
-    pid_t pid;
+    const struct iso_runtime *rt; /* the driver that made it */
+    struct rt_proc p;             /* what it started (the pid to wait for, ...) */
     int in_fd, out_fd, err_fd;
-    int status_fd; /* the runtime's setup status, read after stdout ends */
     bool ready, finished;
     struct iso_result r;
 };

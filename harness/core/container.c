@@ -1,7 +1,6 @@
 /* container.c - start a container through the run's runtime driver and
  * collect the probe's report from its stdout. */
 #define _GNU_SOURCE
-#include <dirent.h>
 #include <fcntl.h>
 #include <sched.h>
 #include <stdlib.h>
@@ -27,7 +26,7 @@ struct iso_spec iso_spec_default(struct iso_ctx *ctx)
 
 static const struct iso_runtime *run_runtime(const struct iso_ctx *ctx)
 {
-    return ctx->rt ? ctx->rt : &rt_builtin;
+    return ctx->rt ? ctx->rt : rt_at(0);
 }
 
 int iso_exit_signal(const struct iso_result *r)
@@ -39,50 +38,13 @@ int iso_exit_signal(const struct iso_result *r)
     return 0;
 }
 
-/* The oldest isoprobe among pid's descendants: the container's first
- * process, whichever runtime forked it. */
-static pid_t find_probe(pid_t runtime)
-{
-    pid_t best = -1, frontier[64];
-    int n = 1;
-
-    frontier[0] = runtime;
-    for (int depth = 0; depth < 6 && n > 0 && best < 0; depth++) {
-        pid_t next[64];
-        int m = 0;
-        DIR *d = opendir("/proc");
-        struct dirent *e;
-        while (d && (e = readdir(d))) {
-            char path[300], val[64];
-            pid_t pid = atoi(e->d_name), pp;
-            if (pid <= 0)
-                continue;
-            snprintf(path, sizeof(path), "/proc/%d/status", pid);
-            if (procfs_status_field(path, "PPid", val, sizeof(val)) < 0)
-                continue;
-            pp = atoi(val);
-            for (int i = 0; i < n; i++) {
-                if (pp != frontier[i])
-                    continue;
-                if (procfs_status_field(path, "Name", val, sizeof(val)) == 0 &&
-                    strcmp(val, "isoprobe") == 0 && (best < 0 || pid < best))
-                    best = pid;
-                if (m < 64)
-                    next[m++] = pid;
-            }
-        }
-        if (d)
-            closedir(d);
-        memcpy(frontier, next, sizeof(pid_t) * (size_t)m);
-        n = m;
-    }
-    return best;
-}
-
 static void reset_container(struct iso_container *c)
 {
-    c->in_fd = c->out_fd = c->err_fd = c->status_fd = -1;
-    c->pid = -1;
+    c->rt = NULL;
+    c->in_fd = c->out_fd = c->err_fd = -1;
+    c->p.pid = -1;
+    c->p.status_fd = c->p.info_fd = -1;
+    c->p.pid_file[0] = '\0';
     c->ready = c->finished = false;
     c->r.status = 0;
     c->r.pid = -1;
@@ -108,15 +70,94 @@ static void copy_result(struct iso_result *to, const struct iso_result *from)
     report_parse(&to->report, to->out, to->out_len);
 }
 
+/* What iso_start holds until the container runs; released in one place. */
+struct start {
+    int netns;             /* the prepared network namespace, or -1 */
+    struct cg_handle cgh;  /* the container's cgroup, for the builtin to join */
+    int in[2], out[2], errp[2]; /* the probe's stdio */
+};
+
+static void release_start(struct start *st)
+{
+    closep(&st->netns);
+    cg_release(&st->cgh);
+    for (int i = 0; i < 2; i++)
+        closep(&st->in[i]), closep(&st->out[i]), closep(&st->errp[i]);
+}
+
+static int check_supported(struct iso_ctx *ctx, const struct iso_runtime *rt,
+                           const struct iso_spec *s, struct iso_err *err)
+{
+    char why[256] = "";
+
+    if (cg_needed(&s->lim) && !cg_usable(&ctx->cfg->cg, cg_needed(&s->lim), why, sizeof(why))) {
+        iso_err_set(err, 0, "%s", why);
+        return ISO_UNSUPPORTED;
+    }
+    if (!rt_supports(rt, s, why, sizeof(why))) {
+        iso_err_set(err, 0, "runtime %s: %s", rt->name, why);
+        return ISO_UNSUPPORTED;
+    }
+    return 0;
+}
+
+/* CNI-like: the harness makes the namespace and its links; the runtime
+ * joins it instead of making its own. Under no-netns the topology is still
+ * made and simply not joined. */
+static int prepare_net(struct iso_ctx *ctx, struct iso_spec *s, struct start *st,
+                       struct iso_err *err)
+{
+    int rc;
+
+    if (s->net.mode == ISO_NET_NONE)
+        return 0;
+    rc = net_prepare(ctx, &s->net, &st->netns, err);
+    if (rc == ISO_UNSUPPORTED)
+        return rc;
+    if (rc < 0)
+        return iso_err_wrap(err, "network");
+    if (s->ns & CLONE_NEWNET) {
+        s->ns &= ~(unsigned)CLONE_NEWNET;
+        s->join_netns_fd = st->netns;
+    }
+    return 0;
+}
+
+/* An external runtime is asked for the limits and makes its cgroup
+ * itself, as a child of one the harness made without limits: the runtime
+ * removes its own cgroup when the container ends, while memory events
+ * count up the hierarchy and stay readable here. */
+static int make_cgroup(struct iso_ctx *ctx, const struct iso_runtime *rt, struct iso_spec *s,
+                       struct iso_container *c, struct start *st, struct iso_err *err)
+{
+    struct iso_limits shell = { .extra_ctls = cg_needed(&s->lim) };
+
+    if (!cg_needed(&s->lim))
+        return 0;
+    strlcpy0(c->r.cg_rel, s->id, sizeof(c->r.cg_rel));
+    snprintf(c->r.cg_leaf, sizeof(c->r.cg_leaf), "%s%s", s->id, rt->harness_cgroups ? "" : "/ctr");
+    if (cg_make(&ctx->cfg->cg, c->r.cg_rel, rt->harness_cgroups ? &s->lim : &shell,
+                !rt->harness_cgroups, &st->cgh, err) < 0)
+        return iso_err_wrap(err, "cgroup");
+    if (rt->harness_cgroups)
+        s->cgroup = &st->cgh;
+    return 0;
+}
+
+static int make_stdio(struct start *st, struct iso_err *err)
+{
+    if (pipe2(st->in, O_CLOEXEC) < 0 || pipe2(st->out, O_CLOEXEC) < 0 ||
+        pipe2(st->errp, O_CLOEXEC) < 0)
+        return iso_err_set(err, errno, "pipe");
+    return 0;
+}
+
 int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[],
               struct iso_container *c, struct iso_err *err)
 {
     const struct iso_runtime *rt = run_runtime(ctx);
+    struct start st = { .netns = -1, .in = { -1, -1 }, .out = { -1, -1 }, .errp = { -1, -1 } };
     struct iso_spec s = *spec;
-    int in[2], out[2], errp[2];
-    char why[256] = "";
-    struct cg_handle cgh;
-    int stdio[3];
     int rc;
 
     /* Only the header is cleared, not the 37 KB of buffers: after every
@@ -124,79 +165,30 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
      * fault, and that showed up as 10% of a container's spawn time. */
     reset_container(c);
     spec_apply_sabotage(&s, ctx->cfg->sabotage);
-    if (cg_needed(&s.lim) && !cg_usable(&ctx->cfg->cg, cg_needed(&s.lim), why, sizeof(why))) {
-        iso_err_set(err, 0, "%s", why);
-        return ISO_UNSUPPORTED;
-    }
-    if (!rt->supports(&s, why, sizeof(why))) {
-        iso_err_set(err, 0, "runtime %s: %s", rt->name, why);
-        return ISO_UNSUPPORTED;
-    }
+    rc = check_supported(ctx, rt, &s, err);
+    if (rc < 0)
+        return rc;
     ISO_DOING(ctx, "starting container %d (%s)", ++ctx->seq, argv[1] ? argv[1] : "");
-    if (s.net.mode != ISO_NET_NONE) {
-        /* CNI-like: the harness makes the namespace and its links; the
-         * runtime joins it instead of making its own. Under no-netns the
-         * topology is still made and simply not joined. */
-        int netns = -1;
-        rc = net_prepare(ctx, &s.net, &netns, err);
-        if (rc == ISO_UNSUPPORTED)
-            return rc;
-        if (rc < 0)
-            return iso_err_wrap(err, "network");
-        if (s.ns & CLONE_NEWNET) {
-            s.ns &= ~(unsigned)CLONE_NEWNET;
-            s.join_netns_fd = netns;
-        } else {
-            close(netns);
-        }
-    }
     snprintf(s.id, sizeof(s.id), "c%dn%d", ctx->index, ctx->seq);
     s.workdir = ctx->dir;
+    c->rt = rt;
     c->r.external = rt->external;
-    if (cg_needed(&s.lim)) {
-        /* An external runtime is asked for the limits and makes its cgroup
-         * itself, as a child of one the harness made without limits: the
-         * runtime removes its own cgroup when the container ends, while
-         * memory events count up the hierarchy and stay readable here. */
-        struct iso_limits shell = { .extra_ctls = cg_needed(&s.lim) };
-        strlcpy0(c->r.cg_rel, s.id, sizeof(c->r.cg_rel));
-        snprintf(c->r.cg_leaf, sizeof(c->r.cg_leaf), "%s%s", s.id, rt->harness_cgroups ? "" : "/ctr");
-        if (cg_make(&ctx->cfg->cg, c->r.cg_rel, rt->harness_cgroups ? &s.lim : &shell,
-                    !rt->harness_cgroups, &cgh, err) < 0) {
-            cg_release(&cgh);
-            return iso_err_wrap(err, "cgroup");
-        }
-        if (rt->harness_cgroups)
-            s.cgroup = &cgh;
-        else
-            cg_release(&cgh);
+    if ((rc = prepare_net(ctx, &s, &st, err)) == 0 && (rc = make_cgroup(ctx, rt, &s, c, &st, err)) == 0 &&
+        (rc = make_stdio(&st, err)) == 0) {
+        const int stdio[3] = { st.in[0], st.out[1], st.errp[1] };
+        rc = rt->spawn(rt, &s, argv, stdio, &c->p, err);
     }
-    if (pipe2(in, O_CLOEXEC) < 0)
-        return iso_err_set(err, errno, "pipe");
-    if (pipe2(out, O_CLOEXEC) < 0) {
-        close(in[0]), close(in[1]);
-        return iso_err_set(err, errno, "pipe");
+    if (rc == 0) {
+        c->in_fd = steal_fd(&st.in[1]);
+        c->out_fd = steal_fd(&st.out[0]);
+        c->err_fd = steal_fd(&st.errp[0]);
+        c->r.pid = c->p.pid;
     }
-    if (pipe2(errp, O_CLOEXEC) < 0) {
-        close(in[0]), close(in[1]), close(out[0]), close(out[1]);
-        return iso_err_set(err, errno, "pipe");
-    }
-    stdio[0] = in[0], stdio[1] = out[1], stdio[2] = errp[1];
-    rc = rt->spawn(&s, argv, stdio, &c->pid, &c->status_fd, err);
-    close(in[0]), close(out[1]), close(errp[1]);
-    if (s.join_netns_fd >= 0)
-        close(s.join_netns_fd);
-    if (s.cgroup)
-        cg_release(s.cgroup);
-    c->in_fd = in[1], c->out_fd = out[0], c->err_fd = errp[0];
-    c->r.pid = c->pid;
-    if (rc < 0) {
-        closep(&c->in_fd), closep(&c->out_fd), closep(&c->err_fd);
-        c->in_fd = c->out_fd = c->err_fd = -1;
-        return -1;
-    }
+    release_start(&st);
+    if (rc < 0)
+        return rc;
     ISO_DOING(ctx, "waiting for container %d (%s, pid %d)", ctx->seq, argv[1] ? argv[1] : "",
-              c->pid);
+              c->p.pid);
     return 0;
 }
 
@@ -234,7 +226,7 @@ static bool pump(struct iso_container *c, int timeout_ms)
         if (n > 0 && *len < cap)
             *len += (size_t)n;
         else if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN))
-            closep(fd), *fd = -1;
+            closep(fd);
         buf[*len] = '\0';
     }
     return c->out_fd >= 0;
@@ -246,15 +238,15 @@ static int reap(struct iso_container *c, struct iso_err *err)
     struct rt_setup_error m = { 0, "" };
     ssize_t n = 0;
 
-    while (waitpid(c->pid, &c->r.status, 0) < 0) {
+    while (waitpid(c->p.pid, &c->r.status, 0) < 0) {
         if (errno != EINTR)
-            return iso_err_set(err, errno, "waitpid %d", c->pid);
+            return iso_err_set(err, errno, "waitpid %d", c->p.pid);
     }
     c->finished = true;
-    if (c->status_fd >= 0) {
-        n = read(c->status_fd, &m, sizeof(m));
-        closep(&c->status_fd);
-        c->status_fd = -1;
+    closep(&c->p.info_fd);
+    if (c->p.status_fd >= 0) {
+        n = read(c->p.status_fd, &m, sizeof(m));
+        closep(&c->p.status_fd);
     }
     if (n > 0) {
         m.msg[sizeof(m.msg) - 1] = '\0';
@@ -270,7 +262,7 @@ int iso_wait_ready(struct iso_ctx *ctx, struct iso_container *c, struct iso_err 
     (void)ctx;
     while (!has_ready_line(&c->r)) {
         if (!pump(c, -1)) {
-            closep(&c->in_fd), c->in_fd = -1;
+            closep(&c->in_fd);
             while (pump(c, -1) || c->err_fd >= 0)
                 ;
             report_parse(&c->r.report, c->r.out, c->r.out_len);
@@ -282,12 +274,9 @@ int iso_wait_ready(struct iso_ctx *ctx, struct iso_container *c, struct iso_err 
     }
     c->ready = true;
     report_parse(&c->r.report, c->r.out, c->r.out_len);
-    if (c->r.external) {
-        pid_t init = find_probe(c->pid);
-        if (init < 0)
-            return iso_err_set(err, 0, "the probe is not among the runtime's processes");
-        c->r.pid = init;
-    }
+    /* the runtime says where its container's init is */
+    if (c->rt->init_pid(&c->p, &c->r.pid, err) < 0)
+        return iso_err_wrap(err, "runtime %s: the container's init", c->rt->name);
     return 0;
 }
 
@@ -302,15 +291,13 @@ int iso_release(struct iso_container *c, const char *line)
     if (rc == 0)
         rc = write_all(c->in_fd, "\n", 1);
     closep(&c->in_fd);
-    c->in_fd = -1;
     return rc;
 }
 
 int iso_finish(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err)
 {
     (void)ctx;
-    if (c->in_fd >= 0)
-        closep(&c->in_fd), c->in_fd = -1;
+    closep(&c->in_fd);
     while (c->out_fd >= 0 || c->err_fd >= 0)
         pump(c, -1);
     report_parse(&c->r.report, c->r.out, c->r.out_len);
@@ -341,7 +328,7 @@ int iso_run(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[]
     if (rc == ISO_UNSUPPORTED)
         return rc;
     if (rc == 0) {
-        closep(&c.in_fd), c.in_fd = -1;
+        closep(&c.in_fd);
         rc = iso_finish(ctx, &c, err);
     }
     copy_result(r, &c.r);

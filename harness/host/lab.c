@@ -121,7 +121,7 @@ int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct i
     sigaddset(&set, SIGCHLD);
     sigprocmask(SIG_BLOCK, &set, &old);
     fflush(NULL);
-    pid = sys_clone(LAB_NS);
+    pid = sys_clone3(LAB_NS, NULL);
     if (pid < 0) {
         int e = errno;
         sigprocmask(SIG_SETMASK, &old, NULL);

@@ -2,10 +2,14 @@
 #ifndef ISO_SYS_H
 #define ISO_SYS_H
 
+#include <stdint.h>
 #include <sys/types.h>
 
-/* fork-like clone: returns 0 in the child, the child's pid in the parent. */
-pid_t sys_clone(unsigned long flags);
+/* fork-like clone3 with any CLONE_* flags, CLONE_NEWTIME and
+ * CLONE_NEWCGROUP included; the child's exit signal is SIGCHLD. With pidfd
+ * non-NULL the parent also gets a pidfd for the child (CLONE_PIDFD).
+ * Returns 0 in the child, the child's pid in the parent, -1/errno. */
+pid_t sys_clone3(uint64_t flags, int *pidfd);
 int sys_pivot_root(const char *new_root, const char *put_old);
 
 #endif

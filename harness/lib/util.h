@@ -28,11 +28,13 @@ int iso_err_wrap(struct iso_err *err, const char *fmt, ...) ISO_PRINTF(2, 3);
 const char *iso_err_hint(const char *op, int errnum);
 
 static inline void freep(void *p) { free(*(void **)p); }
+/* Close and reset to -1 (crun's close_and_reset): a closed fd is empty. */
 static inline void closep(int *fd)
 {
     if (*fd >= 0) {
         int saved = errno;
         close(*fd);
+        *fd = -1;
         errno = saved;
     }
 }
@@ -54,6 +56,13 @@ static inline int steal_fd(int *fd)
 {
     int v = *fd;
     *fd = -1;
+    return v;
+}
+/* Hand a child on, disarming its autokill. */
+static inline pid_t steal_pid(pid_t *pid)
+{
+    pid_t v = *pid;
+    *pid = -1;
     return v;
 }
 

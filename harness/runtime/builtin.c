@@ -1,4 +1,4 @@
-/* runtime_builtin.c - the built-in container builder: clone with the spec's
+/* builtin.c - the built-in container builder: clone with the spec's
  * namespaces, id maps written by the parent, then in the child: private
  * mounts, hostname, root switch, proc, capabilities, exec.
  *
@@ -22,7 +22,7 @@
 #include <unistd.h>
 
 #include "case.h"
-#include "runtime.h"
+#include "ext.h"
 #include "sys.h"
 
 #define OLDROOT_DIR ".isocheck-oldroot"
@@ -203,7 +203,8 @@ static pid_t clone_in_netns(const struct iso_spec *s, struct iso_err *err)
         if (setns(s->join_netns_fd, CLONE_NEWNET) < 0)
             return iso_err_set(err, errno, "setns into the prepared network namespace");
     }
-    pid = sys_clone(s->ns & ~(unsigned)CLONE_NEWCGROUP);
+    /* the cgroup namespace is made by the child once it is in its cgroup */
+    pid = sys_clone3(s->ns & ~(unsigned)CLONE_NEWCGROUP, NULL);
     e = errno;
     if (pid == 0)
         return 0;
@@ -218,34 +219,31 @@ static pid_t clone_in_netns(const struct iso_spec *s, struct iso_err *err)
     return pid;
 }
 
-static int builtin_spawn(const struct iso_spec *s, char *const argv[], const int stdio[3],
-                         pid_t *out_pid, int *status_fd, struct iso_err *err)
+static int builtin_spawn(const struct iso_runtime *rt, const struct iso_spec *s, char *const argv[],
+                         const int stdio[3], struct rt_proc *p, struct iso_err *err)
 {
-    autoclose int parent_fd = -1;
+    autoclose int parent_fd = -1, child_fd = -1;
     autokill pid_t pid = -1;
     bool parent_steps;
     int sv[2];
 
+    (void)rt;
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
         return iso_err_set(err, errno, "socketpair");
-    parent_fd = sv[0];
+    parent_fd = sv[0], child_fd = sv[1];
     /* With no step for the parent between clone and go (no id maps to
      * write), queue go first: the child then never sleeps waiting for it. */
     parent_steps = (s->ns & CLONE_NEWUSER) || s->cgroup;
-    if (!parent_steps && write(parent_fd, "g", 1) != 1) {
-        close(sv[1]);
+    if (!parent_steps && write(parent_fd, "g", 1) != 1)
         return iso_err_set(err, errno, "queue go for the container");
-    }
     pid = clone_in_netns(s, err);
-    if (pid < 0) {
-        close(sv[1]);
+    if (pid < 0)
         return -1;
-    }
     if (pid == 0) {
-        close(sv[0]);
-        child_main(s, argv, stdio, sv[1]);
+        closep(&parent_fd);
+        child_main(s, argv, stdio, child_fd);
     }
-    close(sv[1]);
+    closep(&child_fd);
     if (write_id_maps(s, pid, err) < 0)
         return -1;
     if (s->cgroup && cg_attach(s->cgroup, pid, err) < 0)
@@ -254,37 +252,58 @@ static int builtin_spawn(const struct iso_spec *s, char *const argv[], const int
         return iso_err_set(err, errno, "send go to the container");
     /* Not waiting for exec here saves a round trip per container; a failed
      * step is read from the socket once the probe's stdout has ended. */
-    *status_fd = steal_fd(&parent_fd);
-    *out_pid = pid;
-    pid = -1;
+    p->status_fd = steal_fd(&parent_fd);
+    p->pid = steal_pid(&pid);
+    return 0;
+}
+
+/* What the built-in runtime cannot do; it needs no command line. */
+static int builtin_translate(const struct iso_runtime *rt, const struct iso_spec *s,
+                             char *const probe[], struct rt_cmd *cmd, char *why, size_t len)
+{
+    (void)rt, (void)probe, (void)cmd;
+    if ((s->ns & CLONE_NEWUSER) && !(s->ns & CLONE_NEWNS) && s->proc != ISO_PROC_NONE) {
+        snprintf(why, len, "a user namespace without its own mount namespace cannot mount /proc");
+        return ISO_RT_UNSUPPORTED;
+    }
+    if ((s->ns & CLONE_NEWUSER) && !(s->ns & CLONE_NEWUTS) && s->hostname[0]) {
+        snprintf(why, len, "a user namespace without its own UTS namespace cannot set the hostname");
+        return ISO_RT_UNSUPPORTED;
+    }
     return 0;
 }
 
 static bool builtin_available(char *why, size_t len)
 {
-    (void)why;
-    (void)len;
+    (void)why, (void)len;
     return true;
 }
 
-static bool builtin_supports(const struct iso_spec *s, char *why, size_t len)
+/* It is part of isocheck: no version of its own. */
+static void builtin_version(const struct iso_runtime *rt, char *out, size_t size)
 {
-    if ((s->ns & CLONE_NEWUSER) && !(s->ns & CLONE_NEWNS) && s->proc != ISO_PROC_NONE) {
-        snprintf(why, len, "a user namespace without its own mount namespace cannot mount /proc");
-        return false;
-    }
-    if ((s->ns & CLONE_NEWUSER) && !(s->ns & CLONE_NEWUTS) && s->hostname[0]) {
-        snprintf(why, len, "a user namespace without its own UTS namespace cannot set the hostname");
-        return false;
-    }
-    return true;
+    (void)rt;
+    if (size)
+        out[0] = '\0';
+}
+
+/* The process it cloned is the container's init. */
+static int builtin_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *err)
+{
+    (void)err;
+    *init = p->pid;
+    return 0;
 }
 
 const struct iso_runtime rt_builtin = {
     .name = "builtin",
+    .bin = NULL,
     .available = builtin_available,
-    .supports = builtin_supports,
+    .version = builtin_version,
+    .translate = builtin_translate,
     .spawn = builtin_spawn,
+    .init_pid = builtin_init_pid,
+    .cleanup = rt_nothing_left,
     .external = false,
     .harness_cgroups = true,
 };

@@ -1,21 +1,32 @@
 /* rt_cmd.h - a spec in each external runtime's own terms: unshare(1) and
  * bwrap argv, an OCI config.json for crun and runc. Pure functions: what a
- * runtime cannot express comes back as ISO_RT_UNSUPPORTED with the reason. */
+ * runtime cannot express comes back as ISO_RT_UNSUPPORTED with the reason.
+ * The translations live in their drivers' files; the helpers they share
+ * are here. */
 #ifndef ISO_RT_CMD_H
 #define ISO_RT_CMD_H
 
 #include <stddef.h>
 
 #include "spec.h"
+#include "util.h"
 
 #define ISO_RT_UNSUPPORTED (-2)
 #define RT_MAX_ARGS 96
+/* bwrap --info-fd: the fd the runtime finds its report channel at */
+#define RT_INFO_FD 3
 
 struct rt_argv {
     char *argv[RT_MAX_ARGS];
     int argc;
     char buf[4096]; /* storage for generated strings */
     size_t used;
+};
+
+/* A spec translated: the command line, and config.json for OCI. */
+struct rt_cmd {
+    struct rt_argv a;
+    char *config; /* malloc'd, or NULL */
 };
 
 /* unshare(1) [options] --root=ROOT PROBE ARGS */
@@ -28,5 +39,19 @@ int rt_bwrap_argv(const struct iso_spec *s, const char *bin, char *const probe_a
  * network namespace to join, or NULL; cgroups_path: absolute, or NULL. */
 char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const char *netns_path,
                     const char *cgroups_path, char *why, size_t len);
+
+/* Shared by the translations. */
+void rt_arg(struct rt_argv *a, const char *arg);
+/* A generated argument, kept in a->buf; returns -1 when it does not fit. */
+int rt_argf(struct rt_argv *a, const char *fmt, ...) ISO_PRINTF(2, 3);
+void rt_arg_probe(struct rt_argv *a, char *const probe_argv[]);
+/* "no way to ask for WHAT"; returns ISO_RT_UNSUPPORTED. */
+int rt_unsupported(char *why, size_t len, const char *what);
+/* The sabotage knobs only the built-in runtime has. */
+int rt_builtin_only(const struct iso_spec *s, char *why, size_t len);
+/* What neither unshare(1) nor bwrap can express: limits, and the above. */
+int rt_no_limits(const struct iso_spec *s, char *why, size_t len);
+/* "CAP_CHOWN" */
+const char *rt_cap_name(int cap, char *buf, size_t len);
 
 #endif

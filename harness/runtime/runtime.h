@@ -1,30 +1,60 @@
-/* runtime.h - a runtime driver realises an iso_spec and starts the probe. */
+/* runtime.h - a runtime driver realises an iso_spec and starts the probe.
+ * Each driver is one row (one file), the table lists them (table.c). */
 #ifndef ISO_RUNTIME_H
 #define ISO_RUNTIME_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "rt_cmd.h"
 #include "spec.h"
 #include "util.h"
 
+/* One container as a driver started it. */
+struct rt_proc {
+    pid_t pid;     /* the process to wait for: the runtime, or the init itself */
+    int status_fd; /* read once the probe's stdout has ended: a struct
+                    * rt_setup_error if a setup step failed, else nothing; -1 */
+    int info_fd;   /* where the runtime reports its init (bwrap --info-fd), or -1 */
+    char pid_file[PATH_MAX]; /* where it writes the init's pid (OCI --pid-file), or "" */
+};
+
+/* An external runtime's binary: its name in PATH, and the path found or
+ * given with --runtime-path. */
+struct rt_bin {
+    const char *exe;
+    char path[PATH_MAX];
+};
+
 struct iso_runtime {
     const char *name;
-    /* Can this runtime run here at all? why: what is missing. */
+    /* The binary it runs, NULL for a driver that runs none (builtin). */
+    struct rt_bin *bin;
+    /* Can it run here at all (binary found, kernel ok)? why: what is missing. */
     bool (*available)(char *why, size_t len);
-    /* Can it express this spec? why: the feature it has no way to ask for. */
-    bool (*supports)(const struct iso_spec *s, char *why, size_t len);
-    /* Start the container with stdio[0..2] as the probe's stdin, stdout and
-     * stderr; *pid is the process to wait for. A driver may hand back
-     * *status_fd: read once the probe's stdout has ended, it holds a
-     * struct rt_setup_error if a setup step failed, else nothing. */
-    int (*spawn)(const struct iso_spec *s, char *const argv[], const int stdio[3], pid_t *pid,
-                 int *status_fd, struct iso_err *err);
-    /* external: the waited-for process is the runtime, which reports a
-     * container killed by signal N as exit status 128+N */
+    /* The runtime's version ("1.8.1"), "" when unknown. */
+    void (*version)(const struct iso_runtime *rt, char *out, size_t size);
+    /* The spec in the runtime's own terms: argv, and config.json for OCI.
+     * What it cannot express: ISO_RT_UNSUPPORTED with the reason in why. */
+    int (*translate)(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
+                     struct rt_cmd *cmd, char *why, size_t len);
+    /* Start the container with stdio[0..2] as the probe's stdin, stdout
+     * and stderr. */
+    int (*spawn)(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
+                 const int stdio[3], struct rt_proc *p, struct iso_err *err);
+    /* The container's first process as the lab sees it, learnt from the
+     * runtime itself; called once the probe reported ready. */
+    int (*init_pid)(const struct rt_proc *p, pid_t *init, struct iso_err *err);
+    /* After a killed case: remove what the runtime still holds in the
+     * case's directory (OCI: "delete -f" each container it knows). */
+    void (*cleanup)(const struct iso_runtime *rt, const char *workdir);
+    /* the waited-for process is the runtime, which reports a container
+     * killed by signal N as exit status 128+N */
     bool external;
-    /* builtin only: the harness applies cgroup limits itself */
+    /* the harness applies cgroup limits itself (else: the runtime does, in
+     * a cgroup below one the harness made) */
     bool harness_cgroups;
 };
 
@@ -33,25 +63,27 @@ struct rt_setup_error {
     char msg[500]; /* "step: message" */
 };
 
-extern const struct iso_runtime rt_builtin, rt_unshare, rt_bwrap, rt_crun, rt_runc;
+/* Every driver, in the order --runtime all runs them; the first is the
+ * default (builtin). */
+int rt_count(void);
+const struct iso_runtime *rt_at(int i);
+/* Driver by name, NULL when unknown. */
+const struct iso_runtime *rt_lookup(const char *name);
+/* "builtin, unshare, ..., all" for --help and error messages. */
+const char *rt_names(void);
 
-struct iso_config;
-/* The run's configuration, for drivers that need the cgroup layout. */
-void rt_configure(const struct iso_config *cfg);
+/* Can it express this spec? why: the feature it has no way to ask for. */
+bool rt_supports(const struct iso_runtime *rt, const struct iso_spec *s, char *why, size_t len);
 /* --runtime-path NAME=PATH; returns -1 with why on a bad name or path. */
 int rt_set_path(const char *name, const char *path, char *why, size_t len);
 /* The binary a driver would run, NULL when it has none or it is missing. */
 const char *rt_binary(const char *name);
-/* After a killed case: remove what the runtime still holds for it
- * (OCI: "delete -f" each container left in the case's state directory). */
+/* After a killed case (see cleanup above). */
 void rt_cleanup(const struct iso_runtime *rt, const char *workdir);
-/* Every driver, in the order --runtime all runs them. */
-int rt_count(void);
-const struct iso_runtime *rt_at(int i);
 
-/* Driver by name, NULL when unknown. */
-const struct iso_runtime *rt_lookup(const char *name);
-/* "builtin" ... for --help and error messages. */
-const char *rt_names(void);
+struct iso_config;
+/* The run's configuration, for drivers that need the cgroup layout. */
+void rt_configure(const struct iso_config *cfg);
+const struct iso_config *rt_config(void);
 
 #endif

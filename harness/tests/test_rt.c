@@ -1,5 +1,6 @@
 /* test_rt.c - spec -> unshare/bwrap argv, spec -> config.json (parsed
- * back), and the known-differences files. */
+ * back), the namespace and driver tables, clone3, and the
+ * known-differences files. */
 #define _GNU_SOURCE
 #include <setjmp.h>
 #include <stdarg.h>
@@ -9,12 +10,22 @@
 #include <json-c/json.h>
 #include <linux/capability.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "known.h"
+#include "ns.h"
 #include "rt_cmd.h"
+#include "runtime.h"
+#include "sys.h"
+
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 
 static char *const probe[] = { "isoprobe", "pid", "--wait", NULL };
 
@@ -35,10 +46,14 @@ static void test_unshare_default(void **state)
     (void)state;
     spec_init(&s, "/run/isocheck/c1/root");
     assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), 0);
-    assert_string_equal(joined(&a), "unshare --pid --fork --kill-child --mount --propagation private "
-                                    "--uts --ipc --net --root=/run/isocheck/c1/root --mount-proc "
+    assert_string_equal(joined(&a), "unshare --pid --mount --uts --ipc --net --fork --kill-child "
+                                    "--propagation private --root=/run/isocheck/c1/root --mount-proc "
                                     "/isoprobe pid --wait");
     assert_null(a.argv[a.argc]);
+    /* the cgroup and time namespaces in unshare(1)'s words */
+    s.ns |= CLONE_NEWCGROUP | CLONE_NEWTIME;
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&a), " --net --cgroup --time --fork "));
 }
 
 static void test_unshare_unsupported(void **state)
@@ -75,9 +90,18 @@ static void test_bwrap(void **state)
     s.drop_caps = true;
     s.caps_keep = 1ull << CAP_CHOWN;
     assert_int_equal(rt_bwrap_argv(&s, "/usr/bin/bwrap", probe, &a, why, sizeof(why)), 0);
-    assert_string_equal(joined(&a), "/usr/bin/bwrap --die-with-parent --unshare-pid --as-pid-1 "
-                                    "--unshare-uts --unshare-ipc --hostname box --bind /root-dir / "
+    assert_string_equal(joined(&a), "/usr/bin/bwrap --die-with-parent --info-fd 3 --unshare-pid "
+                                    "--unshare-uts --unshare-ipc --as-pid-1 --hostname box --bind /root-dir / "
                                     "--proc /proc --cap-drop ALL --cap-add CAP_CHOWN /isoprobe pid --wait");
+    /* the cgroup namespace, spelt as bwrap spells it */
+    spec_init(&s, "/r");
+    s.ns |= CLONE_NEWCGROUP;
+    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&a), " --unshare-net --unshare-cgroup --as-pid-1 "));
+    /* bwrap has no option for a time namespace: refused, saying so */
+    s.ns |= CLONE_NEWTIME;
+    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, "no way to ask for a time namespace");
     spec_init(&s, "/r");
     spec_map_root(&s, 100000, 65536);
     assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
@@ -120,6 +144,9 @@ static void test_oci_config(void **state)
                         "/isoprobe");
     assert_string_equal(json_object_get_string(json_object_array_get_idx(get(j, "process.args"), 2)),
                         "--wait");
+    /* present and false: without it a runtime may default to a terminal */
+    assert_non_null(get(j, "process.terminal"));
+    assert_true(json_object_is_type(get(j, "process.terminal"), json_type_boolean));
     assert_false(json_object_get_boolean(get(j, "process.terminal")));
     assert_int_equal(json_object_get_int64(get(j, "linux.resources.memory.limit")), 32 << 20);
     assert_int_equal(json_object_get_int64(get(j, "linux.resources.memory.swap")), 32 << 20);
@@ -131,24 +158,178 @@ static void test_oci_config(void **state)
     assert_int_equal(json_object_get_int64(get(m, "hostID")), 100000);
     assert_int_equal(json_object_get_int64(get(m, "size")), 65536);
     ns = get(j, "linux.namespaces");
-    bool net_path = false, user = false, cgroup = false;
+    char types[256] = "";
+    bool net_path = false;
     for (size_t i = 0; i < json_object_array_length(ns); i++) {
         json_object *e = json_object_array_get_idx(ns, i);
         const char *type = json_object_get_string(get(e, "type"));
         if (strcmp(type, "network") == 0)
             net_path = get(e, "path") && strcmp(json_object_get_string(get(e, "path")),
                                                 "/run/isocheck/c3/bundle/netns") == 0;
-        user |= strcmp(type, "user") == 0;
-        cgroup |= strcmp(type, "cgroup") == 0;
+        snprintf(types + strlen(types), sizeof(types) - strlen(types), "%s ", type);
     }
     assert_true(net_path);
-    assert_true(user);
-    assert_true(cgroup);
+    assert_string_equal(types, "pid mount uts ipc network cgroup user ");
     json_object_put(j);
     free(text);
     /* limits without a place for the cgroup: refused, with the reason */
     assert_null(rt_oci_config(&s, probe, NULL, NULL, why, sizeof(why)));
     assert_non_null(strstr(why, "no way to ask for"));
+}
+
+/* A time namespace in config.json; a joined network namespace without
+ * CLONE_NEWNET (iso_start clears it) still appears, by path. */
+static void test_oci_time_and_joined_net(void **state)
+{
+    struct iso_spec s;
+    char why[256] = "", *text;
+    json_object *j, *ns;
+    (void)state;
+    spec_init(&s, "/r");
+    s.ns = CLONE_NEWNS | CLONE_NEWTIME;
+    text = rt_oci_config(&s, probe, "/b/netns", "/cg", why, sizeof(why));
+    assert_non_null(text);
+    j = json_tokener_parse(text);
+    ns = get(j, "linux.namespaces");
+    assert_int_equal(json_object_array_length(ns), 3);
+    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 0), "type")), "mount");
+    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 1), "type")), "network");
+    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 1), "path")), "/b/netns");
+    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 2), "type")), "time");
+    json_object_put(j);
+    free(text);
+}
+
+/* Every namespace the kernel has is a row; each row says everything. */
+static void test_ns_table(void **state)
+{
+    unsigned seen = 0;
+    (void)state;
+    assert_int_equal(ns_count, 8);
+    for (size_t i = 0; i < ns_count; i++) {
+        const struct ns_kind *k = &ns_kinds[i];
+        char path[64];
+        assert_int_equal(k->flag & (k->flag - 1), 0); /* one bit */
+        assert_int_equal(seen & k->flag, 0);          /* no row twice */
+        seen |= k->flag;
+        assert_ptr_equal(ns_by_flag(k->flag), k);
+        assert_non_null(k->proc);
+        assert_non_null(k->oci);
+        assert_non_null(k->what);
+        assert_non_null(k->unshare);
+        assert_true(strncmp(k->unshare, "--", 2) == 0);
+        assert_true(!k->bwrap || k->bwrap[0] == '\0' || strncmp(k->bwrap, "--", 2) == 0);
+        snprintf(path, sizeof(path), "/proc/self/ns/%s", k->proc);
+        assert_int_equal(access(path, F_OK), 0); /* the kernel's own name */
+    }
+    assert_int_equal(seen, CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET |
+                               CLONE_NEWCGROUP | CLONE_NEWUSER | CLONE_NEWTIME);
+    assert_int_equal(ns_all_flags(), seen);
+    assert_string_equal(ns_by_flag(CLONE_NEWNET)->oci, "network");
+    assert_string_equal(ns_by_flag(CLONE_NEWNS)->oci, "mount");
+    assert_string_equal(ns_by_flag(CLONE_NEWNS)->proc, "mnt");
+    assert_string_equal(ns_by_flag(CLONE_NEWCGROUP)->bwrap, "--unshare-cgroup");
+    assert_string_equal(ns_by_flag(CLONE_NEWTIME)->unshare, "--time");
+    assert_null(ns_by_flag(CLONE_NEWTIME)->bwrap);
+    assert_null(ns_by_flag(SIGCHLD));
+}
+
+/* Every driver row has every function, a unique name, and a binary
+ * exactly when it is external. */
+static void test_driver_table(void **state)
+{
+    const char *order[] = { "builtin", "unshare", "bwrap", "crun", "runc" };
+    (void)state;
+    assert_int_equal(rt_count(), 5);
+    assert_null(rt_at(-1));
+    assert_null(rt_at(rt_count()));
+    assert_null(rt_lookup("podman"));
+    for (int i = 0; i < rt_count(); i++) {
+        const struct iso_runtime *rt = rt_at(i);
+        assert_string_equal(rt->name, order[i]);
+        assert_ptr_equal(rt_lookup(rt->name), rt);
+        assert_non_null(strstr(rt_names(), rt->name));
+        assert_non_null(rt->available);
+        assert_non_null(rt->version);
+        assert_non_null(rt->translate);
+        assert_non_null(rt->spawn);
+        assert_non_null(rt->init_pid);
+        assert_non_null(rt->cleanup);
+        assert_int_equal(rt->bin != NULL, rt->external);
+        assert_int_equal(rt->harness_cgroups, !rt->external);
+        if (rt->bin)
+            assert_string_equal(rt->bin->exe, rt->name);
+    }
+    assert_string_equal(rt_names(), "builtin, unshare, bwrap, crun, runc, all");
+}
+
+/* A built-in container's init is the process it cloned. */
+static void test_builtin_init_pid(void **state)
+{
+    struct rt_proc p = { .pid = 4242, .status_fd = -1, .info_fd = -1 };
+    struct iso_err err = { 0, "" };
+    pid_t init = -1;
+    (void)state;
+    assert_int_equal(rt_lookup("builtin")->init_pid(&p, &init, &err), 0);
+    assert_int_equal(init, 4242);
+}
+
+/* unshare(1): its only child is the init; bwrap: child-pid on --info-fd. */
+static void test_external_init_pid(void **state)
+{
+    struct rt_proc p = { .pid = getpid(), .status_fd = -1, .info_fd = -1 };
+    struct iso_err err = { 0, "" };
+    const char *info = "{\n    \"child-pid\": 31337,\n    \"pid-namespace\": 4026532260\n}\n";
+    pid_t init = -1, child;
+    int fds[2];
+    (void)state;
+    child = fork();
+    if (child == 0) {
+        pause();
+        _exit(0);
+    }
+    assert_int_equal(rt_lookup("unshare")->init_pid(&p, &init, &err), 0);
+    kill(child, SIGKILL);
+    waitpid(child, NULL, 0);
+    assert_int_equal(init, child);
+    assert_int_equal(pipe(fds), 0);
+    assert_int_equal(write(fds[1], info, strlen(info)), (ssize_t)strlen(info));
+    p.info_fd = fds[0];
+    assert_int_equal(rt_lookup("bwrap")->init_pid(&p, &init, &err), 0);
+    assert_int_equal(init, 31337);
+    close(fds[0]), close(fds[1]);
+}
+
+/* clone3: CLONE_NEWTIME is a namespace, not exit-signal bits; the child
+ * ends with SIGCHLD (plain waitpid reaps it); a pidfd on request. */
+static void test_clone3(void **state)
+{
+    char before[64] = "", after[64] = "";
+    int pidfd = -1, status;
+    pid_t pid;
+    (void)state;
+    pid = sys_clone3(0, &pidfd);
+    if (pid == 0)
+        _exit(7);
+    assert_true(pid > 0);
+    assert_true(pidfd >= 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 7);
+    close(pidfd);
+
+    assert_true(readlink("/proc/self/ns/time", before, sizeof(before) - 1) > 0);
+    pid = sys_clone3(CLONE_NEWTIME | CLONE_NEWCGROUP, NULL);
+    if (pid < 0 && errno == EPERM)
+        skip(); /* not root: the flags were accepted, the privilege is missing */
+    if (pid == 0) {
+        ssize_t n = readlink("/proc/self/ns/time", after, sizeof(after) - 1);
+        _exit(n > 0 && strcmp(before, after) != 0 ? 0 : 1);
+    }
+    assert_true(pid > 0);
+    assert_int_equal(waitpid(pid, &status, 0), pid);
+    assert_true(WIFEXITED(status));
+    assert_int_equal(WEXITSTATUS(status), 0); /* the child was in a new time namespace */
 }
 
 static void test_known(void **state)
@@ -183,7 +364,10 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_unshare_default), cmocka_unit_test(test_unshare_unsupported),
         cmocka_unit_test(test_bwrap),           cmocka_unit_test(test_oci_config),
-        cmocka_unit_test(test_known),
+        cmocka_unit_test(test_known),           cmocka_unit_test(test_oci_time_and_joined_net),
+        cmocka_unit_test(test_ns_table),        cmocka_unit_test(test_driver_table),
+        cmocka_unit_test(test_builtin_init_pid), cmocka_unit_test(test_clone3),
+        cmocka_unit_test(test_external_init_pid),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

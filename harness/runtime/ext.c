@@ -1,0 +1,162 @@
+/* ext.c - what the drivers of external runtimes share. The runtime does
+ * the isolating; isocheck asks in the runtime's own terms and runs it with
+ * the probe's stdio. */
+#define _GNU_SOURCE
+#include "ext.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+bool rt_find_bin(struct rt_bin *b, char *why, size_t len)
+{
+    const char *envpath = getenv("PATH");
+    char dirs[4096], *dir, *save = NULL;
+
+    if (b->path[0])
+        return access(b->path, X_OK) == 0;
+    strlcpy0(dirs, envpath ? envpath : "/usr/sbin:/usr/bin:/sbin:/bin", sizeof(dirs));
+    for (dir = strtok_r(dirs, ":", &save); dir; dir = strtok_r(NULL, ":", &save)) {
+        char p[PATH_MAX];
+        snprintf(p, sizeof(p), "%s/%s", dir, b->exe);
+        if (access(p, X_OK) == 0) {
+            strlcpy0(b->path, p, sizeof(b->path));
+            return true;
+        }
+    }
+    snprintf(why, len, "%s not found in PATH (install it, or give --runtime-path %s=PATH)", b->exe,
+             b->exe);
+    return false;
+}
+
+/* "BIN --version" into text, at most 3 s: a hung runtime must not stall
+ * the run (it is judged later). */
+static size_t read_version_output(const char *bin, char *text, size_t size)
+{
+    double deadline = now_ms() + 3000;
+    autoclose int rd = -1;
+    autokill pid_t pid = -1;
+    size_t len = 0;
+    int p[2];
+
+    if (pipe2(p, O_CLOEXEC) < 0)
+        return 0;
+    rd = p[0];
+    pid = fork();
+    if (pid == 0) {
+        dup2(p[1], 1);
+        dup2(p[1], 2);
+        execl(bin, bin, "--version", (char *)NULL);
+        _exit(127);
+    }
+    close(p[1]);
+    while (pid > 0 && len < size - 1) {
+        struct pollfd pf = { rd, POLLIN, 0 };
+        double left = deadline - now_ms();
+        ssize_t n;
+        if (left <= 0 || poll(&pf, 1, (int)left) <= 0)
+            break;
+        n = read(rd, text + len, size - 1 - len);
+        if (n <= 0)
+            break;
+        len += (size_t)n;
+    }
+    text[len] = '\0';
+    return len;
+}
+
+void rt_bin_version(const struct iso_runtime *rt, char *out, size_t size)
+{
+    char text[1024] = "", why[256];
+
+    out[0] = '\0';
+    if (!rt->bin || !rt_find_bin(rt->bin, why, sizeof(why)))
+        return;
+    read_version_output(rt->bin->path, text, sizeof(text));
+    for (char *c = text; *c && !out[0]; c++) {
+        size_t digits = strspn(c, "0123456789.");
+        char *dot = strchr(c, '.');
+        if (*c >= '0' && *c <= '9' && (c == text || c[-1] == ' ') && digits > 2 && dot &&
+            dot < c + digits)
+            snprintf(out, size, "%.*s", (int)digits, c);
+    }
+}
+
+void rt_nothing_left(const struct iso_runtime *rt, const char *workdir)
+{
+    (void)rt;
+    (void)workdir;
+}
+
+void rt_hide_unified(void)
+{
+    struct stat st;
+    if (stat("/sys/fs/cgroup/unified", &st) == 0 && unshare(CLONE_NEWNS) == 0) {
+        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+        umount2("/sys/fs/cgroup/unified", MNT_DETACH);
+    }
+}
+
+static __attribute__((noreturn)) void exec_fail(int status_fd, const char *what)
+{
+    struct rt_setup_error m = { errno, "" };
+
+    snprintf(m.msg, sizeof(m.msg), "%s: %s", what, strerror(m.errnum));
+    (void)!write(status_fd, &m, sizeof(m));
+    _exit(127);
+}
+
+static __attribute__((noreturn)) void exec_child(const struct rt_exec *x, int status_fd)
+{
+    char what[PATH_MAX + 16];
+
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (status_fd == RT_INFO_FD && x->info_fd >= 0)
+        status_fd = fcntl(status_fd, F_DUPFD_CLOEXEC, RT_INFO_FD + 1);
+    for (int i = 0; i < 3; i++)
+        dup2(x->stdio[i], i);
+    if (x->info_fd >= 0) {
+        /* dup2 clears close-on-exec on the copy; onto itself it does not */
+        if (x->info_fd == RT_INFO_FD ? fcntl(RT_INFO_FD, F_SETFD, 0) < 0
+                                     : dup2(x->info_fd, RT_INFO_FD) < 0)
+            exec_fail(status_fd, "hand the info fd to the runtime");
+    }
+    if (x->netns_fd >= 0 && setns(x->netns_fd, CLONE_NEWNET) < 0)
+        exec_fail(status_fd, "setns into the prepared network namespace");
+    if (x->hide_unified)
+        rt_hide_unified();
+    execv(x->argv[0], x->argv);
+    snprintf(what, sizeof(what), "exec \"%s\"", x->argv[0]);
+    exec_fail(status_fd, what);
+}
+
+int rt_exec(const struct rt_exec *x, struct rt_proc *p, struct iso_err *err)
+{
+    int sp[2];
+    pid_t pid;
+
+    if (pipe2(sp, O_CLOEXEC) < 0)
+        return iso_err_set(err, errno, "pipe");
+    pid = fork();
+    if (pid < 0) {
+        close(sp[0]), close(sp[1]);
+        return iso_err_set(err, errno, "fork");
+    }
+    if (pid == 0) {
+        close(sp[0]);
+        exec_child(x, sp[1]);
+    }
+    close(sp[1]);
+    p->status_fd = sp[0];
+    p->pid = pid;
+    return 0;
+}

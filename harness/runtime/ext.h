@@ -1,0 +1,35 @@
+/* ext.h - what the drivers of external runtimes share: finding the binary,
+ * reading its version, running it with the probe's stdio. */
+#ifndef ISO_RT_EXT_H
+#define ISO_RT_EXT_H
+
+#include <stdbool.h>
+
+#include "runtime.h"
+
+/* Found in PATH, or the --runtime-path given; why says how to get it. */
+bool rt_find_bin(struct rt_bin *b, char *why, size_t len);
+/* "crun version 1.8.1" -> "1.8.1": the first dotted number that
+ * "BIN --version" prints within 3 s; "" when none. */
+void rt_bin_version(const struct iso_runtime *rt, char *out, size_t size);
+
+/* How to run a runtime's command line. */
+struct rt_exec {
+    char *const *argv;
+    const int *stdio; /* the probe's stdin, stdout, stderr */
+    int info_fd;      /* handed on as RT_INFO_FD, or -1 */
+    int netns_fd;     /* setns into it before exec, or -1 */
+    bool hide_unified; /* in a mount namespace without /sys/fs/cgroup/unified */
+};
+/* fork and exec; p->pid is the runtime, p->status_fd says why exec failed. */
+int rt_exec(const struct rt_exec *x, struct rt_proc *p, struct iso_err *err);
+
+/* cleanup for a runtime that keeps no state of its own: the kernel tears
+ * down what a killed case's container held. */
+void rt_nothing_left(const struct iso_runtime *rt, const char *workdir);
+
+/* crun 1.8 refuses a cgroup v1 host while any controller sits on the
+ * cgroup2 mount: hide that mount in a mount namespace of our own. */
+void rt_hide_unified(void);
+
+#endif

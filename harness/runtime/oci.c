@@ -1,0 +1,387 @@
+/* oci.c - the OCI runtimes, crun and runc: config.json in a bundle
+ * directory, the container run with "--pid-file" so the runtime itself
+ * says which process is the container's init, and "delete -f" after a
+ * killed case. A prepared network namespace is bound to a file in the
+ * bundle and named by path in config.json, as CNI does. */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <fcntl.h>
+#include <json-c/json.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+
+#include "case.h"
+#include "config.h"
+#include "ext.h"
+#include "ns.h"
+
+static json_object *ns_entry(const char *type, const char *path)
+{
+    json_object *o = json_object_new_object();
+    json_object_object_add(o, "type", json_object_new_string(type));
+    if (path)
+        json_object_object_add(o, "path", json_object_new_string(path));
+    return o;
+}
+
+static json_object *id_maps(const struct iso_idmap *m, int n)
+{
+    json_object *arr = json_object_new_array();
+    for (int i = 0; i < n; i++) {
+        json_object *o = json_object_new_object();
+        json_object_object_add(o, "containerID", json_object_new_int64(m[i].inner));
+        json_object_object_add(o, "hostID", json_object_new_int64(m[i].outer));
+        json_object_object_add(o, "size", json_object_new_int64(m[i].count));
+        json_object_array_add(arr, o);
+    }
+    return arr;
+}
+
+static json_object *cap_list(const struct iso_spec *s)
+{
+    json_object *arr = json_object_new_array();
+    char name[64];
+    int last = (int)cap_max_bits();
+
+    /* only what the harness has itself: asking for more fails in capset */
+    for (int c = 0; c < last && c < 64; c++)
+        if ((!s->drop_caps || (s->caps_keep & (1ull << c))) && cap_get_bound((cap_value_t)c) == 1)
+            json_object_array_add(arr, json_object_new_string(rt_cap_name(c, name, sizeof(name))));
+    return arr;
+}
+
+static json_object *mount_entry(const char *dest, const char *type, const char *source,
+                                const char *const opts[])
+{
+    json_object *o = json_object_new_object(), *arr = json_object_new_array();
+    json_object_object_add(o, "destination", json_object_new_string(dest));
+    json_object_object_add(o, "type", json_object_new_string(type));
+    json_object_object_add(o, "source", json_object_new_string(source));
+    for (int i = 0; opts && opts[i]; i++)
+        json_object_array_add(arr, json_object_new_string(opts[i]));
+    json_object_object_add(o, "options", arr);
+    return o;
+}
+
+char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const char *netns_path,
+                    const char *cgroups_path, char *why, size_t len)
+{
+    static const char *const proc_opts[] = { "nosuid", "noexec", "nodev", NULL };
+    static const char *const dev_opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k", NULL };
+    json_object *root, *proc, *args, *env, *user, *caps, *lnx, *nss, *mounts, *res, *rootobj;
+    const char *text;
+    char *out;
+
+    if (rt_builtin_only(s, why, len))
+        return NULL;
+    if (!(s->ns & CLONE_NEWNS)) {
+        rt_unsupported(why, len, "no mount namespace (OCI runtimes always make one)");
+        return NULL;
+    }
+    if ((s->lim.memory || s->lim.pids || s->lim.cpu_quota_us || s->lim.own_cgroup) && !cgroups_path) {
+        rt_unsupported(why, len, "limits without a cgroup path this host can give");
+        return NULL;
+    }
+    root = json_object_new_object();
+    json_object_object_add(root, "ociVersion", json_object_new_string("1.0.2"));
+    proc = json_object_new_object();
+    json_object_object_add(proc, "terminal", json_object_new_boolean(0));
+    user = json_object_new_object();
+    json_object_object_add(user, "uid", json_object_new_int(0));
+    json_object_object_add(user, "gid", json_object_new_int(0));
+    json_object_object_add(proc, "user", user);
+    args = json_object_new_array();
+    json_object_array_add(args, json_object_new_string(ISO_PROBE));
+    for (int i = 1; probe_argv[i]; i++)
+        json_object_array_add(args, json_object_new_string(probe_argv[i]));
+    json_object_object_add(proc, "args", args);
+    env = json_object_new_array();
+    json_object_array_add(env, json_object_new_string("PATH=/bin:/sbin:/usr/bin:/usr/sbin"));
+    json_object_object_add(proc, "env", env);
+    json_object_object_add(proc, "cwd", json_object_new_string("/"));
+    caps = json_object_new_object();
+    json_object_object_add(caps, "bounding", cap_list(s));
+    json_object_object_add(caps, "effective", cap_list(s));
+    json_object_object_add(caps, "permitted", cap_list(s));
+    json_object_object_add(proc, "capabilities", caps);
+    json_object_object_add(proc, "noNewPrivileges", json_object_new_boolean(0));
+    json_object_object_add(root, "process", proc);
+    rootobj = json_object_new_object();
+    json_object_object_add(rootobj, "path", json_object_new_string(s->rootfs));
+    json_object_object_add(rootobj, "readonly", json_object_new_boolean(0));
+    json_object_object_add(root, "root", rootobj);
+    if (s->hostname[0])
+        json_object_object_add(root, "hostname", json_object_new_string(s->hostname));
+    mounts = json_object_new_array();
+    json_object_array_add(mounts, mount_entry("/proc", "proc", "proc", proc_opts));
+    json_object_array_add(mounts, mount_entry("/dev", "tmpfs", "tmpfs", dev_opts));
+    json_object_object_add(root, "mounts", mounts);
+    lnx = json_object_new_object();
+    nss = json_object_new_array();
+    for (size_t i = 0; i < ns_count; i++) {
+        /* a prepared network namespace is joined by path */
+        bool join = ns_kinds[i].flag == CLONE_NEWNET && netns_path;
+        if ((s->ns & ns_kinds[i].flag) || join)
+            json_object_array_add(nss, ns_entry(ns_kinds[i].oci, join ? netns_path : NULL));
+    }
+    if (s->ns & CLONE_NEWUSER) {
+        json_object_object_add(lnx, "uidMappings", id_maps(s->uid_map, s->n_uid_map));
+        json_object_object_add(lnx, "gidMappings", id_maps(s->gid_map, s->n_gid_map));
+    }
+    json_object_object_add(lnx, "namespaces", nss);
+    if (cgroups_path)
+        json_object_object_add(lnx, "cgroupsPath", json_object_new_string(cgroups_path));
+    /* the spec's private mounts, in OCI terms (runc's default is rslave) */
+    json_object_object_add(lnx, "rootfsPropagation", json_object_new_string("rprivate"));
+    res = json_object_new_object();
+    if (s->lim.memory) {
+        json_object *mem = json_object_new_object();
+        json_object_object_add(mem, "limit", json_object_new_int64((int64_t)s->lim.memory));
+        json_object_object_add(mem, "swap", json_object_new_int64((int64_t)s->lim.memory)); /* memory+swap: no swap */
+        json_object_object_add(res, "memory", mem);
+    }
+    if (s->lim.pids) {
+        json_object *pids = json_object_new_object();
+        json_object_object_add(pids, "limit", json_object_new_int64(s->lim.pids));
+        json_object_object_add(res, "pids", pids);
+    }
+    if (s->lim.cpu_quota_us) {
+        json_object *cpu = json_object_new_object();
+        json_object_object_add(cpu, "quota", json_object_new_int64(s->lim.cpu_quota_us > 0 ? s->lim.cpu_quota_us : -1));
+        json_object_object_add(cpu, "period", json_object_new_int64(s->lim.cpu_period_us));
+        json_object_object_add(res, "cpu", cpu);
+    }
+    json_object_object_add(lnx, "resources", res);
+    json_object_object_add(root, "linux", lnx);
+    text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+    out = strdup(text);
+    json_object_put(root);
+    return out;
+}
+
+/* Where one container's files are: the bundle (config.json, the bound
+ * network namespace, the pid file) and the runtime's state directory. */
+struct oci_paths {
+    char bundle[PATH_MAX], state[PATH_MAX], netns[PATH_MAX + 8], pid_file[PATH_MAX + 8];
+};
+
+static void oci_paths(const struct iso_runtime *rt, const struct iso_spec *s, struct oci_paths *p)
+{
+    const char *dir = s->workdir ? s->workdir : "";
+
+    snprintf(p->bundle, sizeof(p->bundle), "%s/bundle-%s", dir, s->id);
+    snprintf(p->state, sizeof(p->state), "%s/state-%s", dir, rt->name);
+    snprintf(p->netns, sizeof(p->netns), "%s/netns", p->bundle);
+    snprintf(p->pid_file, sizeof(p->pid_file), "%s/pid", p->bundle);
+}
+
+/* Always a cgroupsPath for OCI runtimes: without one they make the
+ * container's cgroup at the root of every hierarchy, outside the harness's
+ * own cgroup. */
+static const char *oci_cgroups_path(const struct iso_spec *s, char *buf, size_t size, char *why,
+                                    size_t len)
+{
+    const struct iso_config *cfg = rt_config();
+    unsigned need = cg_needed(&s->lim);
+    char tmp[256];
+
+    if ((!need || cg_usable(&cfg->cg, need, tmp, sizeof(tmp))) &&
+        cg_oci_path(&cfg->cg, s->id, buf, size, tmp, sizeof(tmp)))
+        return buf;
+    snprintf(why, len, "no cgroup path for the container: %s", tmp);
+    return NULL;
+}
+
+/* RUNTIME --root STATE run --bundle BUNDLE --pid-file FILE ID, and the
+ * config.json it reads. */
+static int oci_translate(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
+                         struct rt_cmd *cmd, char *why, size_t len)
+{
+    struct rt_argv *a = &cmd->a;
+    char cgpath[PATH_MAX];
+    struct oci_paths p;
+
+    memset(a, 0, sizeof(*a));
+    cmd->config = NULL;
+    oci_paths(rt, s, &p);
+    if (!oci_cgroups_path(s, cgpath, sizeof(cgpath), why, len))
+        return ISO_RT_UNSUPPORTED;
+    cmd->config = rt_oci_config(s, probe, s->join_netns_fd >= 0 ? p.netns : NULL, cgpath, why, len);
+    if (!cmd->config)
+        return ISO_RT_UNSUPPORTED;
+    rt_arg(a, rt->bin->path[0] ? rt->bin->path : rt->bin->exe);
+    rt_arg(a, "--root");
+    if (rt_argf(a, "%s", p.state) < 0)
+        return rt_unsupported(why, len, "a state directory path this long");
+    rt_arg(a, "run");
+    rt_arg(a, "--bundle");
+    if (rt_argf(a, "%s", p.bundle) < 0)
+        return rt_unsupported(why, len, "a bundle path this long");
+    rt_arg(a, "--pid-file");
+    if (rt_argf(a, "%s", p.pid_file) < 0)
+        return rt_unsupported(why, len, "a pid file path this long");
+    rt_arg(a, s->id);
+    return 0;
+}
+
+/* The bundle directory with config.json, the network namespace bound to
+ * a file so the runtime can open it by path whenever it likes. */
+static int write_bundle(const struct iso_spec *s, const struct oci_paths *p, const char *config,
+                        struct iso_err *err)
+{
+    char file[PATH_MAX + 16], src[64];
+    autoclose int fd = -1;
+
+    if (mkdir(p->bundle, 0755) < 0 && errno != EEXIST)
+        return iso_err_set(err, errno, "mkdir \"%s\"", p->bundle);
+    if (mkdir(p->state, 0700) < 0 && errno != EEXIST)
+        return iso_err_set(err, errno, "mkdir \"%s\"", p->state);
+    if (s->join_netns_fd >= 0) {
+        fd = open(p->netns, O_CREAT | O_WRONLY | O_CLOEXEC, 0644);
+        closep(&fd);
+        snprintf(src, sizeof(src), "/proc/self/fd/%d", s->join_netns_fd);
+        if (mount(src, p->netns, NULL, MS_BIND, NULL) < 0)
+            return iso_err_set(err, errno, "bind the network namespace to \"%s\"", p->netns);
+    }
+    snprintf(file, sizeof(file), "%s/config.json", p->bundle);
+    fd = open(file, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
+    if (fd < 0 || write_all(fd, config, strlen(config)) < 0)
+        return iso_err_set(err, errno, "write \"%s\"", file);
+    return 0;
+}
+
+static int oci_spawn(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
+                     const int stdio[3], struct rt_proc *p, bool hide_unified, struct iso_err *err)
+{
+    struct rt_cmd cmd = { .config = NULL };
+    struct rt_exec x = { cmd.a.argv, stdio, -1, -1, hide_unified };
+    char why[256] = "";
+    struct oci_paths paths;
+    int rc;
+
+    if (!rt_find_bin(rt->bin, why, sizeof(why)))
+        return iso_err_set(err, 0, "%s", why);
+    rc = rt->translate(rt, s, probe, &cmd, why, sizeof(why));
+    oci_paths(rt, s, &paths);
+    if (rc < 0)
+        rc = iso_err_set(err, 0, "config.json: %s", why);
+    else if (write_bundle(s, &paths, cmd.config, err) < 0)
+        rc = -1;
+    free(cmd.config);
+    if (rc < 0)
+        return rc;
+    strlcpy0(p->pid_file, paths.pid_file, sizeof(p->pid_file));
+    return rt_exec(&x, p, err);
+}
+
+/* Both runtimes write --pid-file once they started the container (runc
+ * after its exec), which may be a moment after the probe said ready. */
+static int oci_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *err)
+{
+    const struct timespec tick = { 0, 1000000 };
+    double deadline = now_ms() + 3000;
+    char text[32] = "";
+
+    while (read_file(p->pid_file, text, sizeof(text)) <= 0 || atoi(text) <= 0) {
+        if (now_ms() > deadline)
+            return iso_err_set(err, errno, "read the runtime's pid file \"%s\" (\"%s\")",
+                               p->pid_file, text);
+        nanosleep(&tick, NULL);
+    }
+    *init = (pid_t)atoi(text);
+    return 0;
+}
+
+/* "RUNTIME --root STATE delete -f ID" for every container the runtime
+ * still has in the case's state directory. */
+static void oci_cleanup(const struct iso_runtime *rt, const char *workdir, bool hide_unified)
+{
+    char state[PATH_MAX], why[256];
+    struct dirent *d;
+    DIR *dir;
+
+    if (!rt_find_bin(rt->bin, why, sizeof(why)))
+        return;
+    snprintf(state, sizeof(state), "%s/state-%s", workdir, rt->name);
+    dir = opendir(state);
+    while (dir && (d = readdir(dir))) {
+        pid_t pid;
+        if (d->d_name[0] == '.' || d->d_type != DT_DIR)
+            continue;
+        pid = fork();
+        if (pid == 0) {
+            int null = open("/dev/null", O_RDWR);
+            dup2(null, 1), dup2(null, 2);
+            if (hide_unified)
+                rt_hide_unified();
+            execl(rt->bin->path, rt->bin->path, "--root", state, "delete", "-f", d->d_name,
+                  (char *)NULL);
+            _exit(127);
+        }
+        if (pid > 0)
+            waitpid(pid, NULL, 0);
+    }
+    if (dir)
+        closedir(dir);
+}
+
+/* crun 1.8 refuses a cgroup v1 host with a cgroup2 mount ("hybrid mode
+ * not supported"): it runs where that mount is hidden. */
+static bool crun_hides_unified(void) { return rt_config()->cg.version == 1; }
+
+static struct rt_bin crun_bin = { "crun", "" };
+static bool crun_available(char *why, size_t len) { return rt_find_bin(&crun_bin, why, len); }
+static int crun_spawn(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
+                      const int stdio[3], struct rt_proc *p, struct iso_err *err)
+{
+    return oci_spawn(rt, s, probe, stdio, p, crun_hides_unified(), err);
+}
+static void crun_cleanup(const struct iso_runtime *rt, const char *workdir)
+{
+    oci_cleanup(rt, workdir, crun_hides_unified());
+}
+
+const struct iso_runtime rt_crun = {
+    .name = "crun",
+    .bin = &crun_bin,
+    .available = crun_available,
+    .version = rt_bin_version,
+    .translate = oci_translate,
+    .spawn = crun_spawn,
+    .init_pid = oci_init_pid,
+    .cleanup = crun_cleanup,
+    .external = true,
+    .harness_cgroups = false,
+};
+
+static struct rt_bin runc_bin = { "runc", "" };
+static bool runc_available(char *why, size_t len) { return rt_find_bin(&runc_bin, why, len); }
+static int runc_spawn(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
+                      const int stdio[3], struct rt_proc *p, struct iso_err *err)
+{
+    return oci_spawn(rt, s, probe, stdio, p, false, err);
+}
+static void runc_cleanup(const struct iso_runtime *rt, const char *workdir)
+{
+    oci_cleanup(rt, workdir, false);
+}
+
+const struct iso_runtime rt_runc = {
+    .name = "runc",
+    .bin = &runc_bin,
+    .available = runc_available,
+    .version = rt_bin_version,
+    .translate = oci_translate,
+    .spawn = runc_spawn,
+    .init_pid = oci_init_pid,
+    .cleanup = runc_cleanup,
+    .external = true,
+    .harness_cgroups = false,
+};
