@@ -26,11 +26,11 @@ ISO_CASE(lab_objects_invisible_inside,
     struct iso_result r;
     int flags = IPC_CREAT | 0600;
 
-    ISO_REQUIRE_TRUE(ctx, shmget(KEY, 4096, flags) >= 0, "the lab creates a shm segment");
-    ISO_REQUIRE_TRUE(ctx, msgget(KEY, flags) >= 0, "the lab creates a message queue");
-    ISO_REQUIRE_TRUE(ctx, semget(KEY, 1, flags) >= 0, "the lab creates a semaphore set");
-    ISO_REQUIRE_TRUE(ctx, mq_open(MQ, O_CREAT | O_RDWR, 0600, &attr) != (mqd_t)-1,
-                     "the lab creates a POSIX message queue");
+    ISO_REQUIRE_SYS(ctx, shmget(KEY, 4096, flags), "the lab creates a shm segment");
+    ISO_REQUIRE_SYS(ctx, msgget(KEY, flags), "the lab creates a message queue");
+    ISO_REQUIRE_SYS(ctx, semget(KEY, 1, flags), "the lab creates a semaphore set");
+    ISO_REQUIRE_SYS(ctx, mq_open(MQ, O_CREAT | O_RDWR, 0600, &attr),
+                    "the lab creates a POSIX message queue");
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("ipc", "check", KEY_TEXT, MQ), &r);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "shm"), "absent", "lab shm segment inside");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "msg"), "absent", "lab message queue inside");
