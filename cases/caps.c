@@ -27,9 +27,9 @@ ISO_CASE(bounding_set_dropped,
          .detects = ISO_SAB_NO_CAPDROP)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     struct iso_result r;
-    unsigned long long eff, bnd;
+    unsigned long long eff = 0, bnd = 0;
 
     s.drop_caps = true;
     s.caps_keep = ISO_CAP_BIT(CAP_CHOWN) | ISO_CAP_BIT(CAP_DAC_OVERRIDE) | ISO_CAP_BIT(CAP_FOWNER) |

@@ -27,7 +27,7 @@ ISO_CASE(oom_kill_at_limit,
          .detects = ISO_SAB_NO_MEMLIMIT)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     struct iso_container c;
     struct iso_result r;
     long long ooms = -1;
@@ -40,7 +40,8 @@ ISO_CASE(oom_kill_at_limit,
      * killed; the container's init stays so its cgroup can be read */
     ISO_DOING(ctx, "touching 64 MiB under a 32 MiB limit");
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("alloc", "67108864", "1048576", "--wait"), &c);
-    if (iso_cg_counter(ctx, &c.r, CG_MEMORY, cg_oom_file(&ctx->cfg->cg), "oom_kill", &ooms, &err) < 0)
+    if (iso_cg_counter(ctx, &c.r, CG_MEMORY, cg_oom_file(&ctx->cfg->cg), "oom_kill", &ooms, &err) <
+        0)
         iso_diag(ctx, "oom_counter_error", "%s", err.msg);
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
@@ -48,7 +49,8 @@ ISO_CASE(oom_kill_at_limit,
              iso_get(&c.r, "worker_signal") ?: iso_get(&c.r, "worker_exit") ?: "?");
     iso_diag(ctx, "oom_kill_counter", "%lld (%s)", ooms, cg_oom_file(&ctx->cfg->cg));
     iso_diag(ctx, "last_touched_bytes", "%llu", last_touched(&c.r));
-    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "worker_signal"), "9", "the 64 MiB process was killed by SIGKILL");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "worker_signal"), "9",
+                      "the 64 MiB process was killed by SIGKILL");
     ISO_EXPECT_GT(ctx, ooms, 0, "the container's cgroup counted an OOM kill");
     ISO_EXPECT_LE(ctx, last_touched(&c.r), 32 * MiB, "it never held more than the limit (bytes)");
     /* the lab is unharmed: a further container runs */
@@ -128,7 +130,7 @@ ISO_CASE(cpu_quota_throttles, "a busy loop under a 10% CPU quota is throttled",
          .detects = ISO_SAB_NO_CPULIMIT)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     struct iso_container c;
     long long throttled = -1;
 

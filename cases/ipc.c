@@ -11,18 +11,21 @@
 #define ISO_FAMILY "ipc"
 #include "case.h"
 
-#define KEY 0x15c0c4ec
+#define KEY      0x15c0c4ec
 #define KEY_TEXT "0x15c0c4ec"
-#define MQ "/isocheck-mq"
+#define MQ       "/isocheck-mq"
 
-static const char *seen(int rc) { return rc >= 0 ? "visible" : errno == ENOENT ? "absent" : "error"; }
+static const char *seen(int rc)
+{
+    return rc >= 0 ? "visible" : errno == ENOENT ? "absent" : "error";
+}
 
 ISO_CASE(lab_objects_invisible_inside,
          "SysV shm/msg/sem and a POSIX mq of the lab are invisible inside",
          .detects = ISO_SAB_NO_IPCNS)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 16 };
+    struct mq_attr attr = {.mq_maxmsg = 1, .mq_msgsize = 16};
     struct iso_result r;
     int flags = IPC_CREAT | 0600;
 

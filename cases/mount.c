@@ -12,14 +12,16 @@
 #include "mountinfo.h"
 
 ISO_CASE(old_root_unreachable,
-         "the lab's marker cannot be reached: directly, via /proc/1/root, a mount point, or a chroot walk",
+         "the lab's marker cannot be reached: directly, via /proc/1/root, a mount point, or a "
+         "chroot walk",
          .detects = ISO_SAB_CHROOT | ISO_SAB_NO_MNTNS | ISO_SAB_NO_PIDNS | ISO_SAB_NO_NEWPROC |
                     ISO_SAB_KEEP_OLD_ROOT)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_result r;
 
-    ISO_REQUIRE_SYS_PATH(ctx, access(ctx->marker, F_OK), ctx->marker, "the lab sees its own marker");
+    ISO_REQUIRE_SYS_PATH(ctx, access(ctx->marker, F_OK), ctx->marker,
+                         "the lab sees its own marker");
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("escape", ctx->marker), &r);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "escape_direct"), "blocked", "marker by its path");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "escape_proc1"), "blocked", "marker via /proc/1/root");
@@ -35,8 +37,7 @@ static bool expected_point(const char *p)
            strcmp(p, "/dev") == 0 || strncmp(p, "/dev/", 5) == 0 || strcmp(p, ISO_XCHG) == 0;
 }
 
-ISO_CASE(root_is_rootfs_alone,
-         "/ is the rootfs and the mount table holds nothing of the old root",
+ISO_CASE(root_is_rootfs_alone, "/ is the rootfs and the mount table holds nothing of the old root",
          .detects = ISO_SAB_KEEP_OLD_ROOT)
 {
     struct iso_spec s = iso_spec_default(ctx);
@@ -44,7 +45,8 @@ ISO_CASE(root_is_rootfs_alone,
     char want[64], points[4096];
     struct stat st;
 
-    ISO_REQUIRE_SYS_PATH(ctx, stat(ctx->root, &st), ctx->root, "the lab can stat the container root");
+    ISO_REQUIRE_SYS_PATH(ctx, stat(ctx->root, &st), ctx->root,
+                         "the lab can stat the container root");
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("mounts"), &r);
     snprintf(want, sizeof(want), "%u:%u", major(st.st_dev), minor(st.st_dev));
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "root_dev"), want, "device of / inside");
@@ -109,8 +111,7 @@ ISO_CASE(lab_mount_stays_outside, "a mount made in the lab after start does not 
                             "the lab's new mount is not in the container's table");
 }
 
-ISO_CASE(proc_is_own, "/proc inside is the container's own proc",
-         .detects = ISO_SAB_NO_NEWPROC)
+ISO_CASE(proc_is_own, "/proc inside is the container's own proc", .detects = ISO_SAB_NO_NEWPROC)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_result r;

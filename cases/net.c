@@ -2,6 +2,7 @@
  * upstream host, ports, IPv6. Traffic only ever crosses namespaces the
  * harness made (see harness/netlab.h for the topology). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -11,16 +12,16 @@
 #include "icmp.h"
 #include "netlab.h"
 
-#define REQUIRE_NET(ctx, call)                                                                 \
-    do {                                                                                      \
-        struct iso_err e_ = { 0, "" };                                                        \
-        int rc_ = (call);                                                                     \
-        if (rc_ == ISO_UNSUPPORTED)                                                           \
-            ISO_SKIP(ctx, "%s", e_.msg);                                                      \
-        if (rc_ < 0) {                                                                        \
-            ISO_FAIL(ctx, "the lab's network could not be built", "%s", e_.msg);              \
-            return;                                                                           \
-        }                                                                                     \
+#define REQUIRE_NET(ctx, call)                                                                     \
+    do {                                                                                           \
+        struct iso_err e_ = {0, ""};                                                               \
+        int rc_ = (call);                                                                          \
+        if (rc_ == ISO_UNSUPPORTED)                                                                \
+            ISO_SKIP(ctx, "%s", e_.msg);                                                           \
+        if (rc_ < 0) {                                                                             \
+            ISO_FAIL(ctx, "the lab's network could not be built", "%s", e_.msg);                   \
+            return;                                                                                \
+        }                                                                                          \
     } while (0)
 
 static struct iso_spec net_spec(struct iso_ctx *ctx, enum iso_net_mode mode, int slot)
@@ -79,7 +80,7 @@ ISO_CASE(nat_masquerades_to_upstream,
          .detects = ISO_SAB_NO_NETNS | ISO_SAB_NO_VETH | ISO_SAB_NO_NAT)
 {
     struct iso_spec s = net_spec(ctx, ISO_NET_NAT, 1);
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     struct iso_container c;
     char upstream[64], lab_up[64], want[160], seen[256];
     int listener;
@@ -103,18 +104,23 @@ ISO_CASE(nat_masquerades_to_upstream,
     ISO_REQUIRE_FINISH(ctx, &c);
 }
 
-/* How many sockets in the lab listen on TCP port (/proc/net/tcp: local
- * address "0100007F:1F90", state 0A is LISTEN). */
-static int lab_listeners(unsigned port)
+/* How many sockets in the lab listen on TCP port. /proc/net/tcp lines read
+ * "0: 0100007F:1F90 00000000:0000 0A ...": slot, local address:port (hex),
+ * remote, state (0A is LISTEN). */
+static int lab_listeners(unsigned long port)
 {
     char line[512];
     int n = 0;
     FILE *f = fopen("/proc/net/tcp", "re");
 
     while (f && fgets(line, sizeof(line), f)) {
-        unsigned local_port, state;
-        if (sscanf(line, " %*d: %*x:%x %*x:%*x %x", &local_port, &state) == 2 &&
-            local_port == port && state == 0x0A)
+        char *field[4], *save = NULL, *colon;
+        int k = 0;
+
+        for (char *t = strtok_r(line, " \t", &save); t && k < 4; t = strtok_r(NULL, " \t", &save))
+            field[k++] = t;
+        colon = k == 4 ? strchr(field[1], ':') : NULL; /* the header has none */
+        if (colon && strtoul(colon + 1, NULL, 16) == port && strtoul(field[3], NULL, 16) == 0x0A)
             n++;
     }
     if (f)
@@ -157,7 +163,8 @@ ISO_CASE(ipv6_veth_ping, "over IPv6 the container and the lab reach each other o
     net_addr6(2, 2, mine, sizeof(mine));
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ping", router, "3", "30", "--wait"), &c);
     snprintf(want, sizeof(want), "lo:::1/128,eth0:%s/64", mine);
-    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "addrs6"), want, "the container sees only its own address");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "addrs6"), want,
+                      "the container sees only its own address");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "received"), "3", "IPv6 replies from the lab's end");
     icmp_ping(mine, 3, 30, &back);
     ISO_EXPECT_EQ(ctx, back.received, 3, "IPv6 replies from the container to the lab");

@@ -69,7 +69,7 @@ ISO_CASE(init_ignores_sigterm_dies_on_lab_sigkill,
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
 
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("signal-init"), &c);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "self_pid"), "1", "the probe is the namespace's init");
@@ -96,8 +96,9 @@ static int children_of(pid_t ppid, pid_t *out, int max)
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
             continue;
         snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
-        if (procfs_status_field(path, "PPid", val, sizeof(val)) == 0 && atoi(val) == ppid)
-            out[n++] = atoi(e->d_name);
+        if (procfs_status_field(path, "PPid", val, sizeof(val)) == 0 &&
+            strtol(val, NULL, 10) == ppid)
+            out[n++] = (pid_t)strtol(e->d_name, NULL, 10);
     }
     if (d)
         closedir(d);

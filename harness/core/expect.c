@@ -21,7 +21,8 @@ void iso_diag(struct iso_ctx *ctx, const char *key, const char *fmt, ...)
     va_end(ap);
     vlen = strlen(val);
     if (o->diag_len + klen + vlen + 2 > sizeof(o->diag)) {
-        vlen = sizeof(o->diag) > o->diag_len + klen + 2 ? sizeof(o->diag) - o->diag_len - klen - 2 : 0;
+        vlen =
+            sizeof(o->diag) > o->diag_len + klen + 2 ? sizeof(o->diag) - o->diag_len - klen - 2 : 0;
         if (vlen == 0)
             return;
     }
@@ -101,13 +102,16 @@ static const struct {
     bool want_match;      /* pass when got equals (contains) want */
     bool substring;
 } str_kinds[] = {
-    [ISO_STR_EQ] = { "", true, false },
-    [ISO_STR_NE] = { "anything but ", false, false },
-    [ISO_STR_CONTAINS] = { "containing ", true, true },
-    [ISO_STR_NOT_CONTAINS] = { "not containing ", false, true },
+    [ISO_STR_EQ] = {"", true, false},
+    [ISO_STR_NE] = {"anything but ", false, false},
+    [ISO_STR_CONTAINS] = {"containing ", true, true},
+    [ISO_STR_NOT_CONTAINS] = {"not containing ", false, true},
 };
 
-static const char *or_null(const char *s) { return s ? s : "null"; }
+static const char *or_null(const char *s)
+{
+    return s ? s : "null";
+}
 
 bool iso_expect_str(struct iso_ctx *ctx, const char *file, int line, const char *expr,
                     enum iso_str_kind kind, const char *got, const char *want, const char *msg)
@@ -141,8 +145,7 @@ static void cap_names(char *buf, size_t size, unsigned long long mask)
         if (!(mask & (1ull << bit)))
             continue;
         name = cap_to_name(bit);
-        off += (size_t)snprintf(buf + off, size - off, "%s%s", off ? "," : "",
-                                name ? name : "?");
+        off += (size_t)snprintf(buf + off, size - off, "%s%s", off ? "," : "", name ? name : "?");
         cap_free(name);
     }
 }
@@ -150,13 +153,13 @@ static void cap_names(char *buf, size_t size, unsigned long long mask)
 /* Which bits are wrong for each kind, and how the wanted mask reads. */
 static const struct {
     const char *expected;
-    bool name_want;             /* name the wanted bits too */
+    bool name_want;              /* name the wanted bits too */
     bool extra, missing, common; /* got & ~want, want & ~got, got & want */
 } caps_kinds[] = {
-    [ISO_CAPS_EQ] = { "", false, true, true, false },
-    [ISO_CAPS_SUBSET] = { "within ", false, true, false, false },
-    [ISO_CAPS_HAS] = { "all of ", true, false, true, false },
-    [ISO_CAPS_NONE] = { "none of ", true, false, false, true },
+    [ISO_CAPS_EQ] = {"", false, true, true, false},
+    [ISO_CAPS_SUBSET] = {"within ", false, true, false, false},
+    [ISO_CAPS_HAS] = {"all of ", true, false, true, false},
+    [ISO_CAPS_NONE] = {"none of ", true, false, false, true},
 };
 
 bool iso_expect_caps(struct iso_ctx *ctx, const char *file, int line, const char *expr,
@@ -168,9 +171,9 @@ bool iso_expect_caps(struct iso_ctx *ctx, const char *file, int line, const char
         const char *label;
         unsigned long long bits;
     } wrong[] = {
-        { caps_kinds[kind].extra, "extra", got & ~want },
-        { caps_kinds[kind].missing, "missing", want & ~got },
-        { caps_kinds[kind].common, "has", got & want },
+        {caps_kinds[kind].extra, "extra", got & ~want},
+        {caps_kinds[kind].missing, "missing", want & ~got},
+        {caps_kinds[kind].common, "has", got & want},
     };
     char names[700], expected[800], seen[2400];
     size_t off;
@@ -259,7 +262,8 @@ bool iso_expect_true(struct iso_ctx *ctx, const char *file, int line, const char
     return cond;
 }
 
-void iso_fail(struct iso_ctx *ctx, const char *file, int line, const char *msg, const char *fmt, ...)
+void iso_fail(struct iso_ctx *ctx, const char *file, int line, const char *msg, const char *fmt,
+              ...)
 {
     char got[1024];
     va_list ap;

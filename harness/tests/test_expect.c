@@ -53,25 +53,27 @@ static void assert_diag(const char *key, const char *want)
 static void assert_diag_has(const char *key, const char *part)
 {
     const char *v = diag(key);
-    if (!v)
+    if (!v) {
         fail_msg("no diagnostics key \"%s\"", key);
+        return;
+    }
     if (!strstr(v, part))
         fail_msg("%s: \"%s\" lacks \"%s\"", key, v, part);
 }
 
-#define PASSES(assertion)                                                                      \
-    do {                                                                                      \
-        int before_ = out.nfail;                                                              \
-        assertion;                                                                            \
-        if (out.nfail != before_)                                                             \
-            fail_msg("line %d: %s failed", __LINE__, #assertion);                             \
+#define PASSES(assertion)                                                                          \
+    do {                                                                                           \
+        int before_ = out.nfail;                                                                   \
+        assertion;                                                                                 \
+        if (out.nfail != before_)                                                                  \
+            fail_msg("line %d: %s failed", __LINE__, #assertion);                                  \
     } while (0)
-#define FAILS(assertion)                                                                       \
-    do {                                                                                      \
-        int before_ = out.nfail;                                                              \
-        assertion;                                                                            \
-        if (out.nfail != before_ + 1)                                                         \
-            fail_msg("line %d: %s passed", __LINE__, #assertion);                             \
+#define FAILS(assertion)                                                                           \
+    do {                                                                                           \
+        int before_ = out.nfail;                                                                   \
+        assertion;                                                                                 \
+        if (out.nfail != before_ + 1)                                                              \
+            fail_msg("line %d: %s passed", __LINE__, #assertion);                                  \
     } while (0)
 
 /* --- integers --- */
@@ -293,11 +295,14 @@ static int fail_open(struct iso_err *err)
     return iso_err_set(err, EACCES, "open \"%s\"", "/x");
 }
 
-static int succeed(int rc) { return rc; }
+static int succeed(int rc)
+{
+    return rc;
+}
 
 static void test_ok_records_message_and_errno(void **state)
 {
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     (void)state;
 
     PASSES(ISO_EXPECT_OK(CTX, succeed(0), &err));
@@ -311,7 +316,7 @@ static void test_ok_records_message_and_errno(void **state)
 
 static void require_ok(int rc, bool *reached)
 {
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     ISO_REQUIRE_OK(CTX, rc < 0 ? iso_err_set(&err, 0, "no such thing") : rc, &err);
     *reached = true;
 }
