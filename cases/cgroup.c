@@ -27,7 +27,7 @@ ISO_CASE(oom_kill_at_limit,
          .detects = ISO_SAB_NO_MEMLIMIT)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     struct iso_container c;
     struct iso_result r;
     long long ooms = -1;
@@ -40,7 +40,8 @@ ISO_CASE(oom_kill_at_limit,
      * killed; the container's init stays so its cgroup can be read */
     ISO_DOING(ctx, "touching 64 MiB under a 32 MiB limit");
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("alloc", "67108864", "1048576", "--wait"), &c);
-    if (iso_cg_counter(ctx, &c.r, CG_MEMORY, cg_oom_file(&ctx->cfg->cg), "oom_kill", &ooms, &err) < 0)
+    if (iso_cg_counter(ctx, &c.r, CG_MEMORY, cg_oom_file(&ctx->cfg->cg), "oom_kill", &ooms, &err) <
+        0)
         iso_diag(ctx, "oom_counter_error", "%s", err.msg);
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
@@ -48,9 +49,10 @@ ISO_CASE(oom_kill_at_limit,
              iso_get(&c.r, "worker_signal") ?: iso_get(&c.r, "worker_exit") ?: "?");
     iso_diag(ctx, "oom_kill_counter", "%lld (%s)", ooms, cg_oom_file(&ctx->cfg->cg));
     iso_diag(ctx, "last_touched_bytes", "%llu", last_touched(&c.r));
-    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "worker_signal"), "9", "the 64 MiB process was killed by SIGKILL");
-    ISO_EXPECT_GT_INT(ctx, ooms, 0, "the container's cgroup counted an OOM kill");
-    ISO_EXPECT_TRUE(ctx, last_touched(&c.r) <= 32 * MiB, "it never held more than the limit");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "worker_signal"), "9",
+                      "the 64 MiB process was killed by SIGKILL");
+    ISO_EXPECT_GT(ctx, ooms, 0, "the container's cgroup counted an OOM kill");
+    ISO_EXPECT_LE(ctx, last_touched(&c.r), 32 * MiB, "it never held more than the limit (bytes)");
     /* the lab is unharmed: a further container runs */
     s = iso_spec_default(ctx);
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("pid", "--wait"), &c);
@@ -73,7 +75,23 @@ ISO_CASE(pids_max_stops_forks, "with pids.max = 8 the 8th process inside cannot 
     p = fork(); /* the lab is not limited */
     if (p == 0)
         _exit(0);
-    ISO_EXPECT_TRUE(ctx, p > 0 && waitpid(p, &status, 0) == p, "the lab can still fork");
+    ISO_REQUIRE_SYS(ctx, p, "the lab can still fork");
+    ISO_EXPECT_EQ(ctx, waitpid(p, &status, 0), p, "the lab reaps its child");
+}
+
+/* The path on the line of view (a /proc/PID/cgroup text) that starts with
+ * ctl ("0::", ":memory:"), without its leading '/'; view is cut there. */
+static const char *cgroup_path(char *view, const char *ctl)
+{
+    char *line = strstr(view, ctl), *end;
+
+    if (!line)
+        return NULL;
+    line += strlen(ctl);
+    end = strchr(line, '\n');
+    if (end)
+        *end = '\0';
+    return line[0] == '/' ? line + 1 : line;
 }
 
 ISO_CASE(namespace_root_is_own_cgroup,
@@ -91,8 +109,8 @@ ISO_CASE(namespace_root_is_own_cgroup,
     s.lim.own_cgroup = true;
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("pid", "--wait"), &c);
     snprintf(path, sizeof(path), "/proc/%d/cgroup", c.r.pid);
-    ISO_REQUIRE_TRUE(ctx, read_file(path, lab_view, sizeof(lab_view)) > 0,
-                     "the lab reads the container's cgroup");
+    ISO_REQUIRE_SYS_PATH(ctx, read_file(path, lab_view, sizeof(lab_view)), path,
+                         "the lab reads the container's cgroup");
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
     /* what the probe sees, from a second container in the same kind of spec */
@@ -103,24 +121,16 @@ ISO_CASE(namespace_root_is_own_cgroup,
     }
     snprintf(want, sizeof(want), "%s%s%s/%s", cg->ctl[CG_MEMORY].base,
              cg->ctl[CG_MEMORY].base[0] ? "/" : "", cg->run, c.r.cg_leaf);
-    {
-        char *line = strstr(lab_view, ctl), *end;
-        ISO_REQUIRE_TRUE(ctx, line != NULL, "the lab sees a memory cgroup line");
-        line += strlen(ctl);
-        end = strchr(line, '\n');
-        if (end)
-            *end = '\0';
-        if (line[0] == '/')
-            line++;
-        ISO_EXPECT_EQ_STR(ctx, line, want, "the container's cgroup as the lab sees it");
-    }
+    ISO_REQUIRE_CONTAINS(ctx, lab_view, ctl, "the lab sees a memory cgroup line");
+    ISO_EXPECT_EQ_STR(ctx, cgroup_path(lab_view, ctl), want,
+                      "the container's cgroup as the lab sees it");
 }
 
 ISO_CASE(cpu_quota_throttles, "a busy loop under a 10% CPU quota is throttled",
          .detects = ISO_SAB_NO_CPULIMIT)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     struct iso_container c;
     long long throttled = -1;
 
@@ -132,7 +142,7 @@ ISO_CASE(cpu_quota_throttles, "a busy loop under a 10% CPU quota is throttled",
     if (iso_cg_counter(ctx, &c.r, CG_CPU, "cpu.stat", "nr_throttled", &throttled, &err) < 0)
         ISO_FAIL(ctx, "the container's cpu.stat could not be read", "%s", err.msg);
     else
-        ISO_EXPECT_GT_INT(ctx, throttled, 0, "periods in which the container was throttled");
+        ISO_EXPECT_GT(ctx, throttled, 0, "periods in which the container was throttled");
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
 }

@@ -11,26 +11,29 @@
 #define ISO_FAMILY "ipc"
 #include "case.h"
 
-#define KEY 0x15c0c4ec
+#define KEY      0x15c0c4ec
 #define KEY_TEXT "0x15c0c4ec"
-#define MQ "/isocheck-mq"
+#define MQ       "/isocheck-mq"
 
-static const char *seen(int rc) { return rc >= 0 ? "visible" : errno == ENOENT ? "absent" : "error"; }
+static const char *seen(int rc)
+{
+    return rc >= 0 ? "visible" : errno == ENOENT ? "absent" : "error";
+}
 
 ISO_CASE(lab_objects_invisible_inside,
          "SysV shm/msg/sem and a POSIX mq of the lab are invisible inside",
          .detects = ISO_SAB_NO_IPCNS)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 16 };
+    struct mq_attr attr = {.mq_maxmsg = 1, .mq_msgsize = 16};
     struct iso_result r;
     int flags = IPC_CREAT | 0600;
 
-    ISO_REQUIRE_TRUE(ctx, shmget(KEY, 4096, flags) >= 0, "the lab creates a shm segment");
-    ISO_REQUIRE_TRUE(ctx, msgget(KEY, flags) >= 0, "the lab creates a message queue");
-    ISO_REQUIRE_TRUE(ctx, semget(KEY, 1, flags) >= 0, "the lab creates a semaphore set");
-    ISO_REQUIRE_TRUE(ctx, mq_open(MQ, O_CREAT | O_RDWR, 0600, &attr) != (mqd_t)-1,
-                     "the lab creates a POSIX message queue");
+    ISO_REQUIRE_SYS(ctx, shmget(KEY, 4096, flags), "the lab creates a shm segment");
+    ISO_REQUIRE_SYS(ctx, msgget(KEY, flags), "the lab creates a message queue");
+    ISO_REQUIRE_SYS(ctx, semget(KEY, 1, flags), "the lab creates a semaphore set");
+    ISO_REQUIRE_SYS(ctx, mq_open(MQ, O_CREAT | O_RDWR, 0600, &attr),
+                    "the lab creates a POSIX message queue");
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("ipc", "check", KEY_TEXT, MQ), &r);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "shm"), "absent", "lab shm segment inside");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "msg"), "absent", "lab message queue inside");

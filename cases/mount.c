@@ -12,14 +12,16 @@
 #include "mountinfo.h"
 
 ISO_CASE(old_root_unreachable,
-         "the lab's marker cannot be reached: directly, via /proc/1/root, a mount point, or a chroot walk",
+         "the lab's marker cannot be reached: directly, via /proc/1/root, a mount point, or a "
+         "chroot walk",
          .detects = ISO_SAB_CHROOT | ISO_SAB_NO_MNTNS | ISO_SAB_NO_PIDNS | ISO_SAB_NO_NEWPROC |
                     ISO_SAB_KEEP_OLD_ROOT)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_result r;
 
-    ISO_REQUIRE_TRUE(ctx, access(ctx->marker, F_OK) == 0, "the lab sees its own marker");
+    ISO_REQUIRE_SYS_PATH(ctx, access(ctx->marker, F_OK), ctx->marker,
+                         "the lab sees its own marker");
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("escape", ctx->marker), &r);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "escape_direct"), "blocked", "marker by its path");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "escape_proc1"), "blocked", "marker via /proc/1/root");
@@ -35,8 +37,7 @@ static bool expected_point(const char *p)
            strcmp(p, "/dev") == 0 || strncmp(p, "/dev/", 5) == 0 || strcmp(p, ISO_XCHG) == 0;
 }
 
-ISO_CASE(root_is_rootfs_alone,
-         "/ is the rootfs and the mount table holds nothing of the old root",
+ISO_CASE(root_is_rootfs_alone, "/ is the rootfs and the mount table holds nothing of the old root",
          .detects = ISO_SAB_KEEP_OLD_ROOT)
 {
     struct iso_spec s = iso_spec_default(ctx);
@@ -44,35 +45,36 @@ ISO_CASE(root_is_rootfs_alone,
     char want[64], points[4096];
     struct stat st;
 
-    ISO_REQUIRE_TRUE(ctx, stat(ctx->root, &st) == 0, "the lab can stat the container root");
+    ISO_REQUIRE_SYS_PATH(ctx, stat(ctx->root, &st), ctx->root,
+                         "the lab can stat the container root");
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("mounts"), &r);
     snprintf(want, sizeof(want), "%u:%u", major(st.st_dev), minor(st.st_dev));
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "root_dev"), want, "device of / inside");
     snprintf(want, sizeof(want), "%lu", (unsigned long)st.st_ino);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "root_ino"), want, "inode of / inside");
-    ISO_REQUIRE_TRUE(ctx, iso_get(&r, "mount_points") != NULL, "the probe read its mount table");
+    ISO_REQUIRE_PRESENT(ctx, &r, "mount_points", "the probe read its mount table");
     strlcpy0(points, iso_get(&r, "mount_points"), sizeof(points));
     for (char *p = strtok(points, ","); p; p = strtok(NULL, ","))
         if (!expected_point(p))
             ISO_FAIL(ctx, "a mount point that is not the container's own", "%s", p);
 }
 
-/* Is path a mount point in our own (the lab's) mount table? */
-static bool lab_has_mount(const char *path)
+/* What is mounted on path in our own (the lab's) mount table: its source
+ * and type, "" when nothing is. */
+static void lab_mount_at(const char *path, char *out, size_t size)
 {
     char line[4096];
-    bool found = false;
     FILE *f = fopen("/proc/self/mountinfo", "re");
 
+    out[0] = '\0';
     while (f && fgets(line, sizeof(line), f)) {
         struct mountinfo_entry e;
         line[strcspn(line, "\n")] = '\0';
         if (mountinfo_parse_line(line, &e) == 0 && strcmp(e.mount_point, path) == 0)
-            found = true;
+            snprintf(out, size, "%s (%s)", e.source, e.fstype);
     }
     if (f)
         fclose(f);
-    return found;
 }
 
 ISO_CASE(mount_inside_stays_inside, "a mount made inside does not appear in the lab",
@@ -80,11 +82,12 @@ ISO_CASE(mount_inside_stays_inside, "a mount made inside does not appear in the 
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;
-    char path[PATH_MAX + 16];
+    char path[PATH_MAX + 16], mounted[PATH_MAX];
 
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("mount-tmpfs", ISO_XCHG "/inner"), &c);
     snprintf(path, sizeof(path), "%s/inner", ctx->xchg);
-    ISO_EXPECT_TRUE(ctx, !lab_has_mount(path), "the container's mount is not in the lab's table");
+    lab_mount_at(path, mounted, sizeof(mounted));
+    ISO_EXPECT_EQ_STR(ctx, mounted, "", "the container's mount is not in the lab's table");
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
 }
@@ -95,23 +98,20 @@ ISO_CASE(lab_mount_stays_outside, "a mount made in the lab after start does not 
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;
     char path[PATH_MAX + 16];
-    const char *points;
 
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("mounts", "--wait"), &c);
     snprintf(path, sizeof(path), "%s/from-lab", ctx->xchg);
-    ISO_REQUIRE_TRUE(ctx, mkdir(path, 0755) == 0, "the lab makes a mount point");
-    ISO_REQUIRE_TRUE(ctx, mount("isocheck-lab", path, "tmpfs", 0, "size=64k") == 0,
-                     "the lab mounts a tmpfs");
+    ISO_REQUIRE_SYS_PATH(ctx, mkdir(path, 0755), path, "the lab makes a mount point");
+    ISO_REQUIRE_SYS_PATH(ctx, mount("isocheck-lab", path, "tmpfs", 0, "size=64k"), path,
+                         "the lab mounts a tmpfs");
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
-    points = iso_get(&c.r, "mount_points");
-    ISO_REQUIRE_TRUE(ctx, points != NULL, "the probe read its mount table");
-    ISO_EXPECT_TRUE(ctx, strstr(points, ISO_XCHG "/from-lab") == NULL,
-                    "the lab's new mount is not in the container's table");
+    ISO_REQUIRE_PRESENT(ctx, &c.r, "mount_points", "the probe read its mount table");
+    ISO_EXPECT_NOT_CONTAINS(ctx, iso_get(&c.r, "mount_points"), ISO_XCHG "/from-lab",
+                            "the lab's new mount is not in the container's table");
 }
 
-ISO_CASE(proc_is_own, "/proc inside is the container's own proc",
-         .detects = ISO_SAB_NO_NEWPROC)
+ISO_CASE(proc_is_own, "/proc inside is the container's own proc", .detects = ISO_SAB_NO_NEWPROC)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_result r;

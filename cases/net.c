@@ -2,6 +2,7 @@
  * upstream host, ports, IPv6. Traffic only ever crosses namespaces the
  * harness made (see harness/netlab.h for the topology). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
@@ -11,16 +12,16 @@
 #include "icmp.h"
 #include "netlab.h"
 
-#define REQUIRE_NET(ctx, call)                                                                 \
-    do {                                                                                      \
-        struct iso_err e_ = { 0, "" };                                                        \
-        int rc_ = (call);                                                                     \
-        if (rc_ == ISO_UNSUPPORTED)                                                           \
-            ISO_SKIP(ctx, "%s", e_.msg);                                                      \
-        if (rc_ < 0) {                                                                        \
-            ISO_FAIL(ctx, "the lab's network could not be built", "%s", e_.msg);              \
-            return;                                                                           \
-        }                                                                                     \
+#define REQUIRE_NET(ctx, call)                                                                     \
+    do {                                                                                           \
+        struct iso_err e_ = {0, ""};                                                               \
+        int rc_ = (call);                                                                          \
+        if (rc_ == ISO_UNSUPPORTED)                                                                \
+            ISO_SKIP(ctx, "%s", e_.msg);                                                           \
+        if (rc_ < 0) {                                                                             \
+            ISO_FAIL(ctx, "the lab's network could not be built", "%s", e_.msg);                   \
+            return;                                                                                \
+        }                                                                                          \
     } while (0)
 
 static struct iso_spec net_spec(struct iso_ctx *ctx, enum iso_net_mode mode, int slot)
@@ -69,7 +70,7 @@ ISO_CASE(veth_ping_both_ways,
     ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "received"), "3", "replies from the lab's end");
     ISO_DOING(ctx, "pinging the container from the lab");
     icmp_ping(mine, 3, 30, &back);
-    ISO_EXPECT_EQ_INT(ctx, back.received, 3, "replies from the container to the lab");
+    ISO_EXPECT_EQ(ctx, back.received, 3, "replies from the container to the lab");
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
 }
@@ -79,7 +80,7 @@ ISO_CASE(nat_masquerades_to_upstream,
          .detects = ISO_SAB_NO_NETNS | ISO_SAB_NO_VETH | ISO_SAB_NO_NAT)
 {
     struct iso_spec s = net_spec(ctx, ISO_NET_NAT, 1);
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     struct iso_container c;
     char upstream[64], lab_up[64], want[160], seen[256];
     int listener;
@@ -93,8 +94,7 @@ ISO_CASE(nat_masquerades_to_upstream,
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
     /* a second round, watched from the upstream host */
-    listener = net_upstream_listen(ctx, &err);
-    ISO_REQUIRE_TRUE(ctx, listener >= 0, "the upstream host can watch ICMP");
+    ISO_REQUIRE_OK(ctx, listener = net_upstream_listen(ctx, &err), &err);
     s.net.slot = 2;
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ping", upstream, "2", "30", "--wait"), &c);
     net_echo_sources(listener, seen, sizeof(seen));
@@ -104,24 +104,28 @@ ISO_CASE(nat_masquerades_to_upstream,
     ISO_REQUIRE_FINISH(ctx, &c);
 }
 
-/* Is some socket in the lab listening on TCP port? (/proc/net/tcp, hex) */
-static bool lab_listens(int port)
+/* How many sockets in the lab listen on TCP port. /proc/net/tcp lines read
+ * "0: 0100007F:1F90 00000000:0000 0A ...": slot, local address:port (hex),
+ * remote, state (0A is LISTEN). */
+static int lab_listeners(unsigned long port)
 {
-    char line[512], want[16];
-    bool found = false;
+    char line[512];
+    int n = 0;
     FILE *f = fopen("/proc/net/tcp", "re");
 
-    snprintf(want, sizeof(want), ":%04X ", port);
     while (f && fgets(line, sizeof(line), f)) {
-        char local[64], remote[64];
-        unsigned state;
-        if (sscanf(line, " %*d: %63s %63s %x", local, remote, &state) == 3 && state == 0x0A &&
-            strstr(strcat(local, " "), want))
-            found = true;
+        char *field[4], *save = NULL, *colon;
+        int k = 0;
+
+        for (char *t = strtok_r(line, " \t", &save); t && k < 4; t = strtok_r(NULL, " \t", &save))
+            field[k++] = t;
+        colon = k == 4 ? strchr(field[1], ':') : NULL; /* the header has none */
+        if (colon && strtoul(colon + 1, NULL, 16) == port && strtoul(field[3], NULL, 16) == 0x0A)
+            n++;
     }
     if (f)
         fclose(f);
-    return found;
+    return n;
 }
 
 ISO_CASE(same_port_in_two_containers,
@@ -135,7 +139,7 @@ ISO_CASE(same_port_in_two_containers,
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("listen", "8080"), &b);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&a.r, "bound"), "ok", "first container binds 8080");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&b.r, "bound"), "ok", "second container binds 8080 too");
-    ISO_EXPECT_TRUE(ctx, !lab_listens(8080), "no listener on 8080 in the lab");
+    ISO_EXPECT_EQ(ctx, lab_listeners(8080), 0, "listeners on 8080 in the lab");
     iso_release(&a, NULL);
     iso_release(&b, NULL);
     ISO_REQUIRE_FINISH(ctx, &a);
@@ -159,10 +163,11 @@ ISO_CASE(ipv6_veth_ping, "over IPv6 the container and the lab reach each other o
     net_addr6(2, 2, mine, sizeof(mine));
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ping", router, "3", "30", "--wait"), &c);
     snprintf(want, sizeof(want), "lo:::1/128,eth0:%s/64", mine);
-    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "addrs6"), want, "the container sees only its own address");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "addrs6"), want,
+                      "the container sees only its own address");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "received"), "3", "IPv6 replies from the lab's end");
     icmp_ping(mine, 3, 30, &back);
-    ISO_EXPECT_EQ_INT(ctx, back.received, 3, "IPv6 replies from the container to the lab");
+    ISO_EXPECT_EQ(ctx, back.received, 3, "IPv6 replies from the container to the lab");
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
 }

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #define ISO_FAMILY "pid"
 #include "case.h"
@@ -41,8 +40,8 @@ ISO_CASE(lab_sees_two_level_nspid, "the lab sees the container's init with a two
 
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("pid", "--wait"), &c);
     snprintf(path, sizeof(path), "/proc/%d/status", c.r.pid);
-    ISO_REQUIRE_TRUE(ctx, procfs_status_field(path, "NSpid", nspid, sizeof(nspid)) == 0,
-                     "the lab can read the container's NSpid");
+    ISO_REQUIRE_SYS_PATH(ctx, procfs_status_field(path, "NSpid", nspid, sizeof(nspid)), path,
+                         "the lab can read the container's NSpid");
     snprintf(want, sizeof(want), "%d,1", c.r.pid);
     ISO_EXPECT_EQ_STR(ctx, nspid, want, "NSpid seen from the lab: lab pid, then 1 inside");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "nspid"), "1", "NSpid seen from inside has one level");
@@ -70,22 +69,19 @@ ISO_CASE(init_ignores_sigterm_dies_on_lab_sigkill,
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
 
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("signal-init"), &c);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "self_pid"), "1", "the probe is the namespace's init");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "sigterm_sent"), "ok", "SIGTERM to pid 1 was sent");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "init_alive_after"), "yes", "init survived both");
     ISO_DOING(ctx, "killing the container's init from the lab");
-    ISO_REQUIRE_TRUE(ctx, kill(c.r.pid, SIGKILL) == 0, "the lab can signal the init");
-    if (iso_finish(ctx, &c, &err) < 0) {
-        ISO_FAIL(ctx, "reaping the container failed", "%s", err.msg);
-        return;
-    }
+    ISO_REQUIRE_SYS(ctx, kill(c.r.pid, SIGKILL), "the lab can signal the init");
+    ISO_REQUIRE_OK(ctx, iso_finish(ctx, &c, &err), &err);
     /* had it survived, closing its stdin would have let it say so */
-    ISO_EXPECT_TRUE(ctx, iso_get(&c.r, "lab_signal") == NULL, "init did not outlive the lab's SIGKILL");
-    ISO_EXPECT_TRUE(ctx, !(WIFEXITED(c.r.status) && WEXITSTATUS(c.r.status) == 0),
-                    "the container did not end cleanly");
+    ISO_EXPECT_ABSENT(ctx, &c.r, "lab_signal", "init did not outlive the lab's SIGKILL");
+    /* a wait status of 0 is exit 0: the kill must show instead */
+    ISO_EXPECT_NE(ctx, c.r.status, 0, "the container did not end cleanly (wait status)");
 }
 
 /* Pids whose parent is ppid, as the lab sees them. */
@@ -100,8 +96,9 @@ static int children_of(pid_t ppid, pid_t *out, int max)
         if (e->d_name[0] < '1' || e->d_name[0] > '9')
             continue;
         snprintf(path, sizeof(path), "/proc/%s/status", e->d_name);
-        if (procfs_status_field(path, "PPid", val, sizeof(val)) == 0 && atoi(val) == ppid)
-            out[n++] = atoi(e->d_name);
+        if (procfs_status_field(path, "PPid", val, sizeof(val)) == 0 &&
+            strtol(val, NULL, 10) == ppid)
+            out[n++] = (pid_t)strtol(e->d_name, NULL, 10);
     }
     if (d)
         closedir(d);
@@ -125,7 +122,7 @@ ISO_CASE(init_exit_kills_namespace, "when init exits every other process of the 
 
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("spawn", "3"), &c);
     n = children_of(c.r.pid, kids, 8);
-    ISO_REQUIRE_EQ_INT(ctx, n, 3, "the lab sees the init's three children");
+    ISO_REQUIRE_EQ(ctx, n, 3, "the lab sees the init's three children");
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
     for (int i = 0; i < n; i++) {
@@ -134,5 +131,5 @@ ISO_CASE(init_exit_kills_namespace, "when init exits every other process of the 
             kill(kids[i], SIGKILL);
         }
     }
-    ISO_EXPECT_EQ_INT(ctx, survivors, 0, "no child outlives the container's init");
+    ISO_EXPECT_EQ(ctx, survivors, 0, "no child outlives the container's init");
 }

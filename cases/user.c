@@ -1,4 +1,5 @@
 /* user.c - user namespace isolation: id maps as the lab and the container see them. */
+#include <fcntl.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -6,8 +7,8 @@
 #define ISO_FAMILY "user"
 #include "case.h"
 
-#define OUTER 100000u
-#define COUNT 65536u
+#define OUTER    100000u
+#define COUNT    65536u
 #define MAP_TEXT "0 100000 65536"
 
 static struct iso_spec mapped_spec(struct iso_ctx *ctx)
@@ -42,9 +43,9 @@ ISO_CASE(file_owner_is_mapped_id,
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("touch", ISO_XCHG "/made-inside"), &r);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "file_uid"), "0", "owner as seen inside");
     snprintf(path, sizeof(path), "%s/made-inside", ctx->xchg);
-    ISO_REQUIRE_TRUE(ctx, stat(path, &st) == 0, "the lab sees the file");
-    ISO_EXPECT_EQ_INT(ctx, st.st_uid, OUTER, "owner uid as seen by the lab");
-    ISO_EXPECT_EQ_INT(ctx, st.st_gid, OUTER, "owner gid as seen by the lab");
+    ISO_REQUIRE_SYS_PATH(ctx, stat(path, &st), path, "the lab sees the file");
+    ISO_EXPECT_EQ(ctx, st.st_uid, OUTER, "owner uid as seen by the lab");
+    ISO_EXPECT_EQ(ctx, st.st_gid, OUTER, "owner gid as seen by the lab");
 }
 
 ISO_CASE(unmapped_id_is_overflow, "a file owned by an unmapped host id reads as 65534 inside",
@@ -53,13 +54,13 @@ ISO_CASE(unmapped_id_is_overflow, "a file owned by an unmapped host id reads as 
     struct iso_spec s = mapped_spec(ctx);
     struct iso_result r;
     char path[PATH_MAX + 16];
-    FILE *f;
+    int fd;
 
     snprintf(path, sizeof(path), "%s/unmapped", ctx->xchg);
-    f = fopen(path, "w");
-    ISO_REQUIRE_TRUE(ctx, f != NULL, "the lab creates a file");
-    fclose(f);
-    ISO_REQUIRE_TRUE(ctx, chown(path, 4242, 4242) == 0, "the lab gives it to uid 4242");
+    ISO_REQUIRE_SYS_PATH(ctx, fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0644), path,
+                         "the lab creates a file");
+    close(fd);
+    ISO_REQUIRE_SYS_PATH(ctx, chown(path, 4242, 4242), path, "the lab gives it to uid 4242");
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("stat", ISO_XCHG "/unmapped"), &r);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "file_uid"), "65534", "owner uid inside");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "file_gid"), "65534", "owner gid inside");

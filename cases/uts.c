@@ -12,7 +12,7 @@ ISO_CASE(hostname_is_spec, "the hostname inside is the spec's and the lab keeps 
     struct iso_result r;
     char lab[65] = "";
 
-    strcpy(s.hostname, "iso-uts-spec");
+    strlcpy0(s.hostname, "iso-uts-spec", sizeof(s.hostname));
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("hostname"), &r);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "hostname"), "iso-uts-spec", "hostname inside");
     gethostname(lab, sizeof(lab) - 1);

@@ -76,47 +76,207 @@ void iso_register(struct iso_case *c);
     }                                                                                         \
     static void iso_case_fn_##id(struct iso_ctx *ctx)
 
-/* --- assertions: EXPECT records and continues, REQUIRE ends the case --- */
+/* --- assertions: EXPECT records and continues, REQUIRE ends the case ---
+ *
+ * Every failed assertion records its message, the expression, both values
+ * and file:line in the case's YAML diagnostics.
+ *
+ *   ISO_EXPECT_EQ/NE/LT/LE/GT/GE(ctx, got, want, msg)   integers, either sign
+ *   ISO_EXPECT_EQ_STR/NE_STR/CONTAINS/NOT_CONTAINS      strings, NULL shown as null
+ *   ISO_EXPECT_CAPS_EQ/SUBSET/HAS/NONE                  capability masks, hex and names
+ *   ISO_EXPECT_PRESENT/ABSENT(ctx, result, key, msg)    a key of the probe's report
+ *   ISO_EXPECT_OK(ctx, call, &err)                      call < 0: err's message and errno
+ *   ISO_EXPECT_SYS(ctx, call, msg), _SYS_PATH           libc call < 0: errno by name
+ *   ISO_EXPECT_TRUE(ctx, cond, msg)                     only where there is no value
+ *
+ * Each has an ISO_REQUIRE_ twin that ends the case when it fails. */
 
-bool iso_expect_str(struct iso_ctx *ctx, const char *file, int line, const char *expr, bool equal,
-                    const char *got, const char *want, const char *msg);
-bool iso_expect_int(struct iso_ctx *ctx, const char *file, int line, const char *expr, const char *op,
-                    long long got, long long want, const char *msg);
+/* An integer of any type: its bits as unsigned long long and whether the
+ * type is signed, so that -1 < 0u holds and both print as they are. */
+struct iso_int {
+    unsigned long long bits;
+    bool is_signed;
+};
+
+#define ISO_IS_SIGNED_(v) ((__typeof__(v))-1 < (__typeof__(v))1)
+#define ISO_INT_(v)       ((struct iso_int){(unsigned long long)(v), ISO_IS_SIGNED_(v)})
+
+/* -1, 0 or 1 as a is below, equal to or above b, by value (not by C's
+ * usual conversions). */
+int iso_int_cmp(struct iso_int a, struct iso_int b);
+
+enum iso_str_kind { ISO_STR_EQ, ISO_STR_NE, ISO_STR_CONTAINS, ISO_STR_NOT_CONTAINS };
+enum iso_caps_kind { ISO_CAPS_EQ, ISO_CAPS_SUBSET, ISO_CAPS_HAS, ISO_CAPS_NONE };
+
+void iso_expect_int_failed(struct iso_ctx *ctx, const char *file, int line, const char *expr,
+                           const char *op, struct iso_int got, struct iso_int want,
+                           const char *msg);
+bool iso_expect_str(struct iso_ctx *ctx, const char *file, int line, const char *expr,
+                    enum iso_str_kind kind, const char *got, const char *want, const char *msg);
+bool iso_expect_caps(struct iso_ctx *ctx, const char *file, int line, const char *expr,
+                     enum iso_caps_kind kind, unsigned long long got, unsigned long long want,
+                     const char *msg);
+struct iso_result;
+bool iso_expect_key(struct iso_ctx *ctx, const char *file, int line, const struct iso_result *r,
+                    const char *key, bool present, const char *msg);
+void iso_expect_ok_failed(struct iso_ctx *ctx, const char *file, int line, const char *expr,
+                          long long rc, const struct iso_err *err);
+void iso_expect_sys_failed(struct iso_ctx *ctx, const char *file, int line, const char *expr,
+                           long long rc, int errnum, const char *path, const char *msg);
 bool iso_expect_true(struct iso_ctx *ctx, const char *file, int line, const char *expr, bool cond,
                      const char *msg);
-void iso_fail(struct iso_ctx *ctx, const char *file, int line, const char *msg, const char *fmt, ...)
-    ISO_PRINTF(5, 6);
+void iso_fail(struct iso_ctx *ctx, const char *file, int line, const char *msg, const char *fmt,
+              ...) ISO_PRINTF(5, 6);
 void iso_skip(struct iso_ctx *ctx, const char *fmt, ...) ISO_PRINTF(2, 3);
 void iso_doing(struct iso_ctx *ctx, const char *fmt, ...) ISO_PRINTF(2, 3);
 /* Add a key to the YAML diagnostics (shown when the case fails). */
 void iso_diag(struct iso_ctx *ctx, const char *key, const char *fmt, ...) ISO_PRINTF(3, 4);
 
-#define ISO_EXPECT_EQ_STR(ctx, got, want, msg)                                                 \
-    iso_expect_str(ctx, __FILE__, __LINE__, #got " == " #want, true, got, want, msg)
-#define ISO_EXPECT_NE_STR(ctx, got, want, msg)                                                 \
-    iso_expect_str(ctx, __FILE__, __LINE__, #got " != " #want, false, got, want, msg)
-#define ISO_EXPECT_EQ_INT(ctx, got, want, msg)                                                 \
-    iso_expect_int(ctx, __FILE__, __LINE__, #got " == " #want, "==", got, want, msg)
-#define ISO_EXPECT_NE_INT(ctx, got, want, msg)                                                 \
-    iso_expect_int(ctx, __FILE__, __LINE__, #got " != " #want, "!=", got, want, msg)
-#define ISO_EXPECT_GT_INT(ctx, got, want, msg)                                                 \
-    iso_expect_int(ctx, __FILE__, __LINE__, #got " > " #want, ">", got, want, msg)
-#define ISO_EXPECT_TRUE(ctx, cond, msg)                                                        \
-    iso_expect_true(ctx, __FILE__, __LINE__, #cond, (cond), msg)
+#define ISO_PASS_ (void)0
+#define ISO_STOP_ return
 
-#define ISO_REQUIRE_(call)                                                                     \
-    do {                                                                                      \
-        if (!(call))                                                                          \
-            return;                                                                           \
+/* The operator stays a token: the values keep their own types until they
+ * are compared by value; `% 1` refuses pointers and floating point. The
+ * expression text is made by the outer macros, before expansion. */
+#define ISO_CMP_(ctx, got, op, want, expr, msg, on_fail)                                           \
+    do {                                                                                           \
+        __typeof__(got) got_ = (got);                                                              \
+        __typeof__(want) want_ = (want);                                                           \
+        (void)sizeof(got_ % 1), (void)sizeof(want_ % 1);                                           \
+        if (!(iso_int_cmp(ISO_INT_(got_), ISO_INT_(want_)) op 0)) {                                \
+            iso_expect_int_failed(ctx, __FILE__, __LINE__, expr, #op, ISO_INT_(got_),              \
+                                  ISO_INT_(want_), msg);                                           \
+            on_fail;                                                                               \
+        }                                                                                          \
     } while (0)
-#define ISO_REQUIRE_EQ_STR(ctx, got, want, msg) ISO_REQUIRE_(ISO_EXPECT_EQ_STR(ctx, got, want, msg))
-#define ISO_REQUIRE_EQ_INT(ctx, got, want, msg) ISO_REQUIRE_(ISO_EXPECT_EQ_INT(ctx, got, want, msg))
-#define ISO_REQUIRE_TRUE(ctx, cond, msg) ISO_REQUIRE_(ISO_EXPECT_TRUE(ctx, cond, msg))
+
+#define ISO_EXPECT_EQ(ctx, got, want, msg)                                                         \
+    ISO_CMP_(ctx, got, ==, want, #got " == " #want, msg, ISO_PASS_)
+#define ISO_EXPECT_NE(ctx, got, want, msg)                                                         \
+    ISO_CMP_(ctx, got, !=, want, #got " != " #want, msg, ISO_PASS_)
+#define ISO_EXPECT_LT(ctx, got, want, msg)                                                         \
+    ISO_CMP_(ctx, got, <, want, #got " < " #want, msg, ISO_PASS_)
+#define ISO_EXPECT_LE(ctx, got, want, msg)                                                         \
+    ISO_CMP_(ctx, got, <=, want, #got " <= " #want, msg, ISO_PASS_)
+#define ISO_EXPECT_GT(ctx, got, want, msg)                                                         \
+    ISO_CMP_(ctx, got, >, want, #got " > " #want, msg, ISO_PASS_)
+#define ISO_EXPECT_GE(ctx, got, want, msg)                                                         \
+    ISO_CMP_(ctx, got, >=, want, #got " >= " #want, msg, ISO_PASS_)
+#define ISO_REQUIRE_EQ(ctx, got, want, msg)                                                        \
+    ISO_CMP_(ctx, got, ==, want, #got " == " #want, msg, ISO_STOP_)
+#define ISO_REQUIRE_NE(ctx, got, want, msg)                                                        \
+    ISO_CMP_(ctx, got, !=, want, #got " != " #want, msg, ISO_STOP_)
+#define ISO_REQUIRE_LT(ctx, got, want, msg)                                                        \
+    ISO_CMP_(ctx, got, <, want, #got " < " #want, msg, ISO_STOP_)
+#define ISO_REQUIRE_LE(ctx, got, want, msg)                                                        \
+    ISO_CMP_(ctx, got, <=, want, #got " <= " #want, msg, ISO_STOP_)
+#define ISO_REQUIRE_GT(ctx, got, want, msg)                                                        \
+    ISO_CMP_(ctx, got, >, want, #got " > " #want, msg, ISO_STOP_)
+#define ISO_REQUIRE_GE(ctx, got, want, msg)                                                        \
+    ISO_CMP_(ctx, got, >=, want, #got " >= " #want, msg, ISO_STOP_)
+
+#define ISO_CHECK_(ok, on_fail)                                                                    \
+    do {                                                                                           \
+        if (!(ok))                                                                                 \
+            on_fail;                                                                               \
+    } while (0)
+
+#define ISO_STR_(ctx, kind, got, want, expr, msg, on_fail)                                         \
+    ISO_CHECK_(iso_expect_str(ctx, __FILE__, __LINE__, expr, kind, got, want, msg), on_fail)
+#define ISO_EXPECT_EQ_STR(ctx, got, want, msg)                                                     \
+    ISO_STR_(ctx, ISO_STR_EQ, got, want, #got " == " #want, msg, ISO_PASS_)
+#define ISO_EXPECT_NE_STR(ctx, got, want, msg)                                                     \
+    ISO_STR_(ctx, ISO_STR_NE, got, want, #got " != " #want, msg, ISO_PASS_)
+#define ISO_EXPECT_CONTAINS(ctx, got, want, msg)                                                   \
+    ISO_STR_(ctx, ISO_STR_CONTAINS, got, want, #got " contains " #want, msg, ISO_PASS_)
+#define ISO_EXPECT_NOT_CONTAINS(ctx, got, want, msg)                                               \
+    ISO_STR_(ctx, ISO_STR_NOT_CONTAINS, got, want, #got " lacks " #want, msg, ISO_PASS_)
+#define ISO_REQUIRE_EQ_STR(ctx, got, want, msg)                                                    \
+    ISO_STR_(ctx, ISO_STR_EQ, got, want, #got " == " #want, msg, ISO_STOP_)
+#define ISO_REQUIRE_NE_STR(ctx, got, want, msg)                                                    \
+    ISO_STR_(ctx, ISO_STR_NE, got, want, #got " != " #want, msg, ISO_STOP_)
+#define ISO_REQUIRE_CONTAINS(ctx, got, want, msg)                                                  \
+    ISO_STR_(ctx, ISO_STR_CONTAINS, got, want, #got " contains " #want, msg, ISO_STOP_)
+#define ISO_REQUIRE_NOT_CONTAINS(ctx, got, want, msg)                                              \
+    ISO_STR_(ctx, ISO_STR_NOT_CONTAINS, got, want, #got " lacks " #want, msg, ISO_STOP_)
+
+/* Capability masks (bit N is capability N): EQ exactly; SUBSET no bit
+ * outside want; HAS every bit of want; NONE no bit of want. */
+#define ISO_CAP_BIT(cap) (1ull << (cap))
+#define ISO_CAPS_(ctx, kind, got, want, expr, msg, on_fail)                                        \
+    ISO_CHECK_(iso_expect_caps(ctx, __FILE__, __LINE__, expr, kind, got, want, msg), on_fail)
+#define ISO_EXPECT_CAPS_EQ(ctx, got, want, msg)                                                    \
+    ISO_CAPS_(ctx, ISO_CAPS_EQ, got, want, #got " == " #want, msg, ISO_PASS_)
+#define ISO_EXPECT_CAPS_SUBSET(ctx, got, want, msg)                                                \
+    ISO_CAPS_(ctx, ISO_CAPS_SUBSET, got, want, #got " within " #want, msg, ISO_PASS_)
+#define ISO_EXPECT_CAPS_HAS(ctx, got, want, msg)                                                   \
+    ISO_CAPS_(ctx, ISO_CAPS_HAS, got, want, #got " has all of " #want, msg, ISO_PASS_)
+#define ISO_EXPECT_CAPS_NONE(ctx, got, want, msg)                                                  \
+    ISO_CAPS_(ctx, ISO_CAPS_NONE, got, want, #got " has none of " #want, msg, ISO_PASS_)
+#define ISO_REQUIRE_CAPS_EQ(ctx, got, want, msg)                                                   \
+    ISO_CAPS_(ctx, ISO_CAPS_EQ, got, want, #got " == " #want, msg, ISO_STOP_)
+#define ISO_REQUIRE_CAPS_SUBSET(ctx, got, want, msg)                                               \
+    ISO_CAPS_(ctx, ISO_CAPS_SUBSET, got, want, #got " within " #want, msg, ISO_STOP_)
+#define ISO_REQUIRE_CAPS_HAS(ctx, got, want, msg)                                                  \
+    ISO_CAPS_(ctx, ISO_CAPS_HAS, got, want, #got " has all of " #want, msg, ISO_STOP_)
+#define ISO_REQUIRE_CAPS_NONE(ctx, got, want, msg)                                                 \
+    ISO_CAPS_(ctx, ISO_CAPS_NONE, got, want, #got " has none of " #want, msg, ISO_STOP_)
+
+/* A key of the probe's report: PRESENT shows the whole report when it is
+ * missing, ABSENT shows the value it has. */
+#define ISO_EXPECT_PRESENT(ctx, r, key, msg)                                                       \
+    ISO_CHECK_(iso_expect_key(ctx, __FILE__, __LINE__, r, key, true, msg), ISO_PASS_)
+#define ISO_EXPECT_ABSENT(ctx, r, key, msg)                                                        \
+    ISO_CHECK_(iso_expect_key(ctx, __FILE__, __LINE__, r, key, false, msg), ISO_PASS_)
+#define ISO_REQUIRE_PRESENT(ctx, r, key, msg)                                                      \
+    ISO_CHECK_(iso_expect_key(ctx, __FILE__, __LINE__, r, key, true, msg), ISO_STOP_)
+#define ISO_REQUIRE_ABSENT(ctx, r, key, msg)                                                       \
+    ISO_CHECK_(iso_expect_key(ctx, __FILE__, __LINE__, r, key, false, msg), ISO_STOP_)
+
+/* A harness call that follows the error contract: < 0 records err's
+ * message (it says what was tried on what) and its errno by name. */
+#define ISO_OK_(ctx, call, errp, expr, on_fail)                                                    \
+    do {                                                                                           \
+        long long rc_ = (call);                                                                    \
+        if (rc_ < 0) {                                                                             \
+            iso_expect_ok_failed(ctx, __FILE__, __LINE__, expr, rc_, errp);                        \
+            on_fail;                                                                               \
+        }                                                                                          \
+    } while (0)
+#define ISO_EXPECT_OK(ctx, call, errp)  ISO_OK_(ctx, call, errp, #call, ISO_PASS_)
+#define ISO_REQUIRE_OK(ctx, call, errp) ISO_OK_(ctx, call, errp, #call, ISO_STOP_)
+
+/* A libc call that returns < 0 and sets errno on failure; errno is cleared
+ * first so a failure that sets none shows as such. _PATH names the file. */
+#define ISO_SYS_(ctx, call, path, expr, msg, on_fail)                                              \
+    do {                                                                                           \
+        long long rc_;                                                                             \
+        int errno_;                                                                                \
+        errno = 0;                                                                                 \
+        rc_ = (call);                                                                              \
+        errno_ = errno;                                                                            \
+        if (rc_ < 0) {                                                                             \
+            iso_expect_sys_failed(ctx, __FILE__, __LINE__, expr, rc_, errno_, path, msg);          \
+            on_fail;                                                                               \
+        }                                                                                          \
+    } while (0)
+#define ISO_EXPECT_SYS(ctx, call, msg)             ISO_SYS_(ctx, call, NULL, #call, msg, ISO_PASS_)
+#define ISO_REQUIRE_SYS(ctx, call, msg)            ISO_SYS_(ctx, call, NULL, #call, msg, ISO_STOP_)
+#define ISO_EXPECT_SYS_PATH(ctx, call, path, msg)  ISO_SYS_(ctx, call, path, #call, msg, ISO_PASS_)
+#define ISO_REQUIRE_SYS_PATH(ctx, call, path, msg) ISO_SYS_(ctx, call, path, #call, msg, ISO_STOP_)
+
+/* The boolean form, for a fact that has no value to show: msg says what
+ * was observed. */
+#define ISO_EXPECT_TRUE(ctx, cond, msg)                                                            \
+    ISO_CHECK_(iso_expect_true(ctx, __FILE__, __LINE__, #cond, (cond), msg), ISO_PASS_)
+#define ISO_REQUIRE_TRUE(ctx, cond, msg)                                                           \
+    ISO_CHECK_(iso_expect_true(ctx, __FILE__, __LINE__, #cond, (cond), msg), ISO_STOP_)
+
 #define ISO_FAIL(ctx, msg, ...) iso_fail(ctx, __FILE__, __LINE__, msg, __VA_ARGS__)
-#define ISO_SKIP(ctx, ...)                                                                     \
-    do {                                                                                      \
-        iso_skip(ctx, __VA_ARGS__);                                                           \
-        return;                                                                               \
+#define ISO_SKIP(ctx, ...)                                                                         \
+    do {                                                                                           \
+        iso_skip(ctx, __VA_ARGS__);                                                                \
+        return;                                                                                    \
     } while (0)
 #define ISO_DOING(ctx, ...) iso_doing(ctx, __VA_ARGS__)
 
