@@ -65,8 +65,10 @@ int cg_reap_stale(const struct cg_info *cg);
 /* The controllers lim needs, and whether they are all usable (why if not). */
 unsigned cg_needed(const struct iso_limits *lim);
 bool cg_usable(const struct cg_info *cg, unsigned ctls, char *why, size_t len);
-/* Create rel with the limits lim (only what lim asks for is written). */
-/* oci: below oci_base in every hierarchy (for an OCI runtime's cgroupsPath). */
+/* Create rel with the limits lim (only what lim asks for is written).
+ * oci: below oci_base in every hierarchy (for an OCI runtime's cgroupsPath).
+ * cg_make and cg_read_key start libcgroup in the calling process on first
+ * use; cg_run_setup and cg_run_cleanup do not need it. */
 int cg_make(const struct cg_info *cg, const char *rel, const struct iso_limits *lim, bool oci,
             struct cg_handle *h, struct iso_err *err);
 /* Move pid into h: called before the container's first process is released. */
