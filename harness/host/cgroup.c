@@ -17,7 +17,6 @@
 #include <fcntl.h>
 #include <libcgroup.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -37,30 +36,28 @@ const char *cg_ctl_name(enum cg_ctl c)
     return names[c];
 }
 
-/* Join the parts (up to a NULL) with one '/' between them; empty parts are
- * left out, so a base of "" (the hierarchy's root) adds nothing. */
-static __attribute__((sentinel)) char *join(char *out, size_t size, const char *part, ...)
+/* Join the parts with one '/' between them; empty parts are left out, so
+ * a base of "" (the hierarchy's root) adds nothing. */
+static char *join_parts(char *out, size_t size, const char *const parts[])
 {
     size_t len = 0;
-    va_list ap;
 
     if (size == 0)
         return out;
     out[0] = '\0';
-    va_start(ap, part);
-    for (; part; part = va_arg(ap, const char *)) {
-        if (!part[0])
+    for (; *parts; parts++) {
+        if (!(*parts)[0])
             continue;
         if (len > 0 && out[len - 1] != '/' && len + 1 < size)
             out[len++] = '/';
-        len += (size_t)snprintf(out + len, size - len, "%s", part);
+        len += (size_t)snprintf(out + len, size - len, "%s", *parts);
         if (len >= size)
             len = size - 1;
     }
-    va_end(ap);
     out[len] = '\0';
     return out;
 }
+#define join(out, size, ...) join_parts(out, size, (const char *const[]){__VA_ARGS__, NULL})
 
 static unsigned long long start_time(pid_t pid)
 {
@@ -229,8 +226,8 @@ static void prune_between(const char *mount, const char *own, const char *base)
 
     if (strcmp(own, base) == 0)
         return;
-    join(path, sizeof(path), mount, base, NULL);
-    join(top, sizeof(top), mount, own, NULL);
+    join(path, sizeof(path), mount, base);
+    join(top, sizeof(top), mount, own);
     while (strlen(path) > strlen(top)) {
         if (rmdir(path) < 0)
             return;
@@ -245,12 +242,12 @@ const char *cg_oci_path(const struct cg_info *cg, const char *id, char *buf, siz
         snprintf(why, len, "%s", cg->oci_why[0] ? cg->oci_why : "no cgroup hierarchy found");
         return NULL;
     }
-    return join(buf, size, "/", cg->oci_base, cg->run, id, "ctr", NULL);
+    return join(buf, size, "/", cg->oci_base, cg->run, id, "ctr");
 }
 
 void cg_path(const struct cg_info *cg, enum cg_ctl c, const char *rel, char *out, size_t size)
 {
-    join(out, size, cg->ctl[c].mount, cg->ctl[c].base, cg->run, rel ? rel : "", NULL);
+    join(out, size, cg->ctl[c].mount, cg->ctl[c].base, cg->run, rel ? rel : "");
 }
 
 /* libcgroup names a cgroup by its path below the mount; an OCI
@@ -258,7 +255,7 @@ void cg_path(const struct cg_info *cg, enum cg_ctl c, const char *rel, char *out
 static void cg_name(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci, char *out,
                     size_t size)
 {
-    join(out, size, oci ? cg->oci_base : cg->ctl[c].base, cg->run, rel ? rel : "", NULL);
+    join(out, size, oci ? cg->oci_base : cg->ctl[c].base, cg->run, rel ? rel : "");
 }
 
 /* Remove a directory tree of cgroups, children first; kill what is left in
@@ -276,14 +273,14 @@ static void remove_tree(const char *path)
     while (d && (e = readdir(d))) {
         if (e->d_type != DT_DIR || e->d_name[0] == '.')
             continue;
-        remove_tree(join(sub, sizeof(sub), path, e->d_name, NULL));
+        remove_tree(join(sub, sizeof(sub), path, e->d_name));
     }
     if (d)
         closedir(d);
     for (int tries = 0; rmdir(path) < 0 && errno == EBUSY && tries < 50; tries++) {
-        char procs[4096], *p, *save = NULL;
-        if (read_file(join(sub, sizeof(sub), path, "cgroup.procs", NULL), procs, sizeof(procs)) > 0)
-            for (p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
+        char procs[4096], *save = NULL;
+        if (read_file(join(sub, sizeof(sub), path, "cgroup.procs"), procs, sizeof(procs)) > 0)
+            for (char *p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
                 kill(atoi(p), SIGKILL);
         usleep(2000);
     }
@@ -304,7 +301,7 @@ static int reap_in(const struct cg_info *cg, const char *dir)
             continue;
         if (t != 0 && start_time(pid) == t) /* that run is still going */
             continue;
-        remove_tree(join(path, sizeof(path), dir, e->d_name, NULL));
+        remove_tree(join(path, sizeof(path), dir, e->d_name));
         removed++;
     }
     if (d)
@@ -318,9 +315,9 @@ int cg_reap_stale(const struct cg_info *cg)
 
     for (int i = 0; i < cg->nmounts; i++) {
         char dir[PATH_MAX];
-        removed += reap_in(cg, join(dir, sizeof(dir), cg->h[i].mount, cg->h[i].own, NULL));
+        removed += reap_in(cg, join(dir, sizeof(dir), cg->h[i].mount, cg->h[i].own));
         if (strcmp(cg->h[i].own, cg->oci_base) != 0)
-            removed += reap_in(cg, join(dir, sizeof(dir), cg->h[i].mount, cg->oci_base, NULL));
+            removed += reap_in(cg, join(dir, sizeof(dir), cg->h[i].mount, cg->oci_base));
         prune_between(cg->h[i].mount, cg->h[i].own, cg->oci_base);
     }
     return removed;
@@ -335,22 +332,22 @@ static void prepare_v2(struct cg_info *cg)
     const char *enable = "+memory +pids +cpu";
 
     cg_path(cg, CG_MEMORY, NULL, run, sizeof(run));
-    join(own, sizeof(own), cg->ctl[0].mount, cg->ctl[0].base, NULL);
+    join(own, sizeof(own), cg->ctl[0].mount, cg->ctl[0].base);
     /* may be delegated already, or refused: checked below */
-    write_file(join(path, sizeof(path), own, "cgroup.subtree_control", NULL), enable);
+    write_file(join(path, sizeof(path), own, "cgroup.subtree_control"), enable);
     if (mkdir(run, 0755) < 0 && errno != EEXIST)
         goto fail;
-    if (mkdir(join(path, sizeof(path), run, "harness", NULL), 0755) < 0 && errno != EEXIST)
+    if (mkdir(join(path, sizeof(path), run, "harness"), 0755) < 0 && errno != EEXIST)
         goto fail;
     snprintf(pid, sizeof(pid), "%d", getpid());
-    if (write_file(join(path, sizeof(path), run, "harness", "cgroup.procs", NULL), pid) < 0)
+    if (write_file(join(path, sizeof(path), run, "harness", "cgroup.procs"), pid) < 0)
         goto fail;
     for (int c = 0; c < CG_NCTL; c++) {
         char word[32];
         if (!cg->ctl[c].ok)
             continue;
         snprintf(word, sizeof(word), "+%s", names[c]);
-        if (write_file(join(path, sizeof(path), run, "cgroup.subtree_control", NULL), word) < 0) {
+        if (write_file(join(path, sizeof(path), run, "cgroup.subtree_control"), word) < 0) {
             cg->ctl[c].ok = false;
             snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
                      "cgroup v2: cannot enable %s below %s (%s; its parent must delegate it)",
@@ -405,7 +402,7 @@ void cg_run_cleanup(const struct cg_info *cg)
     /* what OCI runtimes made, in every hierarchy, and the directories
      * they made on the way there */
     for (int i = 0; i < cg->nmounts; i++) {
-        join(path, sizeof(path), cg->h[i].mount, cg->oci_base, cg->run, NULL);
+        join(path, sizeof(path), cg->h[i].mount, cg->oci_base, cg->run);
         if (!(cg->version == 2 && strcmp(cg->oci_base, cg->ctl[0].base) == 0))
             remove_tree(path);
         prune_between(cg->h[i].mount, cg->h[i].own, cg->oci_base);
@@ -416,7 +413,7 @@ void cg_run_cleanup(const struct cg_info *cg)
         cg_path(cg, (enum cg_ctl)c, NULL, path, sizeof(path));
         if (cg->version == 2) { /* leave the leaf first: back to where we came from */
             char pid[32];
-            join(parent, sizeof(parent), cg->ctl[c].mount, cg->ctl[c].base, "cgroup.procs", NULL);
+            join(parent, sizeof(parent), cg->ctl[c].mount, cg->ctl[c].base, "cgroup.procs");
             snprintf(pid, sizeof(pid), "%d", getpid());
             write_file(parent, pid);
         }
@@ -481,7 +478,7 @@ static void set_values(const struct cg_info *cg, enum cg_ctl c, struct cgroup_co
         /* no swap: memsw (v1, only with swap accounting) or swap.max (v2) */
         char file[PATH_MAX + 64];
         join(file, sizeof(file), cg->ctl[c].mount,
-             v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max", NULL);
+             v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max");
         if (v1 && access(file, F_OK) == 0)
             cgroup_add_value_string(ctl, "memory.memsw.limit_in_bytes", v);
         if (!v1)
