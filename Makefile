@@ -33,7 +33,7 @@ PROBE_SRC := $(wildcard harness/probe/*.c) $(addprefix harness/lib/,mountinfo.c 
 # The pure modules the unit tests link (no namespaces, no root).
 UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c lib/mountinfo.c \
             lib/procfs.c core/registry.c lib/report.c core/spec.c out/tap.c host/netlab.c \
-            core/known.c host/cgroup.c lib/ns.c lib/sys.c) $(wildcard harness/runtime/*.c)
+            core/known.c host/cgroup.c lib/ns.c lib/sys.c lib/cgfile.c) $(wildcard harness/runtime/*.c)
 UNIT_TESTS := $(patsubst harness/tests/%.c,$(BUILD)/tests/%,$(wildcard harness/tests/test_*.c))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)

@@ -2,10 +2,14 @@
  *
  * libcgroup 2.0.2 (Debian 12) has no v1/v2 name translation, no version
  * query and cannot parse a pure-v2 /proc/self/cgroup line; so this file
- * finds the version and the harness's own cgroup itself (from
- * /proc/self/cgroup and the cgroup mounts), picks the file names per
- * version, and writes v2's cgroup.subtree_control and moves the run into
- * a leaf directly: libcgroup has no call for either. */
+ * finds the version, the cgroup mounts and the harness's own cgroup itself
+ * (from /proc/self/cgroup and /proc/self/mountinfo), picks the file names
+ * per version, and writes v2's cgroup.subtree_control and moves the run
+ * into a leaf directly: libcgroup has no call for either.
+ *
+ * libcgroup itself starts only in a process that makes or reads a cgroup:
+ * cgroup_init clears tables of 2.4 MB, hundreds of page faults that a run
+ * whose cases need no cgroup should not pay. */
 #define _GNU_SOURCE
 #include "cgroup.h"
 
@@ -19,13 +23,41 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "cgfile.h"
+
 #ifndef CGROUP2_SUPER_MAGIC
 #define CGROUP2_SUPER_MAGIC 0x63677270
 #endif
 
-static const char *const names[CG_NCTL] = { "memory", "pids", "cpu" };
+static const char *const names[CG_NCTL] = {"memory", "pids", "cpu"};
 
-const char *cg_ctl_name(enum cg_ctl c) { return names[c]; }
+const char *cg_ctl_name(enum cg_ctl c)
+{
+    return names[c];
+}
+
+/* Join the parts with one '/' between them; empty parts are left out, so
+ * a base of "" (the hierarchy's root) adds nothing. */
+static char *join_parts(char *out, size_t size, const char *const parts[])
+{
+    size_t len = 0;
+
+    if (size == 0)
+        return out;
+    out[0] = '\0';
+    for (; *parts; parts++) {
+        if (!(*parts)[0])
+            continue;
+        if (len > 0 && out[len - 1] != '/' && len + 1 < size)
+            out[len++] = '/';
+        len += (size_t)snprintf(out + len, size - len, "%s", *parts);
+        if (len >= size)
+            len = size - 1;
+    }
+    out[len] = '\0';
+    return out;
+}
+#define join(out, size, ...) join_parts(out, size, (const char *const[]){__VA_ARGS__, NULL})
 
 static unsigned long long start_time(pid_t pid)
 {
@@ -43,62 +75,40 @@ static unsigned long long start_time(pid_t pid)
     return t;
 }
 
-/* Our cgroup per controller from /proc/self/cgroup ("N:a,b:/path" lines). */
-static void find_own(struct cg_info *cg)
+/* Our cgroup per controller from the text of /proc/self/cgroup. */
+static void find_own(struct cg_info *cg, const char *self)
 {
-    char text[4096], *line, *save = NULL;
-    char v2path[PATH_MAX] = "";
-    bool v2line = false;
+    char v2path[PATH_MAX];
+    struct statfs sf;
+    char controllers[512], padded[600];
 
-    if (read_file("/proc/self/cgroup", text, sizeof(text)) < 0)
+    for (int c = 0; c < CG_NCTL; c++)
+        if (cgfile_path(self, names[c], cg->ctl[c].base, sizeof(cg->ctl[c].base)) == 0) {
+            cg->version = 1;
+            cg->ctl[c].ok = true;
+        }
+    if (cg->version != 0 || cgfile_path(self, NULL, v2path, sizeof(v2path)) < 0)
         return;
-    for (line = strtok_r(text, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-        char *ctls = strchr(line, ':'), *path;
-        if (!ctls || !(path = strchr(ctls + 1, ':')))
-            continue;
-        *path++ = '\0';
-        ctls++;
-        if (*ctls == '\0') {
-            v2line = true;
-            strlcpy0(v2path, path, sizeof(v2path));
-            continue;
-        }
-        for (int c = 0; c < CG_NCTL; c++) {
-            char list[256], *tok, *s2 = NULL;
-            strlcpy0(list, ctls, sizeof(list));
-            for (tok = strtok_r(list, ",", &s2); tok; tok = strtok_r(NULL, ",", &s2))
-                if (strcmp(tok, names[c]) == 0) {
-                    cg->version = 1;
-                    strlcpy0(cg->ctl[c].base, path + (path[0] == '/'), sizeof(cg->ctl[c].base));
-                    cg->ctl[c].ok = true;
-                }
-        }
+    cg->version = 2;
+    for (int c = 0; c < CG_NCTL; c++) {
+        strlcpy0(cg->ctl[c].mount, "/sys/fs/cgroup", sizeof(cg->ctl[c].mount));
+        strlcpy0(cg->ctl[c].base, v2path, sizeof(cg->ctl[c].base));
     }
-    if (cg->version == 0 && v2line) {
-        struct statfs sf;
-        char controllers[512];
-        cg->version = 2;
-        for (int c = 0; c < CG_NCTL; c++) {
-            strlcpy0(cg->ctl[c].mount, "/sys/fs/cgroup", sizeof(cg->ctl[c].mount));
-            strlcpy0(cg->ctl[c].base, v2path + (v2path[0] == '/'), sizeof(cg->ctl[c].base));
-        }
-        if (statfs("/sys/fs/cgroup", &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) {
-            cg->version = 0;
-            return;
-        }
-        if (read_file("/sys/fs/cgroup/cgroup.controllers", controllers, sizeof(controllers)) < 0)
-            controllers[0] = '\0';
-        for (int c = 0; c < CG_NCTL; c++) {
-            char word[32];
-            snprintf(word, sizeof(word), " %s ", names[c]);
-            char padded[600];
-            snprintf(padded, sizeof(padded), " %s ", controllers);
-            padded[strcspn(padded, "\n")] = ' ';
-            cg->ctl[c].ok = strstr(padded, word) != NULL;
-            if (!cg->ctl[c].ok)
-                snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
-                         "cgroup v2: no %s controller in /sys/fs/cgroup/cgroup.controllers", names[c]);
-        }
+    if (statfs("/sys/fs/cgroup", &sf) < 0 || sf.f_type != CGROUP2_SUPER_MAGIC) {
+        cg->version = 0;
+        return;
+    }
+    if (read_file("/sys/fs/cgroup/cgroup.controllers", controllers, sizeof(controllers)) < 0)
+        controllers[0] = '\0';
+    snprintf(padded, sizeof(padded), " %s ", controllers);
+    padded[strcspn(padded, "\n")] = ' ';
+    for (int c = 0; c < CG_NCTL; c++) {
+        char word[32];
+        snprintf(word, sizeof(word), " %s ", names[c]);
+        cg->ctl[c].ok = strstr(padded, word) != NULL;
+        if (!cg->ctl[c].ok)
+            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
+                     "cgroup v2: no %s controller in /sys/fs/cgroup/cgroup.controllers", names[c]);
     }
 }
 
@@ -109,55 +119,89 @@ static bool path_prefix(const char *pre, const char *path)
     return n == 0 || (strncmp(pre, path, n) == 0 && (path[n] == '\0' || path[n] == '/'));
 }
 
-/* Every cgroup/cgroup2 mount and our cgroup in it. A v1 mount is matched to
- * its /proc/self/cgroup line by its controllers (or name=) in the super
- * options; libcgroup only knows the controllers, not named hierarchies. */
-static void find_hierarchies(struct cg_info *cg)
+/* The next cgroup or cgroup2 mount in /proc/self/mountinfo: its mount
+ * point and super options. Read line by line: a host with many mounts has
+ * a long mountinfo. */
+static bool next_cgroup_mount(FILE *f, char **line, size_t *cap, char point[PATH_MAX], bool *v2,
+                              char opts[512])
 {
-    char mi[65536], self[4096], *line, *save = NULL;
-
-    cg->nmounts = 0;
-    if (read_file("/proc/self/mountinfo", mi, sizeof(mi)) < 0 ||
-        read_file("/proc/self/cgroup", self, sizeof(self)) < 0)
-        return;
-    for (line = strtok_r(mi, "\n", &save); line && cg->nmounts < CG_MAX_MOUNTS;
-         line = strtok_r(NULL, "\n", &save)) {
-        char point[PATH_MAX], fstype[32], opts[512];
-        const char *sep = strstr(line, " - ");
-        if (!sep || sscanf(line, "%*d %*d %*s %*s %4095s", point) != 1 ||
+    while (getline(line, cap, f) > 0) {
+        char fstype[32];
+        const char *sep = strstr(*line, " - ");
+        if (!sep || sscanf(*line, "%*d %*d %*s %*s %4095s", point) != 1 ||
             sscanf(sep + 3, "%31s %*s %511s", fstype, opts) != 2)
             continue;
-        if (strcmp(fstype, "cgroup") != 0 && strcmp(fstype, "cgroup2") != 0)
+        *v2 = strcmp(fstype, "cgroup2") == 0;
+        if (*v2 || strcmp(fstype, "cgroup") == 0)
+            return true;
+    }
+    return false;
+}
+
+/* Does a mount with these super options hold the hierarchy of line l? A v1
+ * line matches when each of its controllers (or name=) is an option. */
+static bool mount_holds(const char *opts, bool v2, const struct cgfile_line *l)
+{
+    char o[520], w[300];
+    size_t off = 0, len;
+    const char *name;
+
+    if (v2 && l->ctls_len == 0)
+        return true;
+    if (l->ctls_len == 0)
+        return false;
+    snprintf(o, sizeof(o), ",%s,", opts);
+    while (cgfile_next_ctl(l, &off, &name, &len)) {
+        snprintf(w, sizeof(w), ",%.*s,", (int)len, name);
+        if (!strstr(o, w))
+            return false;
+    }
+    return true;
+}
+
+/* Every cgroup/cgroup2 mount and our cgroup in it, matched to its
+ * /proc/self/cgroup line by its controllers (or name=) in the super options
+ * (libcgroup only knows the controllers, not named hierarchies); on v1 also
+ * where each controller is mounted. */
+static void find_hierarchies(struct cg_info *cg, const char *self)
+{
+    char point[PATH_MAX], opts[512];
+    autofree char *line = NULL;
+    size_t cap = 0;
+    bool v2;
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+
+    cg->nmounts = 0;
+    while (f && next_cgroup_mount(f, &line, &cap, point, &v2, opts)) {
+        const char *pos = self;
+        struct cgfile_line l;
+
+        for (int c = 0; cg->version == 1 && c < CG_NCTL; c++) {
+            struct cgfile_line one = {opts, strlen(opts), "", 0};
+            if (!v2 && !cg->ctl[c].mount[0] && cgfile_has_ctl(&one, names[c]))
+                strlcpy0(cg->ctl[c].mount, point, sizeof(cg->ctl[c].mount));
+        }
+        if (cg->nmounts >= CG_MAX_MOUNTS)
             continue;
-        char copy[4096], *l, *s2 = NULL;
-        strlcpy0(copy, self, sizeof(copy));
-        for (l = strtok_r(copy, "\n", &s2); l; l = strtok_r(NULL, "\n", &s2)) {
-            char *ctls = strchr(l, ':'), *path;
-            if (!ctls || !(path = strchr(ctls + 1, ':')))
+        while (cgfile_next(&pos, &l)) {
+            size_t skip = l.path_len > 0 && l.path[0] == '/';
+            if (!mount_holds(opts, v2, &l))
                 continue;
-            *path++ = '\0';
-            ctls++;
-            bool match = strcmp(fstype, "cgroup2") == 0 ? *ctls == '\0' : false;
-            if (!match && *ctls) {
-                char o[520];
-                snprintf(o, sizeof(o), ",%s,", opts);
-                char *tok, *s3 = NULL, list[256];
-                strlcpy0(list, ctls, sizeof(list));
-                match = true;
-                for (tok = strtok_r(list, ",", &s3); tok; tok = strtok_r(NULL, ",", &s3)) {
-                    char w[300];
-                    snprintf(w, sizeof(w), ",%s,", tok);
-                    match &= strstr(o, w) != NULL;
-                }
-            }
-            if (match) {
-                strlcpy0(cg->h[cg->nmounts].mount, point, sizeof(cg->h[0].mount));
-                strlcpy0(cg->h[cg->nmounts].own, path + (path[0] == '/'), sizeof(cg->h[0].own));
-                cg->nmounts++;
-                break;
-            }
+            strlcpy0(cg->h[cg->nmounts].mount, point, sizeof(cg->h[0].mount));
+            snprintf(cg->h[cg->nmounts].own, sizeof(cg->h[0].own), "%.*s", (int)(l.path_len - skip),
+                     l.path + skip);
+            cg->nmounts++;
+            break;
         }
     }
+    if (f)
+        fclose(f);
+    for (int c = 0; cg->version == 1 && c < CG_NCTL; c++)
+        if (cg->ctl[c].ok && !cg->ctl[c].mount[0]) {
+            cg->ctl[c].ok = false;
+            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
+                     "cgroup v1: the %s controller is not mounted", names[c]);
+        }
     /* OCI runtimes place a container in every hierarchy at one path */
     cg->oci_ok = cg->nmounts > 0;
     cg->oci_base[0] = '\0';
@@ -178,12 +222,13 @@ static void find_hierarchies(struct cg_info *cg)
  * this hierarchy: removed when empty (rmdir refuses anything in use). */
 static void prune_between(const char *mount, const char *own, const char *base)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], top[PATH_MAX];
 
     if (strcmp(own, base) == 0)
         return;
-    snprintf(path, sizeof(path), "%s/%s", mount, base);
-    while (strlen(path) > strlen(mount) + 1 + strlen(own)) {
+    join(path, sizeof(path), mount, base);
+    join(top, sizeof(top), mount, own);
+    while (strlen(path) > strlen(top)) {
         if (rmdir(path) < 0)
             return;
         *strrchr(path, '/') = '\0';
@@ -197,76 +242,72 @@ const char *cg_oci_path(const struct cg_info *cg, const char *id, char *buf, siz
         snprintf(why, len, "%s", cg->oci_why[0] ? cg->oci_why : "no cgroup hierarchy found");
         return NULL;
     }
-    snprintf(buf, size, "/%s%s%s/%s/ctr", cg->oci_base, cg->oci_base[0] ? "/" : "", cg->run, id);
-    return buf;
-}
-
-/* v1 mount points through libcgroup's own table. */
-static void find_mounts_v1(struct cg_info *cg)
-{
-    struct cgroup_mount_point mp;
-    void *h = NULL;
-    int rc = cgroup_get_controller_begin(&h, &mp);
-
-    while (rc == 0) {
-        for (int c = 0; c < CG_NCTL; c++)
-            if (strcmp(mp.name, names[c]) == 0)
-                strlcpy0(cg->ctl[c].mount, mp.path, sizeof(cg->ctl[c].mount));
-        rc = cgroup_get_controller_next(&h, &mp);
-    }
-    cgroup_get_controller_end(&h);
-    for (int c = 0; c < CG_NCTL; c++)
-        if (cg->ctl[c].ok && !cg->ctl[c].mount[0]) {
-            cg->ctl[c].ok = false;
-            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
-                     "cgroup v1: the %s controller is not mounted", names[c]);
-        }
+    return join(buf, size, "/", cg->oci_base, cg->run, id, "ctr");
 }
 
 void cg_path(const struct cg_info *cg, enum cg_ctl c, const char *rel, char *out, size_t size)
 {
-    const char *base = cg->ctl[c].base;
-    snprintf(out, size, "%s%s%s/%s%s%s", cg->ctl[c].mount, base[0] ? "/" : "", base, cg->run,
-             rel && rel[0] ? "/" : "", rel ? rel : "");
+    join(out, size, cg->ctl[c].mount, cg->ctl[c].base, cg->run, rel ? rel : "");
 }
 
 /* libcgroup names a cgroup by its path below the mount; an OCI
  * container's cgroups live below oci_base in every hierarchy. */
-static bool name_oci;
-static void cg_name(const struct cg_info *cg, enum cg_ctl c, const char *rel, char *out, size_t size)
+static void cg_name(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci, char *out,
+                    size_t size)
 {
-    const char *base = name_oci ? cg->oci_base : cg->ctl[c].base;
-    snprintf(out, size, "%s%s%s%s%s", base, base[0] ? "/" : "", cg->run, rel && rel[0] ? "/" : "",
-             rel ? rel : "");
+    join(out, size, oci ? cg->oci_base : cg->ctl[c].base, cg->run, rel ? rel : "");
 }
 
 /* Remove a directory tree of cgroups, children first; kill what is left in
- * one (only a dead run's processes can be there). */
+ * one (only a dead run's processes can be there). An empty or absent one
+ * costs one rmdir. */
 static void remove_tree(const char *path)
 {
-    DIR *d = opendir(path);
+    DIR *d;
     struct dirent *e;
     char sub[PATH_MAX];
 
+    if (rmdir(path) == 0 || errno == ENOENT)
+        return;
+    d = opendir(path);
     while (d && (e = readdir(d))) {
         if (e->d_type != DT_DIR || e->d_name[0] == '.')
             continue;
-        snprintf(sub, sizeof(sub), "%s/%s", path, e->d_name);
-        remove_tree(sub);
+        remove_tree(join(sub, sizeof(sub), path, e->d_name));
     }
     if (d)
         closedir(d);
     for (int tries = 0; rmdir(path) < 0 && errno == EBUSY && tries < 50; tries++) {
-        char procs[4096], *p, *save = NULL;
-        snprintf(sub, sizeof(sub), "%s/cgroup.procs", path);
-        if (read_file(sub, procs, sizeof(procs)) > 0)
-            for (p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
+        char procs[4096], *save = NULL;
+        if (read_file(join(sub, sizeof(sub), path, "cgroup.procs"), procs, sizeof(procs)) > 0)
+            for (char *p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
                 kill(atoi(p), SIGKILL);
         usleep(2000);
     }
 }
 
-static int reap_in(const struct cg_info *cg, const char *dir);
+/* Remove the run parents in dir whose run is gone. */
+static int reap_in(const struct cg_info *cg, const char *dir)
+{
+    int removed = 0;
+    struct dirent *e;
+    DIR *d = opendir(dir);
+
+    while (d && (e = readdir(d))) {
+        int pid;
+        unsigned long long t;
+        char path[PATH_MAX];
+        if (sscanf(e->d_name, "isocheck-%d-%llu", &pid, &t) != 2 || strcmp(e->d_name, cg->run) == 0)
+            continue;
+        if (t != 0 && start_time(pid) == t) /* that run is still going */
+            continue;
+        remove_tree(join(path, sizeof(path), dir, e->d_name));
+        removed++;
+    }
+    if (d)
+        closedir(d);
+    return removed;
+}
 
 int cg_reap_stale(const struct cg_info *cg)
 {
@@ -274,38 +315,10 @@ int cg_reap_stale(const struct cg_info *cg)
 
     for (int i = 0; i < cg->nmounts; i++) {
         char dir[PATH_MAX];
-        snprintf(dir, sizeof(dir), "%s%s%s", cg->h[i].mount, cg->h[i].own[0] ? "/" : "", cg->h[i].own);
-        removed += reap_in(cg, dir);
-        snprintf(dir, sizeof(dir), "%s%s%s", cg->h[i].mount, cg->oci_base[0] ? "/" : "", cg->oci_base);
-        removed += reap_in(cg, dir);
+        removed += reap_in(cg, join(dir, sizeof(dir), cg->h[i].mount, cg->h[i].own));
+        if (strcmp(cg->h[i].own, cg->oci_base) != 0)
+            removed += reap_in(cg, join(dir, sizeof(dir), cg->h[i].mount, cg->oci_base));
         prune_between(cg->h[i].mount, cg->h[i].own, cg->oci_base);
-    }
-    return removed;
-}
-
-static int reap_in(const struct cg_info *cg, const char *dir)
-{
-    int removed = 0;
-
-    {
-        struct dirent *e;
-        DIR *d;
-
-        d = opendir(dir);
-        while (d && (e = readdir(d))) {
-            int pid;
-            unsigned long long t;
-            char path[PATH_MAX];
-            if (sscanf(e->d_name, "isocheck-%d-%llu", &pid, &t) != 2 || strcmp(e->d_name, cg->run) == 0)
-                continue;
-            if (t != 0 && start_time(pid) == t) /* that run is still going */
-                continue;
-            snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-            remove_tree(path);
-            removed++;
-        }
-        if (d)
-            closedir(d);
     }
     return removed;
 }
@@ -319,26 +332,22 @@ static void prepare_v2(struct cg_info *cg)
     const char *enable = "+memory +pids +cpu";
 
     cg_path(cg, CG_MEMORY, NULL, run, sizeof(run));
-    snprintf(own, sizeof(own), "%s%s%s", cg->ctl[0].mount, cg->ctl[0].base[0] ? "/" : "",
-             cg->ctl[0].base);
-    snprintf(path, sizeof(path), "%s/cgroup.subtree_control", own);
-    write_file(path, enable); /* may be delegated already, or refused: checked below */
+    join(own, sizeof(own), cg->ctl[0].mount, cg->ctl[0].base);
+    /* may be delegated already, or refused: checked below */
+    write_file(join(path, sizeof(path), own, "cgroup.subtree_control"), enable);
     if (mkdir(run, 0755) < 0 && errno != EEXIST)
         goto fail;
-    snprintf(path, sizeof(path), "%s/harness", run);
-    if (mkdir(path, 0755) < 0 && errno != EEXIST)
+    if (mkdir(join(path, sizeof(path), run, "harness"), 0755) < 0 && errno != EEXIST)
         goto fail;
-    snprintf(path, sizeof(path), "%s/harness/cgroup.procs", run);
     snprintf(pid, sizeof(pid), "%d", getpid());
-    if (write_file(path, pid) < 0)
+    if (write_file(join(path, sizeof(path), run, "harness", "cgroup.procs"), pid) < 0)
         goto fail;
     for (int c = 0; c < CG_NCTL; c++) {
         char word[32];
         if (!cg->ctl[c].ok)
             continue;
         snprintf(word, sizeof(word), "+%s", names[c]);
-        snprintf(path, sizeof(path), "%s/cgroup.subtree_control", run);
-        if (write_file(path, word) < 0) {
+        if (write_file(join(path, sizeof(path), run, "cgroup.subtree_control"), word) < 0) {
             cg->ctl[c].ok = false;
             snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
                      "cgroup v2: cannot enable %s below %s (%s; its parent must delegate it)",
@@ -356,24 +365,17 @@ fail:
 
 void cg_run_setup(struct cg_info *cg)
 {
-    int rc;
+    char self[4096];
 
     memset(cg, 0, sizeof(*cg));
     snprintf(cg->run, sizeof(cg->run), "isocheck-%d-%llu", getpid(), start_time(getpid()));
     for (int c = 0; c < CG_NCTL; c++)
         snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why), "no %s controller in /proc/self/cgroup",
                  names[c]);
-    rc = cgroup_init();
-    if (rc != 0) {
-        for (int c = 0; c < CG_NCTL; c++)
-            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why), "libcgroup cannot start: %s",
-                     cgroup_strerror(rc));
+    if (read_file("/proc/self/cgroup", self, sizeof(self)) < 0)
         return;
-    }
-    find_own(cg);
-    if (cg->version == 1)
-        find_mounts_v1(cg);
-    find_hierarchies(cg);
+    find_own(cg, self);
+    find_hierarchies(cg, self);
     cg_reap_stale(cg);
     if (cg->version == 2) {
         prepare_v2(cg);
@@ -386,8 +388,9 @@ void cg_run_setup(struct cg_info *cg)
         cg_path(cg, (enum cg_ctl)c, NULL, path, sizeof(path));
         if (mkdir(path, 0755) < 0 && errno != EEXIST) {
             cg->ctl[c].ok = false;
-            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why), "cgroup v1: cannot create \"%s\": %s%s",
-                     path, strerror(errno), errno == EROFS ? " (read-only cgroupfs)" : "");
+            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
+                     "cgroup v1: cannot create \"%s\": %s%s", path, strerror(errno),
+                     errno == EROFS ? " (read-only cgroupfs)" : "");
         }
     }
 }
@@ -399,8 +402,7 @@ void cg_run_cleanup(const struct cg_info *cg)
     /* what OCI runtimes made, in every hierarchy, and the directories
      * they made on the way there */
     for (int i = 0; i < cg->nmounts; i++) {
-        snprintf(path, sizeof(path), "%s%s%s/%s", cg->h[i].mount, cg->oci_base[0] ? "/" : "",
-                 cg->oci_base, cg->run);
+        join(path, sizeof(path), cg->h[i].mount, cg->oci_base, cg->run);
         if (!(cg->version == 2 && strcmp(cg->oci_base, cg->ctl[0].base) == 0))
             remove_tree(path);
         prune_between(cg->h[i].mount, cg->h[i].own, cg->oci_base);
@@ -411,8 +413,7 @@ void cg_run_cleanup(const struct cg_info *cg)
         cg_path(cg, (enum cg_ctl)c, NULL, path, sizeof(path));
         if (cg->version == 2) { /* leave the leaf first: back to where we came from */
             char pid[32];
-            snprintf(parent, sizeof(parent), "%s%s%s/cgroup.procs", cg->ctl[c].mount,
-                     cg->ctl[c].base[0] ? "/" : "", cg->ctl[c].base);
+            join(parent, sizeof(parent), cg->ctl[c].mount, cg->ctl[c].base, "cgroup.procs");
             snprintf(pid, sizeof(pid), "%d", getpid());
             write_file(parent, pid);
         }
@@ -449,6 +450,22 @@ static int lcg_fail(struct iso_err *err, int rc, const char *what, const char *n
                        name, rc == ECGOTHER ? "" : ": ", rc == ECGOTHER ? "" : cgroup_strerror(rc));
 }
 
+/* Start libcgroup in this process, once (a forked child inherits it). */
+static int lcg_start(struct iso_err *err)
+{
+    static bool started;
+    int rc;
+
+    if (started)
+        return 0;
+    rc = cgroup_init();
+    if (rc != 0)
+        return iso_err_set(err, rc == ECGOTHER ? cgroup_get_last_errno() : 0,
+                           "libcgroup cannot start: %s", cgroup_strerror(rc));
+    started = true;
+    return 0;
+}
+
 static void set_values(const struct cg_info *cg, enum cg_ctl c, struct cgroup_controller *ctl,
                        const struct iso_limits *lim)
 {
@@ -460,8 +477,8 @@ static void set_values(const struct cg_info *cg, enum cg_ctl c, struct cgroup_co
         cgroup_add_value_string(ctl, v1 ? "memory.limit_in_bytes" : "memory.max", v);
         /* no swap: memsw (v1, only with swap accounting) or swap.max (v2) */
         char file[PATH_MAX + 64];
-        snprintf(file, sizeof(file), "%s/%s", cg->ctl[c].mount,
-                 v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max");
+        join(file, sizeof(file), cg->ctl[c].mount,
+             v1 ? "memory.memsw.limit_in_bytes" : "memory.swap.max");
         if (v1 && access(file, F_OK) == 0)
             cgroup_add_value_string(ctl, "memory.memsw.limit_in_bytes", v);
         if (!v1)
@@ -487,12 +504,13 @@ static void set_values(const struct cg_info *cg, enum cg_ctl c, struct cgroup_co
 int cg_make(const struct cg_info *cg, const char *rel, const struct iso_limits *lim, bool oci,
             struct cg_handle *h, struct iso_err *err)
 {
-    name_oci = oci;
     int holder = -1; /* v2: the one cgroup that carries every controller */
 
     memset(h, 0, sizeof(*h));
     strlcpy0(h->rel, rel, sizeof(h->rel));
     h->ctls = cg_needed(lim);
+    if (lcg_start(err) < 0)
+        return -1;
     for (int c = 0; c < CG_NCTL && holder < 0; c++)
         if (h->ctls & (1u << c))
             holder = c;
@@ -505,7 +523,7 @@ int cg_make(const struct cg_info *cg, const char *rel, const struct iso_limits *
             continue;
         if (cg->version == 2 && c != holder) /* one hierarchy: one cgroup for all */
             continue;
-        cg_name(cg, (enum cg_ctl)c, rel, name, sizeof(name));
+        cg_name(cg, (enum cg_ctl)c, rel, oci, name, sizeof(name));
         h->cg[c] = cgroup_new_cgroup(name);
         if (!h->cg[c])
             return iso_err_set(err, ENOMEM, "cgroup_new_cgroup");
@@ -518,12 +536,9 @@ int cg_make(const struct cg_info *cg, const char *rel, const struct iso_limits *
             set_values(cg, (enum cg_ctl)k, ctl, lim);
         }
         rc = cgroup_create_cgroup(h->cg[c], 0);
-        if (rc != 0) {
-            name_oci = false;
+        if (rc != 0)
             return lcg_fail(err, rc, "create cgroup", name);
-        }
     }
-    name_oci = false;
     return 0;
 }
 
@@ -552,8 +567,8 @@ const char *cg_oom_file(const struct cg_info *cg)
     return cg->version == 2 ? "memory.events" : "memory.oom_control";
 }
 
-int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci, const char *file,
-                const char *key, long long *value, struct iso_err *err)
+int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci,
+                const char *file, const char *key, long long *value, struct iso_err *err)
 {
     char name[PATH_MAX], line[256];
     void *h = NULL;
@@ -561,9 +576,9 @@ int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool o
     size_t klen = strlen(key);
     bool found = false;
 
-    name_oci = oci;
-    cg_name(cg, c, rel, name, sizeof(name));
-    name_oci = false;
+    if (lcg_start(err) < 0)
+        return -1;
+    cg_name(cg, c, rel, oci, name, sizeof(name));
     rc = cgroup_read_value_begin(names[c], name, (char *)file, &h, line, sizeof(line));
     while (rc == 0) {
         if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {

@@ -38,17 +38,17 @@ struct cg_info {
 };
 
 struct iso_limits {
-    uint64_t memory;    /* bytes, swap off; 0: no limit */
-    long pids;          /* 0: no limit */
-    long cpu_quota_us;  /* with cpu_period_us; 0: none; < 0: a cpu cgroup without a quota */
+    uint64_t memory;   /* bytes, swap off; 0: no limit */
+    long pids;         /* 0: no limit */
+    long cpu_quota_us; /* with cpu_period_us; 0: none; < 0: a cpu cgroup without a quota */
     long cpu_period_us;
-    bool own_cgroup;    /* a (memory) cgroup of its own even without limits */
+    bool own_cgroup;     /* a (memory) cgroup of its own even without limits */
     unsigned extra_ctls; /* further controllers (bit per enum cg_ctl) without values */
 };
 
 /* A container's cgroup, one per controller it needs. */
 struct cg_handle {
-    char rel[64]; /* below the run's parent, e.g. "c3n1" */
+    char rel[64];  /* below the run's parent, e.g. "c3n1" */
     unsigned ctls; /* bit per enum cg_ctl */
     struct cgroup *cg[CG_NCTL];
 };
@@ -65,16 +65,18 @@ int cg_reap_stale(const struct cg_info *cg);
 /* The controllers lim needs, and whether they are all usable (why if not). */
 unsigned cg_needed(const struct iso_limits *lim);
 bool cg_usable(const struct cg_info *cg, unsigned ctls, char *why, size_t len);
-/* Create rel with the limits lim (only what lim asks for is written). */
-/* oci: below oci_base in every hierarchy (for an OCI runtime's cgroupsPath). */
+/* Create rel with the limits lim (only what lim asks for is written).
+ * oci: below oci_base in every hierarchy (for an OCI runtime's cgroupsPath).
+ * cg_make and cg_read_key start libcgroup in the calling process on first
+ * use; cg_run_setup and cg_run_cleanup do not need it. */
 int cg_make(const struct cg_info *cg, const char *rel, const struct iso_limits *lim, bool oci,
             struct cg_handle *h, struct iso_err *err);
 /* Move pid into h: called before the container's first process is released. */
 int cg_attach(struct cg_handle *h, pid_t pid, struct iso_err *err);
 void cg_release(struct cg_handle *h); /* frees memory, keeps the cgroups */
 /* "key value" line of a flat-keyed file such as memory.events. */
-int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci, const char *file,
-                const char *key, long long *value, struct iso_err *err);
+int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci,
+                const char *file, const char *key, long long *value, struct iso_err *err);
 /* The file that counts OOM kills: memory.oom_control (v1) or memory.events (v2). */
 const char *cg_oom_file(const struct cg_info *cg);
 /* The cgroupsPath for an OCI container named id: below the run's parent in

@@ -1,8 +1,15 @@
-/* lab.c - the run clones itself into a private pid+mnt+uts+ipc+net
- * namespace and becomes its PID 1. Everything a case does (hostnames, IPC
- * objects, mounts, links) lives inside it and goes when it goes: the lab's
- * parent kills it on SIGINT/SIGTERM, and PR_SET_PDEATHSIG kills it if the
- * parent itself is killed. */
+/* lab.c - the run clones itself into a private pid+mnt+uts namespace and
+ * becomes its PID 1; each case process takes its own mnt+uts+ipc+net
+ * namespaces from there. Everything a case does (hostnames, IPC objects,
+ * mounts, links) lives inside them and goes when they go: the lab's parent
+ * kills it on SIGINT/SIGTERM, PR_SET_PDEATHSIG kills it if the parent
+ * itself is killed, and the kernel kills every process of the lab's PID
+ * namespace with it. The lab itself makes no link and no IPC object: a
+ * network and an IPC namespace of its own would only cost a namespace
+ * setup and teardown per run (a case never runs in the lab's).
+ *
+ * The lab reports its exit code over a pipe before it exits: the kernel
+ * takes its mounts and namespaces down without anyone waiting for it. */
 #define _GNU_SOURCE
 #include "lab.h"
 
@@ -15,13 +22,19 @@
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
+#include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "sys.h"
 
-#define LAB_NS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET)
+#define LAB_NS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS)
+
+/* What the lab writes on its report pipe: one tag byte, then the exit code
+ * or the setup error. */
+#define LAB_DONE         'R'
+#define LAB_SETUP_FAILED 'E'
 
 static int copy_file(const char *from, const char *to, mode_t mode, struct iso_err *err)
 {
@@ -80,15 +93,17 @@ struct lab_args {
     const struct iso_config *cfg;
     int (*fn)(void *);
     void *arg;
-    int alive_fd; /* read end: HUP when the parent is gone */
-    int err_fd;   /* setup error text goes here */
+    int alive_fd;  /* read end: HUP when the parent is gone */
+    int report_fd; /* LAB_DONE + code, or LAB_SETUP_FAILED + message */
 };
 
 static __attribute__((noreturn)) void lab_main(struct lab_args *a)
 {
-    struct pollfd p = { a->alive_fd, POLLIN, 0 };
-    struct iso_err err = { 0, "" };
+    struct pollfd p = {a->alive_fd, POLLIN, 0};
+    struct iso_err err = {0, ""};
+    char msg[1 + sizeof(err.msg)];
     sigset_t all;
+    int rc;
 
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (poll(&p, 1, 0) == 1) /* the parent died before PDEATHSIG was armed */
@@ -96,65 +111,115 @@ static __attribute__((noreturn)) void lab_main(struct lab_args *a)
     sigemptyset(&all);
     sigprocmask(SIG_SETMASK, &all, NULL);
     if (setup_lab(a->cfg, &err) < 0) {
-        (void)!write(a->err_fd, err.msg, strlen(err.msg));
+        msg[0] = LAB_SETUP_FAILED;
+        memcpy(msg + 1, err.msg, strlen(err.msg));
+        (void)!write(a->report_fd, msg, 1 + strlen(err.msg));
         _exit(3);
     }
-    close(a->err_fd);
-    _exit(a->fn(a->arg));
+    rc = a->fn(a->arg);
+    /* Everything the lab prints is out before its parent goes on, and a
+     * reader of our output does not wait for the lab's teardown either. */
+    fflush(NULL);
+    close(STDOUT_FILENO);
+    close(STDERR_FILENO);
+    msg[0] = LAB_DONE;
+    msg[1] = (char)rc;
+    (void)!write(a->report_fd, msg, 2);
+    _exit(rc);
+}
+
+/* Block the signals the parent handles and get them as a descriptor. */
+static int block_signals(sigset_t *set, sigset_t *old)
+{
+    sigemptyset(set);
+    sigaddset(set, SIGINT);
+    sigaddset(set, SIGTERM);
+    sigaddset(set, SIGHUP);
+    sigaddset(set, SIGCHLD);
+    sigprocmask(SIG_BLOCK, set, old);
+    return signalfd(-1, set, SFD_CLOEXEC);
+}
+
+/* Wait for the lab's report, its death, or a signal to stop it. Returns
+ * the report's length (0: the lab died without one), or -2 on a signal. */
+static ssize_t wait_report(pid_t pid, int sfd, int report_fd, char *msg, size_t size)
+{
+    struct pollfd p[2] = {{report_fd, POLLIN, 0}, {sfd, POLLIN, 0}};
+
+    for (;;) {
+        struct signalfd_siginfo si;
+        if (poll(p, 2, -1) < 0)
+            continue;
+        if (p[0].revents) /* the report, or EOF: the lab is gone */
+            return read(report_fd, msg, size);
+        if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && si.ssi_signo != SIGCHLD) {
+            kill(pid, SIGKILL);
+            waitpid(pid, NULL, 0);
+            return -2;
+        }
+    }
 }
 
 int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct iso_err *err)
 {
-    int alive[2], errp[2];
+    int alive[2], report[2];
     sigset_t set, old;
     pid_t pid;
-    int status;
-    char msg[512];
+    int status, sfd;
+    char msg[1 + sizeof(err->msg)];
     ssize_t n;
 
-    if (pipe2(alive, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+    if (pipe2(alive, O_CLOEXEC) < 0)
         return iso_err_set(err, errno, "pipe");
-    sigemptyset(&set);
-    sigaddset(&set, SIGINT);
-    sigaddset(&set, SIGTERM);
-    sigaddset(&set, SIGHUP);
-    sigaddset(&set, SIGCHLD);
-    sigprocmask(SIG_BLOCK, &set, &old);
+    if (pipe2(report, O_CLOEXEC) < 0) {
+        int e = errno;
+        close(alive[0]), close(alive[1]);
+        return iso_err_set(err, e, "pipe");
+    }
+    sfd = block_signals(&set, &old);
     fflush(NULL);
-    pid = sys_clone3(LAB_NS, NULL);
+    pid = sfd < 0 ? -1 : sys_clone3(LAB_NS, NULL);
     if (pid < 0) {
         int e = errno;
+        if (sfd >= 0)
+            close(sfd);
         sigprocmask(SIG_SETMASK, &old, NULL);
-        return iso_err_set(err, e, "clone the lab namespaces");
+        close(alive[0]), close(alive[1]), close(report[0]), close(report[1]);
+        return iso_err_set(err, e, sfd < 0 ? "signalfd" : "clone the lab namespaces");
     }
     if (pid == 0) {
-        struct lab_args a = { cfg, fn, arg, alive[0], errp[1] };
+        struct lab_args a = {cfg, fn, arg, alive[0], report[1]};
+        close(sfd);
         close(alive[1]);
-        close(errp[0]);
+        close(report[0]);
         lab_main(&a);
     }
     close(alive[0]);
-    close(errp[1]);
-    for (;;) {
-        siginfo_t si;
-        if (sigwaitinfo(&set, &si) < 0)
-            continue;
-        if (si.si_signo != SIGCHLD) {
-            kill(pid, SIGKILL);
-            waitpid(pid, NULL, 0);
-            sigprocmask(SIG_SETMASK, &old, NULL);
-            return -2;
-        }
-        if (waitpid(pid, &status, WNOHANG) == pid)
-            break;
+    close(report[1]);
+    n = wait_report(pid, sfd, report[0], msg, sizeof(msg) - 1);
+    close(sfd);
+    close(report[0]);
+    if (n == -2) {
+        close(alive[1]);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return -2;
     }
-    sigprocmask(SIG_SETMASK, &old, NULL);
-    n = read(errp[0], msg, sizeof(msg) - 1);
-    close(errp[0]);
+    /* Done: the lab is on its way out and the kernel finishes it. On
+     * cgroup v2 it lives in the run's leaf, which the cleanup removes:
+     * there it is waited for. */
+    if (n == 2 && msg[0] == LAB_DONE && cfg->cg.version != 2) {
+        close(alive[1]);
+        sigprocmask(SIG_SETMASK, &old, NULL);
+        return (unsigned char)msg[1];
+    }
+    waitpid(pid, &status, 0);
     close(alive[1]);
-    if (WIFEXITED(status) && WEXITSTATUS(status) == 3 && n > 0) {
+    sigprocmask(SIG_SETMASK, &old, NULL);
+    if (n == 2 && msg[0] == LAB_DONE)
+        return (unsigned char)msg[1];
+    if (n > 1 && msg[0] == LAB_SETUP_FAILED) {
         msg[n] = '\0';
-        return iso_err_set(err, 0, "lab setup: %s", msg);
+        return iso_err_set(err, 0, "lab setup: %s", msg + 1);
     }
     if (WIFSIGNALED(status))
         return iso_err_set(err, 0, "lab died of signal %d", WTERMSIG(status));
@@ -165,21 +230,32 @@ static int mkdirs(const char *base, const char *const dirs[], const mode_t modes
                   struct iso_err *err)
 {
     char path[PATH_MAX];
+    mode_t mask = umask(0); /* the modes as given, without a chmod each */
 
     for (int i = 0; i < n; i++) {
         snprintf(path, sizeof(path), "%s/%s", base, dirs[i]);
-        if (mkdir(path, modes[i]) < 0 && errno != EEXIST)
-            return iso_err_set(err, errno, "mkdir \"%s\"", path);
-        chmod(path, modes[i]); /* mkdir honours the umask */
+        if (mkdir(path, modes[i]) < 0 && errno != EEXIST) {
+            int e = errno;
+            umask(mask);
+            return iso_err_set(err, e, "mkdir \"%s\"", path);
+        }
     }
+    umask(mask);
     return 0;
 }
 
 int lab_case_setup(struct iso_ctx *ctx, int idx, struct iso_err *err)
 {
-    static const char *const dirs[] = { "", "upper", "work", "root", "upper/proc", "upper/mnt",
-                                        "upper/mnt/xchg", "upper/tmp", "upper/.isocheck-oldroot" };
-    static const mode_t modes[] = { 0755, 0755, 0755, 0755, 0555, 0755, 0755, 01777, 0700 };
+    static const char *const dirs[] = {"",
+                                       "upper",
+                                       "work",
+                                       "root",
+                                       "upper/proc",
+                                       "upper/mnt",
+                                       "upper/mnt/xchg",
+                                       "upper/tmp",
+                                       "upper/.isocheck-oldroot"};
+    static const mode_t modes[] = {0755, 0755, 0755, 0755, 0555, 0755, 0755, 01777, 0700};
     char dir[PATH_MAX], path[PATH_MAX], opts[PATH_MAX * 3 + 64];
 
     if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) < 0)

@@ -5,12 +5,14 @@
 #include "case.h"
 #include "config.h"
 
-#define LAB_DIR "/run/isocheck"
+#define LAB_DIR      "/run/isocheck"
 #define LAB_HOSTNAME "isocheck-lab"
 
-/* Clone the lab (pid+mnt+uts+ipc+net), run fn(arg) in it as its PID 1 and
- * return fn's exit code; SIGINT/SIGTERM/SIGHUP kill the lab and return -2;
- * a lab that dies otherwise returns -1 with err set. */
+/* Clone the lab (pid+mnt+uts), run fn(arg) in it as its PID 1 and return
+ * fn's exit code as soon as the lab reports it: the kernel finishes the
+ * lab's teardown (on cgroup v2 the lab is waited for). SIGINT/SIGTERM/SIGHUP
+ * kill the lab and return -2; a lab that dies otherwise returns -1 with err
+ * set. */
 int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct iso_err *err);
 
 /* In a fresh case process: take mnt+uts+ipc+net namespaces and prepare the
