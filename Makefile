@@ -154,15 +154,16 @@ define newline
 
 
 endef
-json_str  = "$(subst ",\",$(subst \,\\,$(strip $(1))))"
-cdb_entry = {"directory": "$(CURDIR)", "file": "$(1)", "command": $(call json_str,$(CC) $(2) -c $(1))}
+# "arguments" holds each word as the compiler receives it: the shell quotes around
+# -DISO_VERSION='"0.1.0"' go (cppcheck would read them as part of the value).
+json_str  = "$(subst ",\",$(subst \,\\,$(subst ',,$(1))))"
+cdb_entry = {"directory": "$(CURDIR)", "file": "$(1)", "arguments": [$(subst " ","$(comma) ",$(foreach w,$(CC) $(2) -c $(1),$(call json_str,$(w))))]}
 CDB = $(foreach f,harness/main.c $(HARNESS) $(CASES),$(call cdb_entry,$(f),$(CFLAGS))) \
       $(foreach f,$(wildcard harness/probe/*.c),$(call cdb_entry,$(f),$(PROBE_CFLAGS))) \
       $(foreach f,$(wildcard harness/tests/*.c),$(call cdb_entry,$(f),$(UNIT_CFLAGS))) \
       $(call cdb_entry,ci/vm/vm-exit.c,$(VMEXIT_CFLAGS))
 compdb:
-	@mkdir -p $(BUILD)
-	$(file >$(BUILD)/compile_commands.json,[$(newline)$(subst } {,}$(comma)$(newline){,$(strip $(CDB)))$(newline)])
+	$(shell mkdir -p $(BUILD))$(file >$(BUILD)/compile_commands.json,[$(newline)$(subst } {,}$(comma)$(newline){,$(strip $(CDB)))$(newline)])
 	@echo "compdb: $(BUILD)/compile_commands.json"
 
 # clang-format, clang-tidy and cppcheck over every C file (scripts/lint).
