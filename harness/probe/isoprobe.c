@@ -720,7 +720,7 @@ static int cmd_fork(int argc, char **argv)
 static int cmd_spin(int argc, char **argv)
 {
     struct timespec t0, t;
-    long ms = num_arg(argc, argv, 1, 100, 0, 3600 * 1000), elapsed = 0;
+    long ms = num_arg(argc, argv, 1, 100, 0, 3600L * 1000), elapsed = 0;
 
     /* Reading the clock is the work: the loop never sleeps, so it is on the
      * CPU (and charged to the cgroup) for all of the MS. */
