@@ -1,8 +1,11 @@
 # isocheck - build real Linux containers and prove they are isolated.
 #
 #   make run      install what is missing, build, run every case (TAP on stdout)
-#   make check    install what is missing, then unit tests (ASan/UBSan), the
-#                 isolation suite, the sabotage controls and the fault tests
+#   make check    install what is missing, then unit tests (ASan/UBSan), lint,
+#                 the gcc/clang build matrix, the isolation suite, the sabotage
+#                 controls and the fault tests
+#   make lint     clang-format, clang-tidy and cppcheck over every C file
+#   make build-matrix  build with gcc, clang and a _FORTIFY_SOURCE=3 gcc, -Werror
 #   make bench    spawn latency and suite wall time
 #
 # Libraries are found with pkg-config; scripts/install-deps installs them.
