@@ -1,8 +1,11 @@
 # isocheck - build real Linux containers and prove they are isolated.
 #
 #   make run      install what is missing, build, run every case (TAP on stdout)
-#   make check    install what is missing, then unit tests (ASan/UBSan), the
-#                 isolation suite, the sabotage controls and the fault tests
+#   make check    install what is missing, then unit tests (ASan/UBSan), lint,
+#                 the gcc/clang build matrix, the isolation suite, the sabotage
+#                 controls and the fault tests
+#   make lint     clang-format, clang-tidy and cppcheck over every C file
+#   make build-matrix  build with gcc, clang and a _FORTIFY_SOURCE=3 gcc, -Werror
 #   make bench    spawn latency and suite wall time
 #
 # Libraries are found with pkg-config; scripts/install-deps installs them.
@@ -14,10 +17,22 @@ VERSION := 0.1.0
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
-# Truncating snprintf is how messages are bounded here, not a bug.
-WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 -Wno-format-truncation
 CFLAGS  ?= -O2 -g
-CFLAGS  += -std=gnu11 $(WARN) -D_FORTIFY_SOURCE=2 -fstack-protector-strong -MMD -MP \
+# An option only where $(CC) knows it (gcc and clang differ): $(call cc-option,TEST,ADD)
+# adds ADD when $(CC) accepts TEST.
+cc-option = $(shell $(CC) -Werror $(1) -fsyntax-only -x c /dev/null >/dev/null 2>&1 && echo '$(2)')
+# Truncating snprintf is how messages are bounded here, not a bug (clang before 18
+# has no such warning, and rejects the option).
+WARN    := -Wall -Wextra -Werror -Wshadow -Wformat=2 \
+           $(call cc-option,-Wformat-truncation,-Wno-format-truncation)
+# Distributions' compilers may predefine _FORTIFY_SOURCE when optimising (Ubuntu
+# 24.04's gcc: 3), and defining it again is an error under -Werror: add it only
+# where $(CC) with these CFLAGS optimises and does not define it already.
+FORTIFY := $(shell $(CC) $(CFLAGS) -dM -E -x c /dev/null 2>/dev/null | \
+             awk '/define _FORTIFY_SOURCE /{f=1} /define __OPTIMIZE__ /{o=1} \
+                  END{if (o && !f) print "-D_FORTIFY_SOURCE=2"}')
+HARDEN  := $(FORTIFY) -fstack-protector-strong
+CFLAGS  += -std=gnu11 $(WARN) $(HARDEN) -MMD -MP \
            -DISO_VERSION='"$(VERSION)"' $(INCS) $(PKG_CFLAGS)
 
 # harness/ by concern: core (cases, runner, specs), runtime (drivers),
@@ -29,6 +44,7 @@ HEADERS := $(foreach d,$(HDIRS),$(wildcard harness/$(d)/*.h))
 CASES   := $(wildcard cases/*.c)
 OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,harness/main.c $(HARNESS) $(CASES))
 PROBE_SRC := $(wildcard harness/probe/*.c) $(addprefix harness/lib/,mountinfo.c procfs.c icmp.c)
+PROBE_CFLAGS = -std=gnu11 $(WARN) -O2 $(HARDEN) -Iharness/lib
 
 # The pure modules the unit tests link (no namespaces, no root).
 UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c lib/mountinfo.c \
@@ -38,8 +54,11 @@ UNIT_TESTS := $(patsubst harness/tests/%.c,$(BUILD)/tests/%,$(wildcard harness/t
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
+UNIT_CFLAGS = -std=gnu11 $(WARN) -O1 -g $(SAN) -DGOLDEN_DIR='"harness/tests/golden"' $(INCS) \
+              $(CMOCKA_CFLAGS) $(PKG_CFLAGS)
 
-.PHONY: all fixtures run check check-vm _check-vm unit suite sabotage faults bench deps clean _run _check
+.PHONY: all fixtures run check check-vm _check-vm unit suite sabotage faults bench deps clean _run _check \
+        build-matrix matrix-gcc matrix-clang matrix-gcc-fortify3 _matrix-leg compdb lint
 all: $(BUILD)/isocheck $(BUILD)/isoprobe
 
 $(BUILD)/obj/%.o: %.c
@@ -51,7 +70,7 @@ $(BUILD)/isocheck: $(OBJS)
 
 $(BUILD)/isoprobe: $(PROBE_SRC) $(wildcard harness/probe/*.h) harness/lib/mountinfo.h harness/lib/procfs.h harness/lib/icmp.h
 	@mkdir -p $(BUILD)
-	$(CC) -std=gnu11 $(WARN) -O2 -static -Iharness/lib -o $@ $(PROBE_SRC)
+	$(CC) $(PROBE_CFLAGS) -static -o $@ $(PROBE_SRC)
 
 fixtures: $(BUILD)/rootfs/.built
 $(BUILD)/rootfs/.built: fixtures/make-rootfs $(BUILD)/isoprobe
@@ -68,14 +87,12 @@ _run: all fixtures
 
 check: deps
 	@$(MAKE) --no-print-directory _check
-_check: all fixtures unit suite sabotage faults
+_check: all fixtures unit lint build-matrix suite sabotage faults
 	@echo "make check: all passed"
 
 $(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) -std=gnu11 $(WARN) -O1 -g $(SAN) -DGOLDEN_DIR='"harness/tests/golden"' $(INCS) $(CMOCKA_CFLAGS) $(PKG_CFLAGS) -o $@ $< \
-	    $(UNIT_SRC) \
-	    $(CMOCKA_LIBS) $(PKG_LIBS)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRC) $(CMOCKA_LIBS) $(PKG_LIBS)
 
 unit: $(UNIT_TESTS)
 	prove --exec 'env CMOCKA_MESSAGE_OUTPUT=TAP' $(UNIT_TESTS)
@@ -90,9 +107,10 @@ sabotage: all fixtures
 faults: all fixtures
 	scripts/test-faults $(BUILD)/isocheck
 
+VMEXIT_CFLAGS = -std=gnu11 $(WARN) -O2
 $(BUILD)/vm-exit: ci/vm/vm-exit.c
 	@mkdir -p $(BUILD)
-	$(CC) -std=gnu11 $(WARN) -O2 -static -o $@ $<
+	$(CC) $(VMEXIT_CFLAGS) -static -o $@ $<
 
 # The whole suite inside a freshly booted kernel (pure cgroup v2): every
 # case passes there, the cgroup cases fail under their sabotages there too,
@@ -117,6 +135,49 @@ _check-vm: all fixtures $(BUILD)/vm-exit
 	$(BUILD)/isocheck --runtime all > $(BUILD)/host-runtimes.tap; \
 	    scripts/compare-tap $(BUILD)/host-runtimes.tap $(BUILD)/vm-runtimes.tap
 
+# The same tree with each compiler it is built with -- gcc, clang, and a gcc that
+# predefines _FORTIFY_SOURCE=3 as Ubuntu 24.04's does -- each in its own build
+# dir, -Werror. The unit tests are compiled, not linked: make unit runs them.
+NPROC   := $(shell nproc 2>/dev/null || echo 2)
+MATRIX  := $(BUILD)/matrix
+UNIT_OBJS := $(addsuffix .o,$(UNIT_TESTS))
+leg = +@$(MAKE) -s --no-print-directory $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(NPROC)) \
+          BUILD=$(MATRIX)/$(1) CC='$(2)' _matrix-leg && echo "build-matrix: $(1) ($(2)) ok"
+build-matrix: matrix-gcc matrix-clang matrix-gcc-fortify3
+matrix-gcc:
+	$(call leg,gcc,gcc)
+matrix-clang:
+	$(call leg,clang,clang)
+matrix-gcc-fortify3:
+	$(call leg,gcc-fortify3,gcc -D_FORTIFY_SOURCE=3)
+_matrix-leg: all $(BUILD)/vm-exit $(UNIT_OBJS)
+
+$(BUILD)/tests/%.o: harness/tests/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -MMD -MP -c -o $@ $<
+
+# How each translation unit is compiled, for clang-tidy and cppcheck (scripts/lint).
+comma := ,
+define newline
+
+
+endef
+# "arguments" holds each word as the compiler receives it: the shell quotes around
+# -DISO_VERSION='"0.1.0"' go (cppcheck would read them as part of the value).
+json_str  = "$(subst ",\",$(subst \,\\,$(subst ',,$(1))))"
+cdb_entry = {"directory": "$(CURDIR)", "file": "$(1)", "arguments": [$(subst " ","$(comma) ",$(foreach w,$(CC) $(2) -c $(1),$(call json_str,$(w))))]}
+CDB = $(foreach f,harness/main.c $(HARNESS) $(CASES),$(call cdb_entry,$(f),$(CFLAGS))) \
+      $(foreach f,$(wildcard harness/probe/*.c),$(call cdb_entry,$(f),$(PROBE_CFLAGS))) \
+      $(foreach f,$(wildcard harness/tests/*.c),$(call cdb_entry,$(f),$(UNIT_CFLAGS))) \
+      $(call cdb_entry,ci/vm/vm-exit.c,$(VMEXIT_CFLAGS))
+compdb:
+	$(shell mkdir -p $(BUILD))$(file >$(BUILD)/compile_commands.json,[$(newline)$(subst } {,}$(comma)$(newline){,$(strip $(CDB)))$(newline)])
+	@echo "compdb: $(BUILD)/compile_commands.json"
+
+# clang-format, clang-tidy and cppcheck over every C file (scripts/lint).
+lint:
+	scripts/lint --build $(BUILD)
+
 bench: deps
 	@$(MAKE) --no-print-directory all fixtures $(BUILD)/vm-exit
 	scripts/bench $(BUILD)
@@ -124,4 +185,4 @@ bench: deps
 clean:
 	rm -rf $(BUILD)
 
--include $(OBJS:.o=.d)
+-include $(OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

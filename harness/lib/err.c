@@ -51,8 +51,9 @@ static const struct {
     int errnum;
     const char *hint;
 } hints[] = {
-    { "clone", EPERM, "user namespaces may be restricted: check kernel.unprivileged_userns_clone "
-                      "or the AppArmor userns sysctl" },
+    { "clone", EPERM,
+      "user namespaces may be restricted: check kernel.unprivileged_userns_clone "
+      "or the AppArmor userns sysctl" },
     { "clone", ENOSPC, "namespace limit reached: see /proc/sys/user/max_*_namespaces" },
     { "clone", EINVAL, "the kernel lacks one of the requested namespace types" },
     { "rmdir", EBUSY, "cgroup still populated" },

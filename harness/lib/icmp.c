@@ -82,10 +82,12 @@ int icmp_ping(const char *addr, int count, int timeout_ms, struct icmp_result *r
         if (inet_pton(AF_INET, addr, &s4->sin_addr) != 1)
             return r->err = EINVAL, r->what = "parse address", -1;
     }
-    fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+    fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM | SOCK_CLOEXEC,
+                v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
     if (fd < 0) {
         raw = 1;
-        fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+        fd = socket(v6 ? AF_INET6 : AF_INET, SOCK_RAW | SOCK_CLOEXEC,
+                    v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
     }
     if (fd < 0)
         return r->err = errno, r->what = "socket", -1;

@@ -4,8 +4,8 @@
 
 struct icmp_result {
     int sent, received;
-    double rtt_ms;  /* mean of the replies */
-    int err;        /* errno of the first failure (socket, send), 0 if none */
+    double rtt_ms;    /* mean of the replies */
+    int err;          /* errno of the first failure (socket, send), 0 if none */
     const char *what; /* the failing call */
 };
 

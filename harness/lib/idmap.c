@@ -72,8 +72,7 @@ int idmap_parse(const char *text, struct iso_idmap *m, int max)
             return n;
         if (n >= max)
             return -1;
-        if (parse_u32(&p, &m[n].inner) || parse_u32(&p, &m[n].outer) ||
-            parse_u32(&p, &m[n].count))
+        if (parse_u32(&p, &m[n].inner) || parse_u32(&p, &m[n].outer) || parse_u32(&p, &m[n].count))
             return -1;
         while (*p == ' ' || *p == '\t')
             p++;

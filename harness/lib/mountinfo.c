@@ -1,7 +1,9 @@
 /* mountinfo.c - parse /proc/PID/mountinfo lines (proc(5)). */
 #include "mountinfo.h"
 
-#include <stdio.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Copy the next space-separated field into out, decoding \ooo escapes.
@@ -17,8 +19,8 @@ static int next_field(const char **p, char *out, size_t size)
         return -1;
     while (*s && *s != ' ') {
         char c = *s++;
-        if (c == '\\' && s[0] >= '0' && s[0] <= '3' && s[1] >= '0' && s[1] <= '7' &&
-            s[2] >= '0' && s[2] <= '7') {
+        if (c == '\\' && s[0] >= '0' && s[0] <= '3' && s[1] >= '0' && s[1] <= '7' && s[2] >= '0' &&
+            s[2] <= '7') {
             c = (char)(((s[0] - '0') << 6) | ((s[1] - '0') << 3) | (s[2] - '0'));
             s += 3;
         }
@@ -31,16 +33,34 @@ static int next_field(const char **p, char *out, size_t size)
     return 0;
 }
 
+/* A decimal number of at most max at *p, ended by stop; moves *p past the
+ * stop. Returns 0, or -1 when there is no such number. */
+static int next_number(const char **p, char stop, unsigned long max, unsigned long *v)
+{
+    char *end;
+
+    if (**p < '0' || **p > '9')
+        return -1;
+    errno = 0;
+    *v = strtoul(*p, &end, 10);
+    if (errno || *v > max || *end != stop)
+        return -1;
+    *p = end + 1;
+    return 0;
+}
+
 int mountinfo_parse_line(const char *line, struct mountinfo_entry *e)
 {
     const char *p = line;
     char field[256];
-    int consumed = 0;
+    unsigned long id, parent, major, minor;
 
     memset(e, 0, sizeof(*e));
-    if (sscanf(p, "%d %d %u:%u%n", &e->id, &e->parent, &e->major, &e->minor, &consumed) != 4)
+    if (next_number(&p, ' ', INT_MAX, &id) || next_number(&p, ' ', INT_MAX, &parent) ||
+        next_number(&p, ':', UINT_MAX, &major) || next_number(&p, ' ', UINT_MAX, &minor))
         return -1;
-    p += consumed;
+    e->id = (int)id, e->parent = (int)parent;
+    e->major = (unsigned)major, e->minor = (unsigned)minor;
     if (next_field(&p, e->root, sizeof(e->root)) ||
         next_field(&p, e->mount_point, sizeof(e->mount_point)) ||
         next_field(&p, field, sizeof(field))) /* mount options */

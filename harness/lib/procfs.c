@@ -22,8 +22,13 @@ int procfs_status_field(const char *path, const char *field, char *out, size_t s
             continue;
         while (*p == '\t' || *p == ' ')
             p++;
-        for (; *p && *p != '\n' && (size_t)(o - out) + 1 < size; p++)
-            *o++ = (*p == '\t' || *p == ' ') ? ',' : *p;
+        for (; *p && *p != '\n' && (size_t)(o - out) + 1 < size; p++) {
+            char c = *p;
+
+            if (c == '\t' || c == ' ')
+                c = ','; /* "NSpid:\t5\t1" reads "5,1" */
+            *o++ = c;
+        }
         *o = '\0';
         rc = 0;
         break;

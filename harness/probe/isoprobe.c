@@ -53,9 +53,12 @@ static const char *errname(int e)
     static const struct {
         int e;
         const char *name;
-    } names[] = { { EADDRINUSE, "EADDRINUSE" }, { ENETUNREACH, "ENETUNREACH" }, { EPERM, "EPERM" },   { ENOENT, "ENOENT" }, { EACCES, "EACCES" },
-                  { EINVAL, "EINVAL" }, { EAGAIN, "EAGAIN" }, { EEXIST, "EEXIST" },
-                  { ESRCH, "ESRCH" },   { EBUSY, "EBUSY" },   { ENOSYS, "ENOSYS" } };
+    } names[] = {
+        { EADDRINUSE, "EADDRINUSE" }, { ENETUNREACH, "ENETUNREACH" }, { EPERM, "EPERM" },
+        { ENOENT, "ENOENT" },         { EACCES, "EACCES" },           { EINVAL, "EINVAL" },
+        { EAGAIN, "EAGAIN" },         { EEXIST, "EEXIST" },           { ESRCH, "ESRCH" },
+        { EBUSY, "EBUSY" },           { ENOSYS, "ENOSYS" },
+    };
     static char buf[16];
 
     for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
@@ -63,6 +66,13 @@ static const char *errname(int e)
             return names[i].name;
     snprintf(buf, sizeof(buf), "E%d", e);
     return buf;
+}
+
+/* Whether a lookup that just ran found the object: "visible", "absent"
+ * (ENOENT), or the errno name of another failure. */
+static const char *visibility(bool found)
+{
+    return found ? "visible" : errno == ENOENT ? "absent" : errname(errno);
 }
 
 /* Report ready, then block until the lab sends a line (or closes stdin). */
@@ -74,6 +84,25 @@ static void wait_for_lab(void)
     fflush(stdout);
     while (read(0, &c, 1) == 1 && c != '\n')
         ;
+}
+
+/* The decimal number in argv[i], or dflt when it is absent or a --flag.
+ * Anything else outside [min, max] is bad usage: one line, exit 2. */
+static long num_arg(int argc, char **argv, int i, long dflt, long min, long max)
+{
+    char *end;
+    long v;
+
+    if (i >= argc || argv[i][0] == '-')
+        return dflt;
+    errno = 0;
+    v = strtol(argv[i], &end, 10);
+    if (errno || end == argv[i] || *end || v < min || v > max) {
+        fprintf(stderr, "%s: bad number \"%s\" (expected %ld to %ld)\n", argv[0], argv[i], min,
+                max);
+        exit(2);
+    }
+    return v;
 }
 
 static bool has_flag(int argc, char **argv, const char *flag)
@@ -120,8 +149,10 @@ static void report_pids(void)
         if (e->d_name[0] < '0' || e->d_name[0] > '9')
             continue;
         count++;
-        if (off < sizeof(list) - 16)
-            off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", off ? "," : "", e->d_name);
+        if (off < sizeof(list) - 16) {
+            const char *sep = off ? "," : "";
+            off += (size_t)snprintf(list + off, sizeof(list) - off, "%s%s", sep, e->d_name);
+        }
     }
     if (d)
         closedir(d);
@@ -176,12 +207,12 @@ static int cmd_ipc(int argc, char **argv)
         wait_for_lab();
         return 0;
     }
-    kv("shm", "%s", shmget(key, 0, 0) >= 0 ? "visible" : errno == ENOENT ? "absent" : errname(errno));
-    kv("msg", "%s", msgget(key, 0) >= 0 ? "visible" : errno == ENOENT ? "absent" : errname(errno));
-    kv("sem", "%s", semget(key, 0, 0) >= 0 ? "visible" : errno == ENOENT ? "absent" : errname(errno));
+    kv("shm", "%s", visibility(shmget(key, 0, 0) >= 0));
+    kv("msg", "%s", visibility(msgget(key, 0) >= 0));
+    kv("sem", "%s", visibility(semget(key, 0, 0) >= 0));
     {
         mqd_t q = mq_open(argv[3], O_RDONLY);
-        kv("mq", "%s", q != (mqd_t)-1 ? "visible" : errno == ENOENT ? "absent" : errname(errno));
+        kv("mq", "%s", visibility(q != (mqd_t)-1));
     }
     return 0;
 }
@@ -484,7 +515,7 @@ static int cmd_signal_init(int argc, char **argv)
 /* Start N children that sleep with stdio closed; exit when released. */
 static int cmd_spawn(int argc, char **argv)
 {
-    int n = argc > 1 ? atoi(argv[1]) : 2;
+    int n = (int)num_arg(argc, argv, 1, 2, 0, 4096);
 
     for (int i = 0; i < n; i++) {
         pid_t p = fork();
@@ -562,13 +593,13 @@ static int cmd_net(int argc, char **argv)
 static int cmd_ping(int argc, char **argv)
 {
     struct icmp_result r;
-    int count = argc > 2 && argv[2][0] != '-' ? atoi(argv[2]) : 3;
-    int timeout = argc > 3 && argv[3][0] != '-' ? atoi(argv[3]) : 100;
+    int count = (int)num_arg(argc, argv, 2, 3, 1, 1000);
+    int timeout = (int)num_arg(argc, argv, 3, 100, 1, 60000);
 
     if (argc < 2)
         return fprintf(stderr, "usage: ping ADDR [COUNT] [TIMEOUT_MS] [--wait]\n"), 2;
     report_net();
-    icmp_ping(argv[1], count > 0 ? count : 1, timeout > 0 ? timeout : 100, &r);
+    icmp_ping(argv[1], count, timeout, &r);
     kv("sent", "%d", r.sent);
     kv("received", "%d", r.received);
     kv("rtt_ms", "%.3f", r.rtt_ms);
@@ -587,7 +618,7 @@ static int cmd_listen(int argc, char **argv)
 
     if (argc < 2)
         return fprintf(stderr, "usage: listen PORT\n"), 2;
-    sa.sin_port = htons((unsigned short)atoi(argv[1]));
+    sa.sin_port = htons((unsigned short)num_arg(argc, argv, 1, 0, 0, 65535));
     fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     if (fd < 0)
         return fprintf(stderr, "socket: %s\n", strerror(errno)), 3;
@@ -637,7 +668,8 @@ static int cmd_alloc(int argc, char **argv)
             for (unsigned long long end = touched + step; touched < end && touched < bytes;
                  touched += (unsigned long long)page)
                 mem[touched] = 1;
-            int n = snprintf(line, sizeof(line), "touched=%llu\n", touched < bytes ? touched : bytes);
+            unsigned long long shown = touched < bytes ? touched : bytes;
+            int n = snprintf(line, sizeof(line), "touched=%llu\n", shown);
             (void)!write(1, line, (size_t)n);
         }
         _exit(0);
@@ -658,7 +690,7 @@ static int cmd_alloc(int argc, char **argv)
 /* fork N: fork until N children or an error; children wait for us to end. */
 static int cmd_fork(int argc, char **argv)
 {
-    int n = argc > 1 ? atoi(argv[1]) : 8, forked = 0, hold[2];
+    int n = (int)num_arg(argc, argv, 1, 8, 0, 1 << 20), forked = 0, hold[2];
 
     if (pipe(hold) < 0)
         return 3;
@@ -688,13 +720,12 @@ static int cmd_fork(int argc, char **argv)
 static int cmd_spin(int argc, char **argv)
 {
     struct timespec t0, t;
-    long ms = argc > 1 && argv[1][0] != '-' ? atol(argv[1]) : 100, elapsed = 0;
-    volatile unsigned long x = 0;
+    long ms = num_arg(argc, argv, 1, 100, 0, 3600L * 1000), elapsed = 0;
 
+    /* Reading the clock is the work: the loop never sleeps, so it is on the
+     * CPU (and charged to the cgroup) for all of the MS. */
     clock_gettime(CLOCK_MONOTONIC, &t0);
     while (elapsed < ms) {
-        for (int i = 0; i < 100000; i++)
-            x += (unsigned long)i;
         clock_gettime(CLOCK_MONOTONIC, &t);
         elapsed = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
     }
