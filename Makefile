@@ -1,8 +1,9 @@
 # isocheck - build real Linux containers and prove they are isolated.
 #
 #   make run      install what is missing, build, run every case (TAP on stdout)
-#   make check    install what is missing, then unit tests (ASan/UBSan), the
-#                 isolation suite, the sabotage controls and the fault tests
+#   make check    install what is missing, then unit tests (ASan/UBSan) and
+#                 their mutation score, the isolation suite, the sabotage
+#                 controls and the fault tests
 #   make bench    spawn latency and suite wall time
 #
 # Libraries are found with pkg-config; scripts/install-deps installs them.
@@ -34,12 +35,15 @@ PROBE_SRC := $(wildcard harness/probe/*.c) $(addprefix harness/lib/,mountinfo.c 
 UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c lib/mountinfo.c \
             lib/procfs.c core/registry.c lib/report.c core/spec.c out/tap.c host/netlab.c \
             core/known.c runtime/rt_cmd.c host/cgroup.c)
+# Shared fakes: libc calls the unit tests make fail on demand (fakes.h).
+UNIT_FAKES   := harness/tests/fakes.c
+UNIT_LDFLAGS := -Wl,--wrap=read -Wl,--wrap=write
 UNIT_TESTS := $(patsubst harness/tests/%.c,$(BUILD)/tests/%,$(wildcard harness/tests/test_*.c))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-.PHONY: all fixtures run check check-vm _check-vm unit suite sabotage faults bench deps clean _run _check
+.PHONY: all fixtures run check check-vm _check-vm unit mutants suite sabotage faults bench deps clean _run _check
 all: $(BUILD)/isocheck $(BUILD)/isoprobe
 
 $(BUILD)/obj/%.o: %.c
@@ -68,18 +72,23 @@ _run: all fixtures
 
 check: deps
 	@$(MAKE) --no-print-directory _check
-_check: all fixtures unit suite sabotage faults
+_check: all fixtures unit mutants suite sabotage faults
 	@echo "make check: all passed"
 
-$(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(HEADERS)
+$(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(UNIT_FAKES) harness/tests/fakes.h $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O1 -g $(SAN) -DGOLDEN_DIR='"harness/tests/golden"' $(INCS) $(CMOCKA_CFLAGS) $(PKG_CFLAGS) -o $@ $< \
-	    $(UNIT_SRC) \
+	    $(UNIT_SRC) $(UNIT_FAKES) $(UNIT_LDFLAGS) \
 	    $(CMOCKA_LIBS) $(PKG_LIBS)
 
 unit: $(UNIT_TESTS)
 	prove --exec 'env CMOCKA_MESSAGE_OUTPUT=TAP' $(UNIT_TESTS)
 	scripts/tap-validate harness/tests/golden/*.tap13
+
+# Do the unit tests bite? Small mutations of the pure modules, one at a
+# time; at least 90% must make a unit test fail (scripts/mutants).
+mutants:
+	scripts/mutants
 
 suite: all fixtures
 	scripts/run-suite $(BUILD)
