@@ -56,7 +56,7 @@ static void test_match(void **state)
 static void test_select(void **state)
 {
     char *pats[] = { "pid", "uts.*" };
-    char *none[] = { "pid", "nosuch.*" };
+    char *none[] = { "pid", "nosuch.*", "uts" };
     int sel[8];
     const char *unmatched;
     (void)state;
@@ -64,6 +64,8 @@ static void test_select(void **state)
     assert_null(unmatched);
     assert_int_equal(registry_select(NULL, 0, sel, 8, &unmatched), 4);
     assert_int_equal(registry_select(none, 2, sel, 8, &unmatched), 0);
+    assert_string_equal(unmatched, "nosuch.*");
+    assert_int_equal(registry_select(none + 1, 2, sel, 8, &unmatched), 0); /* the first one too */
     assert_string_equal(unmatched, "nosuch.*");
 }
 
