@@ -1,11 +1,12 @@
 # isocheck - build real Linux containers and prove they are isolated.
 #
 #   make run      install what is missing, build, run every case (TAP on stdout)
-#   make check    install what is missing, then unit tests (ASan/UBSan), lint,
-#                 the gcc/clang build matrix, the isolation suite, the sabotage
-#                 controls and the fault tests
+#   make check    install what is missing, then unit tests (ASan/UBSan) and
+#                 their mutation score, lint, the gcc/clang build matrix, the
+#                 isolation suite, the sabotage controls and the fault tests
 #   make lint     clang-format, clang-tidy and cppcheck over every C file
 #   make build-matrix  build with gcc, clang and a _FORTIFY_SOURCE=3 gcc, -Werror
+#   make mutants  mutation testing of the pure modules (scripts/mutants)
 #   make bench    spawn latency and suite wall time
 #
 # Libraries are found with pkg-config; scripts/install-deps installs them.
@@ -50,6 +51,9 @@ PROBE_CFLAGS = -std=gnu11 $(WARN) -O2 $(HARDEN) -Iharness/lib
 UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c lib/mountinfo.c \
             lib/procfs.c core/registry.c lib/report.c core/spec.c out/tap.c host/netlab.c \
             core/known.c host/cgroup.c lib/ns.c lib/sys.c lib/cgfile.c) $(wildcard harness/runtime/*.c)
+# Shared fakes: libc calls the unit tests make fail on demand (fakes.h).
+UNIT_FAKES   := harness/tests/fakes.c
+UNIT_LDFLAGS := -Wl,--wrap=read -Wl,--wrap=write
 UNIT_TESTS := $(patsubst harness/tests/%.c,$(BUILD)/tests/%,$(wildcard harness/tests/test_*.c))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -58,7 +62,7 @@ UNIT_CFLAGS = -std=gnu11 $(WARN) -O1 -g $(SAN) -DGOLDEN_DIR='"harness/tests/gold
               $(CMOCKA_CFLAGS) $(PKG_CFLAGS)
 
 .PHONY: all fixtures run check check-vm _check-vm unit suite sabotage faults bench deps clean _run _check \
-        build-matrix matrix-gcc matrix-clang matrix-gcc-fortify3 _matrix-leg compdb lint
+        build-matrix matrix-gcc matrix-clang matrix-gcc-fortify3 _matrix-leg compdb lint mutants
 all: $(BUILD)/isocheck $(BUILD)/isoprobe
 
 $(BUILD)/obj/%.o: %.c
@@ -87,16 +91,21 @@ _run: all fixtures
 
 check: deps
 	@$(MAKE) --no-print-directory _check
-_check: all fixtures unit lint build-matrix suite sabotage faults
+_check: all fixtures unit mutants lint build-matrix suite sabotage faults
 	@echo "make check: all passed"
 
-$(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(HEADERS)
+$(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(UNIT_FAKES) harness/tests/fakes.h $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRC) $(CMOCKA_LIBS) $(PKG_LIBS)
+	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRC) $(UNIT_FAKES) $(UNIT_LDFLAGS) $(CMOCKA_LIBS) $(PKG_LIBS)
 
 unit: $(UNIT_TESTS)
 	prove --exec 'env CMOCKA_MESSAGE_OUTPUT=TAP' $(UNIT_TESTS)
 	scripts/tap-validate harness/tests/golden/*.tap13
+
+# Do the unit tests bite? Small mutations of the pure modules, one at a
+# time; at least 90% must make a unit test fail (scripts/mutants).
+mutants:
+	scripts/mutants
 
 suite: all fixtures
 	scripts/run-suite $(BUILD)

@@ -125,13 +125,154 @@ static void test_status_field(void **state)
     unlink(path);
 }
 
+static void test_report_keys(void **state)
+{
+    static struct iso_report r;
+    const char text[] = "a=1\n\nAZaz09_.-=2\n\n`=x\n{=x\n@=x\n[=x\n/=x\n:=x\nz=3\nZ=4\n0=5\n9=6";
+    (void)state;
+    assert_int_equal(report_parse(&r, text, sizeof(text) - 1), 6);
+    assert_int_equal(r.garbage, 6); /* blank lines are no garbage */
+    assert_string_equal(report_get(&r, "a"), "1");
+    assert_string_equal(report_get(&r, "AZaz09_.-"), "2");
+    assert_string_equal(report_get(&r, "z"), "3");
+    assert_string_equal(report_get(&r, "Z"), "4");
+    assert_string_equal(report_get(&r, "0"), "5");
+    assert_string_equal(report_get(&r, "9"), "6"); /* the last line needs no newline */
+    assert_null(report_get(&r, "`"));
+}
+
+static void test_report_reparse(void **state)
+{
+    static struct iso_report r;
+    (void)state;
+    report_parse(&r, "a=1\nb=2\nnoise\n", 14);
+    assert_int_equal(report_parse(&r, "c=3", 3), 1); /* nothing of the first text is left */
+    assert_int_equal(r.garbage, 0);
+    assert_null(report_get(&r, "b"));
+    assert_string_equal(report_get(&r, "c"), "3");
+}
+
+static void test_report_cut(void **state)
+{
+    static struct iso_report r;
+    static char text[sizeof(r.buf) + 1];
+    size_t n = sizeof(text);
+    (void)state;
+    memset(text, '\n', n);
+    memcpy(text + n - 8, "z=lastXY", 8); /* the buffer keeps all but the last 2 bytes */
+    report_parse(&r, text, n);
+    assert_string_equal(report_get(&r, "z"), "last");
+}
+
+static void test_idmap_edges(void **state)
+{
+    struct iso_idmap one = { 0, 1, 2 };
+    char buf[16];
+    (void)state;
+    memset(buf, 'x', sizeof(buf));
+    assert_int_equal(idmap_format(buf, 0, &one, 1), -1);
+    assert_int_equal(buf[0], 'x'); /* no room: untouched */
+    assert_int_equal(idmap_format(buf, sizeof(buf), &one, 0), 0);
+    assert_string_equal(buf, "");
+    memset(buf, 'x', sizeof(buf));
+    assert_int_equal(idmap_format(buf, 7, &one, 1), 6); /* "0 1 2\n" exactly fits */
+    assert_string_equal(buf, "0 1 2\n");
+    assert_int_equal(idmap_format(buf, 6, &one, 1), -1);
+    memset(buf, 'x', sizeof(buf));
+    assert_int_equal(idmap_canon(buf, 6, &one, 1), 5);
+    assert_string_equal(buf, "0 1 2");
+    assert_int_equal(idmap_canon(buf, 5, &one, 1), -1);
+}
+
+static void test_idmap_parse_edges(void **state)
+{
+    struct iso_idmap m[2];
+    (void)state;
+    assert_int_equal(idmap_parse("1\t2\t3 \t\n\n  \n", m, 2), 1);
+    assert_int_equal(m[0].inner, 1);
+    assert_int_equal(m[0].outer, 2);
+    assert_int_equal(m[0].count, 3);
+    assert_int_equal(idmap_parse("1 2 3", m, 2), 1); /* no final newline */
+    assert_int_equal(idmap_parse("x 2 3\n", m, 2), -1);
+    assert_int_equal(idmap_parse("1 x 3\n", m, 2), -1);
+    assert_int_equal(idmap_parse("1 2\n3\n", m, 2), -1); /* a field on the next line */
+    assert_int_equal(idmap_parse("1 2 3x\n", m, 2), -1);
+    assert_int_equal(idmap_parse("4294967295 0 1\n", m, 2), 1);
+    assert_int_equal(m[0].inner, 4294967295u);
+    assert_int_equal(idmap_parse("1 2 3\n4 5 6\n", m, 2), 2);
+    assert_int_equal(m[1].count, 6);
+}
+
+static void test_mountinfo_escapes(void **state)
+{
+    struct mountinfo_entry e;
+    (void)state;
+    /* \ooo with digits 0-3, 0-7, 0-7 is a byte; anything else stays as written */
+    assert_int_equal(mountinfo_parse_line("1 2 3:4 /\\101\\011\\134\\177\\377 /\\400\\080\\008\\07 rw "
+                                          "master:3 - tmpfs none rw",
+                                          &e),
+                     0);
+    assert_string_equal(e.root, "/A\t\\\177\377");
+    assert_string_equal(e.mount_point, "/\\400\\080\\008\\07");
+    assert_int_equal(e.minor, 4);
+    assert_false(e.shared); /* master: is not shared: */
+    assert_string_equal(e.fstype, "tmpfs");
+    assert_string_equal(e.source, "none");
+}
+
+static void test_mountinfo_short(void **state)
+{
+    struct mountinfo_entry e;
+    char line[700];
+    (void)state;
+    assert_int_equal(mountinfo_parse_line("1 2 3:4 /", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3:4 / /x", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3:4 / /x rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3:4 / /x rw - ext4", &e), -1);
+    /* a field longer than its buffer is cut, the next one still parsed */
+    snprintf(line, sizeof(line), "1 2 3:4 /%0300d /x rw - ext4 /dev/sda rw", 0);
+    assert_int_equal(mountinfo_parse_line(line, &e), 0);
+    assert_int_equal(strlen(e.root), sizeof(e.root) - 1);
+    assert_string_equal(e.mount_point, "/x");
+}
+
+static void test_status_edges(void **state)
+{
+    char path[] = "/tmp/isocheck-test-status-XXXXXX", out[64];
+    int fd = mkstemp(path), before, after;
+    const char text[] = "NSpid:\t1234\t1\nPPid: \t7\nPPid:\t8\n";
+    (void)state;
+    assert_true(fd >= 0);
+    assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
+    close(fd);
+    assert_int_equal(procfs_status_field(path, "PPid", out, sizeof(out)), 0);
+    assert_string_equal(out, "7"); /* the first one */
+    assert_int_equal(procfs_status_field(path, "NSpid", out, 4), 0);
+    assert_string_equal(out, "123"); /* cut to fit */
+    strcpy(out, "stale");
+    assert_int_equal(procfs_status_field(path, "Uid", out, sizeof(out)), -1);
+    assert_string_equal(out, "");
+    /* the file is closed again */
+    before = dup(0);
+    close(before);
+    procfs_status_field(path, "PPid", out, sizeof(out));
+    after = dup(0);
+    close(after);
+    assert_int_equal(after, before);
+    unlink(path);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_report_basic),     cmocka_unit_test(test_report_binary_and_overflow),
         cmocka_unit_test(test_report_many_keys), cmocka_unit_test(test_idmap_format),
         cmocka_unit_test(test_idmap_parse),      cmocka_unit_test(test_mountinfo),
-        cmocka_unit_test(test_status_field),
+        cmocka_unit_test(test_status_field),     cmocka_unit_test(test_report_keys),
+        cmocka_unit_test(test_report_reparse),   cmocka_unit_test(test_report_cut),
+        cmocka_unit_test(test_idmap_edges),      cmocka_unit_test(test_idmap_parse_edges),
+        cmocka_unit_test(test_mountinfo_escapes), cmocka_unit_test(test_mountinfo_short),
+        cmocka_unit_test(test_status_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

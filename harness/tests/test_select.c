@@ -6,6 +6,9 @@
 #include <stdint.h>
 #include <cmocka.h>
 #include <sched.h>
+#include <stdio.h>
+#include <signal.h>
+#include <sys/wait.h>
 #include <string.h>
 
 #include "registry.h"
@@ -16,7 +19,7 @@ static void noop(struct iso_ctx *ctx) { (void)ctx; }
 
 static struct iso_case c1 = { .name = "pid.init_is_pid1", .fn = noop, .file = "pid.c", .line = 20 };
 static struct iso_case c2 = { .name = "pid.orphan", .fn = noop, .file = "pid.c", .line = 10 };
-static struct iso_case c3 = { .name = "uts.hostname", .fn = noop, .file = "uts.c", .line = 5 };
+static struct iso_case c3 = { .name = "uts.hostname", .fn = noop, .file = "uts.c", .line = 50 };
 static struct iso_case c4 = { .name = "pidx.other", .fn = noop, .file = "pidx.c", .line = 1 };
 
 static int setup(void **state)
@@ -53,7 +56,7 @@ static void test_match(void **state)
 static void test_select(void **state)
 {
     char *pats[] = { "pid", "uts.*" };
-    char *none[] = { "pid", "nosuch.*" };
+    char *none[] = { "pid", "nosuch.*", "uts" };
     int sel[8];
     const char *unmatched;
     (void)state;
@@ -61,6 +64,8 @@ static void test_select(void **state)
     assert_null(unmatched);
     assert_int_equal(registry_select(NULL, 0, sel, 8, &unmatched), 4);
     assert_int_equal(registry_select(none, 2, sel, 8, &unmatched), 0);
+    assert_string_equal(unmatched, "nosuch.*");
+    assert_int_equal(registry_select(none + 1, 2, sel, 8, &unmatched), 0); /* the first one too */
     assert_string_equal(unmatched, "nosuch.*");
 }
 
@@ -121,12 +126,87 @@ static void test_err(void **state)
     assert_int_equal(iso_err_set(NULL, 0, "x"), -1);
 }
 
+static void test_at_bounds(void **state)
+{
+    (void)state;
+    assert_int_equal(registry_count(), 4);
+    assert_null(registry_at(-1));
+    assert_null(registry_at(4));
+}
+
+static void test_match_edges(void **state)
+{
+    char longpat[255];
+    char longname[257];
+    (void)state;
+    assert_true(registry_match("pid\\.orphan", "pid.orphan")); /* glob escapes work */
+    assert_true(registry_match("pi\\d", "pid.orphan"));       /* in a family too */
+    /* a family whose "PATTERN.*" does not fit matches nothing */
+    memset(longpat, 'a', sizeof(longpat) - 1);
+    longpat[sizeof(longpat) - 1] = '\0';
+    snprintf(longname, sizeof(longname), "%s.", longpat);
+    assert_false(registry_match(longpat, longname));
+}
+
+static void test_select_edges(void **state)
+{
+    char *pats[] = { "uts.*", "pid" };
+    int sel[8];
+    const char *unmatched = "stale";
+    (void)state;
+    assert_int_equal(registry_select(pats, 1, sel, 8, &unmatched), 1); /* npat bounds the list */
+    assert_int_equal(sel[0], 0);
+    assert_null(unmatched);
+    assert_int_equal(registry_select(pats + 1, 1, sel, 8, &unmatched), 2);
+    assert_int_equal(sel[0], 1);
+    assert_int_equal(sel[1], 2);
+    sel[1] = -7;
+    assert_int_equal(registry_select(NULL, 0, sel, 1, &unmatched), 1); /* at most max */
+    assert_int_equal(sel[0], 0);
+    assert_int_equal(sel[1], -7);
+}
+
+/* More than the registry holds ends the program: a case is never lost. */
+static void test_full(void **state)
+{
+    static struct iso_case many[600];
+    pid_t pid = fork();
+    int st;
+    (void)state;
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        for (int i = 0; i < 600; i++) {
+            many[i] = (struct iso_case){ .name = "x.y", .fn = noop, .file = "x.c", .line = i };
+            iso_register(&many[i]);
+            if (registry_count() > 512)
+                _exit(3); /* the table holds 512 */
+        }
+        _exit(0);
+    }
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFSIGNALED(st));
+    assert_int_equal(WTERMSIG(st), SIGABRT);
+}
+
+/* A case registered after the list was read still takes its place. */
+static void test_late(void **state)
+{
+    static struct iso_case late = { .name = "pid.late", .fn = noop, .file = "pid.c", .line = 15 };
+    (void)state;
+    assert_string_equal(registry_at(0)->name, "uts.hostname");
+    iso_register(&late);
+    assert_string_equal(registry_at(2)->name, "pid.late");
+    assert_string_equal(registry_at(3)->name, "pid.init_is_pid1");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_order),          cmocka_unit_test(test_match),
         cmocka_unit_test(test_select),         cmocka_unit_test(test_sabotage_table),
-        cmocka_unit_test(test_err),
+        cmocka_unit_test(test_err),            cmocka_unit_test(test_at_bounds),
+        cmocka_unit_test(test_match_edges),    cmocka_unit_test(test_select_edges),
+        cmocka_unit_test(test_full),           cmocka_unit_test(test_late),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }
