@@ -7,7 +7,11 @@
 
 int main(int argc, char **argv)
 {
-    int n = argc > 1 ? atoi(argv[1]) : 2;
+    char *end = NULL;
+    long n = argc > 1 ? strtol(argv[1], &end, 10) : 2;
+
+    if (argc > 1 && (*argv[1] == '\0' || *end != '\0' || n < 0 || n > 255))
+        n = 2; /* a status that is not a number 0..255 reports a harness failure */
 
     if (ioperm(0xf4, 4, 1) < 0) {
         perror("vm-exit: ioperm 0xf4");

@@ -14,6 +14,7 @@
 #include "cgroup.h"
 
 #include <dirent.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <libcgroup.h>
 #include <signal.h>
@@ -63,6 +64,7 @@ static unsigned long long start_time(pid_t pid)
 {
     char path[64], buf[1024], *p;
     unsigned long long t = 0;
+    const char *end;
 
     snprintf(path, sizeof(path), "/proc/%d/stat", pid);
     if (read_file(path, buf, sizeof(buf)) < 0 || !(p = strrchr(buf, ')')))
@@ -70,8 +72,8 @@ static unsigned long long start_time(pid_t pid)
     /* field 22 is starttime; after ")" come fields 3.. */
     for (int field = 3; field <= 22 && p; field++)
         p = strchr(p + 1, ' ');
-    if (p)
-        sscanf(p + 1, "%llu", &t);
+    if (!p || parse_ull(p + 1, &t, &end) < 0)
+        return 0;
     return t;
 }
 
@@ -280,10 +282,28 @@ static void remove_tree(const char *path)
     for (int tries = 0; rmdir(path) < 0 && errno == EBUSY && tries < 50; tries++) {
         char procs[4096], *save = NULL;
         if (read_file(join(sub, sizeof(sub), path, "cgroup.procs"), procs, sizeof(procs)) > 0)
-            for (char *p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save))
-                kill(atoi(p), SIGKILL);
+            for (char *p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
+                long long pid;
+                /* never kill(0) or kill(-1): only a real pid */
+                if (parse_ll(p, &pid, NULL) == 0 && pid > 0)
+                    kill((pid_t)pid, SIGKILL);
+            }
         usleep(2000);
     }
+}
+
+/* "isocheck-PID-STARTTIME", the name of a run's parent cgroup. */
+static int parse_run_name(const char *name, int *pid, unsigned long long *start)
+{
+    static const char prefix[] = "isocheck-";
+    const char *p = name + sizeof(prefix) - 1, *end;
+    long long v;
+
+    if (strncmp(name, prefix, sizeof(prefix) - 1) != 0 || parse_ll(p, &v, &end) < 0 || v <= 0 ||
+        v > INT_MAX || *end != '-' || parse_ull(end + 1, start, NULL) < 0)
+        return -1;
+    *pid = (int)v;
+    return 0;
 }
 
 /* Remove the run parents in dir whose run is gone. */
@@ -297,7 +317,7 @@ static int reap_in(const struct cg_info *cg, const char *dir)
         int pid;
         unsigned long long t;
         char path[PATH_MAX];
-        if (sscanf(e->d_name, "isocheck-%d-%llu", &pid, &t) != 2 || strcmp(e->d_name, cg->run) == 0)
+        if (parse_run_name(e->d_name, &pid, &t) < 0 || strcmp(e->d_name, cg->run) == 0)
             continue;
         if (t != 0 && start_time(pid) == t) /* that run is still going */
             continue;
@@ -582,8 +602,9 @@ int cg_read_key(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool o
     rc = cgroup_read_value_begin(names[c], name, (char *)file, &h, line, sizeof(line));
     while (rc == 0) {
         if (strncmp(line, key, klen) == 0 && line[klen] == ' ') {
-            *value = atoll(line + klen + 1);
-            found = true;
+            const char *end;
+            if (parse_ll(line + klen + 1, value, &end) == 0 && (*end == '\0' || *end == '\n'))
+                found = true;
         }
         rc = cgroup_read_value_next(&h, line, sizeof(line));
     }

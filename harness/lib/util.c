@@ -3,6 +3,7 @@
 #include "util.h"
 
 #include <fcntl.h>
+#include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -89,4 +90,36 @@ void strlcpy0(char *dst, const char *src, size_t size)
     size_t len = strnlen(src, size - 1);
     memcpy(dst, src, len);
     dst[len] = '\0';
+}
+
+/* The number ends at end_out's place when end_out is given (the rest of
+ * the text is the caller's), else at the end of the string. */
+int parse_ll(const char *s, long long *out, const char **end_out)
+{
+    char *end;
+
+    if (!isdigit((unsigned char)s[0]) && !((s[0] == '-' || s[0] == '+') && isdigit((unsigned char)s[1])))
+        return -1;
+    errno = 0;
+    *out = strtoll(s, &end, 10);
+    if (errno || (!end_out && *end))
+        return -1;
+    if (end_out)
+        *end_out = end;
+    return 0;
+}
+
+int parse_ull(const char *s, unsigned long long *out, const char **end_out)
+{
+    char *end;
+
+    if (!isdigit((unsigned char)s[0]))
+        return -1;
+    errno = 0;
+    *out = strtoull(s, &end, 10);
+    if (errno || (!end_out && *end))
+        return -1;
+    if (end_out)
+        *end_out = end;
+    return 0;
 }

@@ -74,6 +74,11 @@ ssize_t read_file(const char *path, char *buf, size_t size);
 int write_file(const char *path, const char *s);
 /* Monotonic clock in milliseconds. */
 double now_ms(void);
+/* A whole decimal number: the text is all digits (an optional sign for
+ * the signed form), no overflow. Returns 0, or -1 with *end_out (when
+ * given) at the first character that is not part of it. */
+int parse_ll(const char *s, long long *out, const char **end_out);
+int parse_ull(const char *s, unsigned long long *out, const char **end_out);
 /* Copy at most size-1 bytes and NUL-terminate. */
 void strlcpy0(char *dst, const char *src, size_t size);
 

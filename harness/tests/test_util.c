@@ -200,6 +200,41 @@ static void test_strlcpy0(void **state)
     assert_int_equal(buf[0], 'z');
 }
 
+static void test_parse_numbers(void **state)
+{
+    long long v = 7;
+    unsigned long long u = 7;
+    const char *end = NULL;
+    (void)state;
+
+    assert_int_equal(parse_ll("42", &v, NULL), 0);
+    assert_int_equal(v, 42);
+    assert_int_equal(parse_ll("-5", &v, NULL), 0);
+    assert_int_equal(v, -5);
+    assert_int_equal(parse_ll("+5", &v, NULL), 0);
+    assert_int_equal(v, 5);
+    /* what atoi would have made 0, and kill(0) of the own group */
+    assert_int_equal(parse_ll("", &v, NULL), -1);
+    assert_int_equal(parse_ll("x1", &v, NULL), -1);
+    assert_int_equal(parse_ll("-", &v, NULL), -1);
+    assert_int_equal(parse_ll(" 1", &v, NULL), -1);
+    assert_int_equal(parse_ll("12a", &v, NULL), -1);
+    assert_int_equal(parse_ll("99999999999999999999", &v, NULL), -1);
+    assert_int_equal(parse_ll("12 rest", &v, &end), 0);
+    assert_int_equal(v, 12);
+    assert_string_equal(end, " rest");
+
+    assert_int_equal(parse_ull("18446744073709551615", &u, NULL), 0);
+    assert_true(u == 18446744073709551615ULL);
+    assert_int_equal(parse_ull("18446744073709551616", &u, NULL), -1);
+    assert_int_equal(parse_ull("-1", &u, NULL), -1);
+    assert_int_equal(parse_ull("", &u, NULL), -1);
+    assert_int_equal(parse_ull("3-4", &u, NULL), -1);
+    assert_int_equal(parse_ull("3-4", &u, &end), 0);
+    assert_true(u == 3);
+    assert_string_equal(end, "-4");
+}
+
 static void test_killp(void **state)
 {
     pid_t pid = fork(), none = -1;
@@ -226,7 +261,7 @@ int main(void)
         cmocka_unit_test(test_err_long),  cmocka_unit_test(test_err_wrap),
         cmocka_unit_test(test_write_all), cmocka_unit_test(test_read_file),
         cmocka_unit_test(test_write_file), cmocka_unit_test(test_strlcpy0),
-        cmocka_unit_test(test_killp),
+        cmocka_unit_test(test_killp),     cmocka_unit_test(test_parse_numbers),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
