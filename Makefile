@@ -9,7 +9,7 @@
 
 BUILD   := build
 CC      ?= cc
-PKGS    := libcap libnl-3.0 libnl-route-3.0 libnftables libcgroup json-c
+PKGS    := libcap libnl-3.0 libnl-route-3.0 libnftables libcgroup json-c libseccomp
 VERSION := 0.1.0
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
