@@ -2,7 +2,8 @@
 #
 #   make run      install what is missing, build, run every case (TAP on stdout)
 #   make check    install what is missing, then unit tests (ASan/UBSan), the
-#                 isolation suite, the sabotage controls and the fault tests
+#                 isolation suite, the sabotage controls, the fault tests and
+#                 the stand-ins for real runtime regressions
 #   make bench    spawn latency and suite wall time
 #
 # Libraries are found with pkg-config; scripts/install-deps installs them.
@@ -39,7 +40,7 @@ SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-re
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 
-.PHONY: all fixtures run check check-vm _check-vm unit suite sabotage faults bench deps clean _run _check
+.PHONY: all fixtures run check check-vm _check-vm unit suite sabotage faults regressions bench deps clean _run _check
 all: $(BUILD)/isocheck $(BUILD)/isoprobe
 
 $(BUILD)/obj/%.o: %.c
@@ -68,7 +69,7 @@ _run: all fixtures
 
 check: deps
 	@$(MAKE) --no-print-directory _check
-_check: all fixtures unit suite sabotage faults
+_check: all fixtures unit suite sabotage faults regressions
 	@echo "make check: all passed"
 
 $(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(HEADERS)
@@ -89,6 +90,10 @@ sabotage: all fixtures
 
 faults: all fixtures
 	scripts/test-faults $(BUILD)/isocheck
+
+# stand-ins for real runtime regressions must get a real not ok
+regressions: all fixtures
+	scripts/test-regressions $(BUILD)/isocheck
 
 $(BUILD)/vm-exit: ci/vm/vm-exit.c
 	@mkdir -p $(BUILD)

@@ -74,7 +74,7 @@ int rt_no_hardening(const struct iso_spec *s, bool nnp, char *why, size_t len)
     if (s->no_new_privs && !nnp)
         return rt_unsupported(why, len, "no_new_privs");
     if (s->mask_paths)
-        return rt_unsupported(why, len, "masked paths");
+        return rt_unsupported(why, len, "masked and read-only paths");
     if (s->seccomp_deny)
         return rt_unsupported(why, len, "a seccomp filter");
     return 0;
