@@ -19,7 +19,7 @@
 
 /* Docker's default capability set: what a container usually keeps. */
 #define DEFAULT_CAPS                                                                               \
-    (ISO_CAP_BIT(CAP_CHOWN) | ISO_CAP_BIT(CAP_DAC_OVERRIDE) | ISO_CAP_BIT(CAP_FSETID) |           \
+    (ISO_CAP_BIT(CAP_CHOWN) | ISO_CAP_BIT(CAP_DAC_OVERRIDE) | ISO_CAP_BIT(CAP_FSETID) |            \
      ISO_CAP_BIT(CAP_FOWNER) | ISO_CAP_BIT(CAP_MKNOD) | ISO_CAP_BIT(CAP_NET_RAW) |                 \
      ISO_CAP_BIT(CAP_SETGID) | ISO_CAP_BIT(CAP_SETUID) | ISO_CAP_BIT(CAP_SETFCAP) |                \
      ISO_CAP_BIT(CAP_SETPCAP) | ISO_CAP_BIT(CAP_NET_BIND_SERVICE) | ISO_CAP_BIT(CAP_SYS_CHROOT) |  \
@@ -28,7 +28,7 @@
 /* The syscall the seccomp case denies, and with what: nothing a runtime
  * calls on its way to exec, and an errno no kernel path gives for it. */
 #define DENIED_SYSCALL "getpgid"
-#define DENIED_ERRNO ENOTBLK
+#define DENIED_ERRNO   ENOTBLK
 
 static int parse_mask(const char *key, const char *v, unsigned long long *mask, struct iso_err *err)
 {
@@ -65,7 +65,7 @@ ISO_CASE(caps_five_sets_as_asked,
          .detects = ISO_SAB_KEEP_INHERITABLE | ISO_SAB_NO_CAPDROP)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     unsigned long long have = 0, inh = 0, amb = 0, eff = 0, prm = 0, bnd = 0;
     struct iso_result r;
 
@@ -90,7 +90,7 @@ ISO_CASE(caps_inheritable_ambient_as_asked,
          .detects = ISO_SAB_KEEP_INHERITABLE)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     unsigned long long have = 0, inh = 0, amb = 0;
     struct iso_result r;
 
@@ -250,7 +250,8 @@ ISO_CASE(readonly_paths_refuse_writes,
             continue;
         }
         tried++;
-        snprintf(msg, sizeof(msg), "opening a writable file at or below %s for writing: EROFS", path);
+        snprintf(msg, sizeof(msg), "opening a writable file at or below %s for writing: EROFS",
+                 path);
         ISO_EXPECT_EQ_STR(ctx, v, "erofs", msg);
     }
     iso_diag(ctx, "untested", "%s", untested[0] ? untested + 1 : "none");
