@@ -3,7 +3,8 @@
 #   make run      install what is missing, build, run every case (TAP on stdout)
 #   make check    install what is missing, then unit tests (ASan/UBSan) and
 #                 their mutation score, lint, the gcc/clang build matrix, the
-#                 isolation suite, the sabotage controls and the fault tests
+#                 isolation suite, the sabotage controls, the fault tests and
+#                 the stand-ins for real runtime regressions
 #   make lint     clang-format, clang-tidy and cppcheck over every C file
 #   make build-matrix  build with gcc, clang and a _FORTIFY_SOURCE=3 gcc, -Werror
 #   make mutants  mutation testing of the pure modules (scripts/mutants)
@@ -13,7 +14,7 @@
 
 BUILD   := build
 CC      ?= cc
-PKGS    := libcap libnl-3.0 libnl-route-3.0 libnftables libcgroup json-c
+PKGS    := libcap libnl-3.0 libnl-route-3.0 libnftables libcgroup json-c libseccomp
 VERSION := 0.1.0
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -62,7 +63,7 @@ UNIT_CFLAGS = -std=gnu11 $(WARN) -O1 -g $(SAN) -DGOLDEN_DIR='"harness/tests/gold
               $(CMOCKA_CFLAGS) $(PKG_CFLAGS)
 
 .PHONY: all fixtures run check check-vm _check-vm unit suite sabotage faults bench deps clean _run _check \
-        build-matrix matrix-gcc matrix-clang matrix-gcc-fortify3 _matrix-leg compdb lint mutants
+        build-matrix matrix-gcc matrix-clang matrix-gcc-fortify3 _matrix-leg compdb lint mutants regressions
 all: $(BUILD)/isocheck $(BUILD)/isoprobe
 
 $(BUILD)/obj/%.o: %.c
@@ -91,7 +92,7 @@ _run: all fixtures
 
 check: deps
 	@$(MAKE) --no-print-directory _check
-_check: all fixtures unit mutants lint build-matrix suite sabotage faults
+_check: all fixtures unit mutants lint build-matrix suite sabotage faults regressions
 	@echo "make check: all passed"
 
 $(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(UNIT_FAKES) harness/tests/fakes.h $(HEADERS)
@@ -115,6 +116,10 @@ sabotage: all fixtures
 
 faults: all fixtures
 	scripts/test-faults $(BUILD)/isocheck
+
+# stand-ins for real runtime regressions must get a real not ok
+regressions: all fixtures
+	scripts/test-regressions $(BUILD)/isocheck
 
 VMEXIT_CFLAGS = -std=gnu11 $(WARN) -O2
 $(BUILD)/vm-exit: ci/vm/vm-exit.c

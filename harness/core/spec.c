@@ -68,6 +68,20 @@ static void no_cpulimit(struct iso_spec *s)
         s->lim.cpu_quota_us = -1;
 }
 static void drop_cgroupns(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWCGROUP; }
+static void keep_inheritable(struct iso_spec *s) { s->caps_inh |= ISO_CAPS_CVE_2022_29162; }
+static void leak_fd(struct iso_spec *s) { s->leak_fd = true; }
+static void no_nnp(struct iso_spec *s) { s->no_new_privs = false; }
+static void no_mask(struct iso_spec *s) { s->mask_paths = false; }
+static void no_seccomp(struct iso_spec *s) { s->seccomp_deny = NULL; }
+
+const char *const spec_masked_paths[] = {
+    "/proc/acpi",        "/proc/kcore",       "/proc/keys",       "/proc/latency_stats",
+    "/proc/timer_list",  "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+    "/sys/firmware",     NULL,
+};
+const char *const spec_readonly_paths[] = {
+    "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
+};
 
 static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_NO_PIDNS, "no-pidns", "no new PID namespace", drop_pidns },
@@ -98,6 +112,15 @@ static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_NO_CGROUPNS, "no-cgroupns", "no cgroup namespace", drop_cgroupns },
     { ISO_SAB_NO_CPULIMIT, "no-cpu-limit", "the container's cgroup gets no CPU quota",
       no_cpulimit },
+    { ISO_SAB_KEEP_INHERITABLE, "keep-inheritable",
+      "the inheritable set keeps CAP_KILL, CAP_NET_BIND_SERVICE and CAP_AUDIT_WRITE (CVE-2022-29162)",
+      keep_inheritable },
+    { ISO_SAB_LEAK_FD, "leak-fd",
+      "a descriptor to a lab directory stays open across exec (CVE-2024-21626)", leak_fd },
+    { ISO_SAB_NO_NNP, "no-nnp", "no_new_privs is not set when the spec asks for it", no_nnp },
+    { ISO_SAB_NO_MASK, "no-mask", "the masked and read-only paths are left as they are",
+      no_mask },
+    { ISO_SAB_NO_SECCOMP, "no-seccomp", "the spec's seccomp filter is not loaded", no_seccomp },
 };
 
 void spec_apply_sabotage(struct iso_spec *s, unsigned set)

@@ -48,6 +48,13 @@ struct iso_spec {
     bool detach_old_root; /* unmount the old root after pivot_root */
     bool drop_caps;       /* reduce the bounding set to caps_keep */
     uint64_t caps_keep;   /* bit per CAP_* number */
+    uint64_t caps_inh;    /* the inheritable set asked for (normally empty) */
+    uint64_t caps_amb;    /* the ambient set asked for (normally empty) */
+    bool no_new_privs;    /* PR_SET_NO_NEW_PRIVS before exec */
+    bool mask_paths;      /* the OCI default masked and read-only paths */
+    const char *seccomp_deny; /* a syscall the filter denies, or NULL for no filter */
+    int seccomp_errno;        /* ... with this errno */
+    bool leak_fd;         /* builtin only: a lab directory stays open across exec */
     const char *rootfs;   /* container root as the lab sees it */
     struct iso_net net;
     struct iso_limits lim;
@@ -77,7 +84,23 @@ enum {
     ISO_SAB_NO_PIDSLIMIT = 1u << 14,
     ISO_SAB_NO_CGROUPNS = 1u << 15,
     ISO_SAB_NO_CPULIMIT = 1u << 16,
+    /* bits 17-21 belong to other families */
+    ISO_SAB_KEEP_INHERITABLE = 1u << 22,
+    ISO_SAB_LEAK_FD = 1u << 23,
+    ISO_SAB_NO_NNP = 1u << 24,
+    ISO_SAB_NO_MASK = 1u << 25,
+    ISO_SAB_NO_SECCOMP = 1u << 26,
 };
+
+/* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers
+ * (CVE-2022-29162, CVE-2022-27650): CAP_KILL, CAP_NET_BIND_SERVICE,
+ * CAP_AUDIT_WRITE, from the runtimes' own default spec. */
+#define ISO_CAPS_CVE_2022_29162 0x20000420ull
+
+/* The OCI defaults (what `runc spec` writes): paths hidden from the
+ * container, and paths it may read but not write. NULL-terminated. */
+extern const char *const spec_masked_paths[];
+extern const char *const spec_readonly_paths[];
 
 struct iso_sabotage {
     unsigned bit;

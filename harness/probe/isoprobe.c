@@ -31,6 +31,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hardening.h"
 #include "icmp.h"
 #include "mountinfo.h"
 #include "procfs.h"
@@ -787,6 +788,11 @@ static const struct {
     { "fork", cmd_fork, "N  fork up to N children; reports forked and fork_error" },
     { "spin", cmd_spin, "MS  busy-loop for MS milliseconds" },
     { "cgroup", cmd_cgroup, "the cgroup paths this process sees" },
+    { "status", cmd_status, "capability sets, no_new_privs, seccomp mode" },
+    { "fds", cmd_fds, "[--wait]  every descriptor beyond stdio: target, device, inode, inside?" },
+    { "masked", cmd_masked, "PATH...  what reading each path gives" },
+    { "readonly", cmd_readonly, "PATH...  whether a writable file at or below each opens for writing" },
+    { "syscall", cmd_syscall, "NAME  call getpgid, getsid or getpriority; rc and errno" },
 };
 
 int main(int argc, char **argv)

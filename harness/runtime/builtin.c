@@ -1,6 +1,7 @@
 /* builtin.c - the built-in container builder: clone with the spec's
  * namespaces, id maps written by the parent, then in the child: private
- * mounts, hostname, root switch, proc, capabilities, exec.
+ * mounts, hostname, root switch, proc, masked and read-only paths,
+ * no_new_privs, seccomp, capabilities, exec.
  *
  * Parent and child talk over a SOCK_SEQPACKET pair made before clone: the
  * parent sends "go" once the maps are written; a failing child step sends
@@ -8,7 +9,9 @@
  * the parent reads as success. */
 #define _GNU_SOURCE
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <sched.h>
+#include <seccomp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -18,6 +21,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,6 +76,60 @@ static void mount_proc(const struct iso_spec *s, const char *root, int sync_fd)
     }
 }
 
+/* The flags a bind's remount must keep: in a user namespace the kernel
+ * refuses to clear nosuid, nodev, noexec or atime flags it locked. */
+static unsigned long locked_flags(const char *path)
+{
+    static const struct {
+        unsigned long st, ms;
+    } map[] = { { ST_NOSUID, MS_NOSUID },   { ST_NODEV, MS_NODEV },
+                { ST_NOEXEC, MS_NOEXEC },   { ST_NOATIME, MS_NOATIME },
+                { ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME } };
+    struct statvfs v;
+    unsigned long flags = 0;
+
+    if (statvfs(path, &v) < 0)
+        return 0;
+    for (size_t i = 0; i < ARRAY_LEN(map); i++)
+        if (v.f_flag & map[i].st)
+            flags |= map[i].ms;
+    return flags;
+}
+
+/* As runc does: a masked directory gets an empty read-only tmpfs, a masked
+ * file /dev/null; a read-only path is bound onto itself and remounted
+ * read-only. Paths this kernel does not have are left alone. */
+static void mask_paths(const struct iso_spec *s, const char *root, int sync_fd)
+{
+    char path[PATH_MAX];
+    struct stat st;
+
+    if (!s->mask_paths)
+        return;
+    for (const char *const *p = spec_masked_paths; *p; p++) {
+        snprintf(path, sizeof(path), "%s%s", root, *p);
+        if (lstat(path, &st) < 0) {
+            if (errno == ENOENT)
+                continue;
+            child_fail(sync_fd, errno, "stat \"%s\"", path);
+        }
+        if (S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL)
+                                : mount("/dev/null", path, NULL, MS_BIND, NULL))
+            child_fail(sync_fd, errno, "mask \"%s\"", path);
+    }
+    for (const char *const *p = spec_readonly_paths; *p; p++) {
+        snprintf(path, sizeof(path), "%s%s", root, *p);
+        if (lstat(path, &st) < 0) {
+            if (errno == ENOENT)
+                continue;
+            child_fail(sync_fd, errno, "stat \"%s\"", path);
+        }
+        if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
+            mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(path), NULL) < 0)
+            child_fail(sync_fd, errno, "make \"%s\" read-only", path);
+    }
+}
+
 /* pivot_root(".", ".") stacks the old root on top of the new one; the
  * detach then leaves only the new root, with no directory to remove. */
 static void do_pivot(const struct iso_spec *s, int sync_fd)
@@ -81,6 +139,7 @@ static void do_pivot(const struct iso_spec *s, int sync_fd)
     /* proc before the old root goes: in a user namespace the kernel only
      * allows a new proc while a full one is visible. */
     mount_proc(s, s->rootfs, sync_fd);
+    mask_paths(s, s->rootfs, sync_fd);
     if (chdir(s->rootfs) < 0)
         child_fail(sync_fd, errno, "chdir \"%s\"", s->rootfs);
     if (s->detach_old_root) {
@@ -98,6 +157,7 @@ static void do_pivot(const struct iso_spec *s, int sync_fd)
 static void do_chroot(const struct iso_spec *s, int sync_fd)
 {
     mount_proc(s, s->rootfs, sync_fd);
+    mask_paths(s, s->rootfs, sync_fd);
     if (chdir(s->rootfs) < 0)
         child_fail(sync_fd, errno, "chdir \"%s\"", s->rootfs);
     if (chroot(".") < 0)
@@ -106,26 +166,69 @@ static void do_chroot(const struct iso_spec *s, int sync_fd)
         child_fail(sync_fd, errno, "chdir /");
 }
 
-static void drop_caps(const struct iso_spec *s, int sync_fd)
+/* Set one capability set of caps to exactly mask. */
+static int set_mask(cap_t caps, cap_flag_t set, uint64_t mask)
 {
-    cap_value_t keep[64];
-    int nkeep = 0;
-    cap_t caps;
+    cap_value_t list[64];
+    int n = 0;
 
-    if (!s->drop_caps)
-        return;
-    for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++) {
-        if (s->caps_keep & (1ull << c))
-            keep[nkeep++] = c;
-        else if (cap_drop_bound(c) < 0)
-            child_fail(sync_fd, errno, "drop capability %d from the bounding set", c);
+    for (cap_value_t c = 0; c < 64; c++)
+        if (mask & (1ull << c))
+            list[n++] = c;
+    if (cap_clear_flag(caps, set) < 0)
+        return -1;
+    return n ? cap_set_flag(caps, set, n, list, CAP_SET) : 0;
+}
+
+/* Inheritable first (a bit may only enter it while it is still in the
+ * bounding set), then the bounding set, then effective and permitted,
+ * last the ambient set, which needs its bits permitted and inheritable.
+ * The inheritable and ambient sets are always set, to what the spec asks
+ * (normally nothing): a runtime that leaves them as it found them passes
+ * its own on (CVE-2022-29162). */
+static void set_caps(const struct iso_spec *s, int sync_fd)
+{
+    cap_t caps = cap_get_proc();
+
+    if (!caps || set_mask(caps, CAP_INHERITABLE, s->caps_inh) < 0 || cap_set_proc(caps) < 0)
+        child_fail(sync_fd, errno, "set the inheritable capabilities");
+    if (s->drop_caps) {
+        for (cap_value_t c = 0; c < (cap_value_t)cap_max_bits(); c++)
+            if (!(s->caps_keep & (1ull << c)) && cap_drop_bound(c) < 0)
+                child_fail(sync_fd, errno, "drop capability %d from the bounding set", c);
+        if (set_mask(caps, CAP_EFFECTIVE, s->caps_keep) < 0 ||
+            set_mask(caps, CAP_PERMITTED, s->caps_keep) < 0 || cap_set_proc(caps) < 0)
+            child_fail(sync_fd, errno, "set capabilities");
     }
-    caps = cap_init();
-    if (!caps || cap_set_flag(caps, CAP_EFFECTIVE, nkeep, keep, CAP_SET) ||
-        cap_set_flag(caps, CAP_PERMITTED, nkeep, keep, CAP_SET) ||
-        cap_set_flag(caps, CAP_INHERITABLE, nkeep, keep, CAP_SET) || cap_set_proc(caps))
-        child_fail(sync_fd, errno, "set capabilities");
     cap_free(caps);
+    if (cap_reset_ambient() < 0)
+        child_fail(sync_fd, errno, "clear the ambient capabilities");
+    for (cap_value_t c = 0; c < 64; c++)
+        if ((s->caps_amb & (1ull << c)) && cap_set_ambient(c, CAP_SET) < 0)
+            child_fail(sync_fd, errno, "raise ambient capability %d", c);
+}
+
+/* Denies one syscall with the spec's errno. Loaded while the child still
+ * has CAP_SYS_ADMIN, so libseccomp is told not to set no_new_privs on its
+ * own: that is the spec's to ask. */
+static void load_seccomp(const struct iso_spec *s, int sync_fd)
+{
+    scmp_filter_ctx f;
+    int nr, rc;
+
+    if (!s->seccomp_deny)
+        return;
+    nr = seccomp_syscall_resolve_name(s->seccomp_deny);
+    if (nr == __NR_SCMP_ERROR)
+        child_fail(sync_fd, EINVAL, "seccomp: syscall \"%s\"", s->seccomp_deny);
+    f = seccomp_init(SCMP_ACT_ALLOW);
+    if (!f)
+        child_fail(sync_fd, ENOMEM, "seccomp_init");
+    if ((rc = seccomp_attr_set(f, SCMP_FLTATR_CTL_NNP, 0)) < 0 ||
+        (rc = seccomp_rule_add(f, SCMP_ACT_ERRNO((unsigned)s->seccomp_errno), nr, 0)) < 0 ||
+        (rc = seccomp_load(f)) < 0)
+        child_fail(sync_fd, -rc, "load a seccomp filter denying \"%s\"", s->seccomp_deny);
+    seccomp_release(f);
 }
 
 static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char *const argv[],
@@ -139,6 +242,9 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
     for (int i = 0; i < 3; i++)
         if (dup2(stdio[i], i) < 0)
             child_fail(sync_fd, errno, "dup2 stdio %d", i);
+    /* the container gets stdio only, not what isocheck was started with */
+    if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
+        child_fail(sync_fd, errno, "mark inherited descriptors close-on-exec");
     if (read(sync_fd, &go, 1) != 1)
         _exit(127); /* the parent gave up */
     become_root_inside(s, sync_fd);
@@ -151,11 +257,17 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
         child_fail(sync_fd, errno, "make / rprivate");
     if (s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) < 0)
         child_fail(sync_fd, errno, "sethostname \"%s\"", s->hostname);
+    /* the leak-fd sabotage: a lab directory open without O_CLOEXEC */
+    if (s->leak_fd && open(s->workdir ? s->workdir : "/", O_RDONLY | O_DIRECTORY) < 0)
+        child_fail(sync_fd, errno, "open \"%s\"", s->workdir ? s->workdir : "/");
     if (s->root == ISO_ROOT_PIVOT)
         do_pivot(s, sync_fd);
     else if (s->root == ISO_ROOT_CHROOT)
         do_chroot(s, sync_fd);
-    drop_caps(s, sync_fd);
+    if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        child_fail(sync_fd, errno, "prctl PR_SET_NO_NEW_PRIVS");
+    load_seccomp(s, sync_fd);
+    set_caps(s, sync_fd);
     execve(ISO_PROBE, argv, envp);
     child_fail(sync_fd, errno, "exec \"%s\"", ISO_PROBE);
 }

@@ -19,7 +19,7 @@ int rt_bwrap_argv(const struct iso_spec *s, const char *bin, char *const probe_a
     int rc = rt_no_limits(s, why, len);
 
     memset(a, 0, sizeof(*a));
-    if (rc)
+    if (rc || (rc = rt_no_hardening(s, true, why, len)))
         return rc;
     if (s->ns & CLONE_NEWUSER)
         /* --uid/--gid map one id, the caller's, to one id inside */

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/close_range.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -130,6 +131,10 @@ static __attribute__((noreturn)) void exec_child(const struct rt_exec *x, int st
                                      : dup2(x->info_fd, RT_INFO_FD) < 0)
             exec_fail(status_fd, "hand the info fd to the runtime");
     }
+    /* the runtime gets stdio (and its info fd) only, not whatever
+     * descriptors isocheck itself was started with */
+    if (close_range(x->info_fd >= 0 ? RT_INFO_FD + 1 : 3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
+        exec_fail(status_fd, "mark inherited descriptors close-on-exec");
     if (x->netns_fd >= 0 && setns(x->netns_fd, CLONE_NEWNET) < 0)
         exec_fail(status_fd, "setns into the prepared network namespace");
     if (x->hide_unified)

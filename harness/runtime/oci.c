@@ -44,17 +44,57 @@ static json_object *id_maps(const struct iso_idmap *m, int n)
     return arr;
 }
 
-static json_object *cap_list(const struct iso_spec *s)
+/* The capabilities of mask by name, only those the harness has itself:
+ * asking for more fails in capset. */
+static json_object *cap_list(uint64_t mask)
 {
     json_object *arr = json_object_new_array();
     char name[64];
     int last = (int)cap_max_bits();
 
-    /* only what the harness has itself: asking for more fails in capset */
     for (int c = 0; c < last && c < 64; c++)
-        if ((!s->drop_caps || (s->caps_keep & (1ull << c))) && cap_get_bound((cap_value_t)c) == 1)
+        if ((mask & (1ull << c)) && cap_get_bound((cap_value_t)c) == 1)
             json_object_array_add(arr, json_object_new_string(rt_cap_name(c, name, sizeof(name))));
     return arr;
+}
+
+/* All five sets, stated: a runtime that fills in an omitted set from its
+ * own defaults is what CVE-2022-29162 was. */
+static json_object *cap_sets(const struct iso_spec *s)
+{
+    uint64_t keep = s->drop_caps ? s->caps_keep : ~0ull;
+    json_object *caps = json_object_new_object();
+
+    json_object_object_add(caps, "bounding", cap_list(keep));
+    json_object_object_add(caps, "effective", cap_list(keep));
+    json_object_object_add(caps, "permitted", cap_list(keep));
+    json_object_object_add(caps, "inheritable", cap_list(s->caps_inh));
+    json_object_object_add(caps, "ambient", cap_list(s->caps_amb));
+    return caps;
+}
+
+static json_object *string_list(const char *const list[])
+{
+    json_object *arr = json_object_new_array();
+    for (int i = 0; list[i]; i++)
+        json_object_array_add(arr, json_object_new_string(list[i]));
+    return arr;
+}
+
+/* Allow everything but one syscall, which fails with the spec's errno. */
+static json_object *seccomp_filter(const struct iso_spec *s)
+{
+    json_object *f = json_object_new_object(), *rules = json_object_new_array();
+    json_object *rule = json_object_new_object(), *names = json_object_new_array();
+
+    json_object_object_add(f, "defaultAction", json_object_new_string("SCMP_ACT_ALLOW"));
+    json_object_array_add(names, json_object_new_string(s->seccomp_deny));
+    json_object_object_add(rule, "names", names);
+    json_object_object_add(rule, "action", json_object_new_string("SCMP_ACT_ERRNO"));
+    json_object_object_add(rule, "errnoRet", json_object_new_int(s->seccomp_errno));
+    json_object_array_add(rules, rule);
+    json_object_object_add(f, "syscalls", rules);
+    return f;
 }
 
 static json_object *mount_entry(const char *dest, const char *type, const char *source,
@@ -75,7 +115,7 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
 {
     static const char *const proc_opts[] = { "nosuid", "noexec", "nodev", NULL };
     static const char *const dev_opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k", NULL };
-    json_object *root, *proc, *args, *env, *user, *caps, *lnx, *nss, *mounts, *res, *rootobj;
+    json_object *root, *proc, *args, *env, *user, *lnx, *nss, *mounts, *res, *rootobj;
     const char *text;
     char *out;
 
@@ -106,12 +146,8 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
     json_object_array_add(env, json_object_new_string("PATH=/bin:/sbin:/usr/bin:/usr/sbin"));
     json_object_object_add(proc, "env", env);
     json_object_object_add(proc, "cwd", json_object_new_string("/"));
-    caps = json_object_new_object();
-    json_object_object_add(caps, "bounding", cap_list(s));
-    json_object_object_add(caps, "effective", cap_list(s));
-    json_object_object_add(caps, "permitted", cap_list(s));
-    json_object_object_add(proc, "capabilities", caps);
-    json_object_object_add(proc, "noNewPrivileges", json_object_new_boolean(0));
+    json_object_object_add(proc, "capabilities", cap_sets(s));
+    json_object_object_add(proc, "noNewPrivileges", json_object_new_boolean(s->no_new_privs));
     json_object_object_add(root, "process", proc);
     rootobj = json_object_new_object();
     json_object_object_add(rootobj, "path", json_object_new_string(s->rootfs));
@@ -159,6 +195,12 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
         json_object_object_add(res, "cpu", cpu);
     }
     json_object_object_add(lnx, "resources", res);
+    if (s->mask_paths) {
+        json_object_object_add(lnx, "maskedPaths", string_list(spec_masked_paths));
+        json_object_object_add(lnx, "readonlyPaths", string_list(spec_readonly_paths));
+    }
+    if (s->seccomp_deny)
+        json_object_object_add(lnx, "seccomp", seccomp_filter(s));
     json_object_object_add(root, "linux", lnx);
     text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     out = strdup(text);

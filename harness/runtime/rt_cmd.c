@@ -49,7 +49,7 @@ int rt_unsupported(char *why, size_t len, const char *what)
 int rt_builtin_only(const struct iso_spec *s, char *why, size_t len)
 {
     if (s->root != ISO_ROOT_PIVOT || s->proc != ISO_PROC_NEW || !s->private_mounts ||
-        !s->detach_old_root)
+        !s->detach_old_root || s->leak_fd)
         return rt_unsupported(why, len, "the built-in runtime's sabotages");
     return 0;
 }
@@ -65,6 +65,19 @@ int rt_no_limits(const struct iso_spec *s, char *why, size_t len)
     if (s->lim.own_cgroup)
         return rt_unsupported(why, len, "a cgroup of the container's own");
     return rt_builtin_only(s, why, len);
+}
+
+int rt_no_hardening(const struct iso_spec *s, bool nnp, char *why, size_t len)
+{
+    if (s->caps_inh || s->caps_amb)
+        return rt_unsupported(why, len, "an inheritable or ambient capability set");
+    if (s->no_new_privs && !nnp)
+        return rt_unsupported(why, len, "no_new_privs");
+    if (s->mask_paths)
+        return rt_unsupported(why, len, "masked and read-only paths");
+    if (s->seccomp_deny)
+        return rt_unsupported(why, len, "a seccomp filter");
+    return 0;
 }
 
 const char *rt_cap_name(int cap, char *buf, size_t len)

@@ -6,6 +6,7 @@
 #ifndef ISO_RT_CMD_H
 #define ISO_RT_CMD_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "spec.h"
@@ -51,6 +52,10 @@ int rt_unsupported(char *why, size_t len, const char *what);
 int rt_builtin_only(const struct iso_spec *s, char *why, size_t len);
 /* What neither unshare(1) nor bwrap can express: limits, and the above. */
 int rt_no_limits(const struct iso_spec *s, char *why, size_t len);
+/* What neither unshare(1) nor bwrap can express of the hardening a spec
+ * asks for: inheritable and ambient capabilities, masked paths, seccomp;
+ * no_new_privs unless nnp (bwrap always sets it). */
+int rt_no_hardening(const struct iso_spec *s, bool nnp, char *why, size_t len);
 /* "CAP_CHOWN" */
 const char *rt_cap_name(int cap, char *buf, size_t len);
 

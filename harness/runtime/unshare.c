@@ -19,7 +19,7 @@ int rt_unshare_argv(const struct iso_spec *s, const char *bin, char *const probe
     int rc = rt_no_limits(s, why, len);
 
     memset(a, 0, sizeof(*a));
-    if (rc)
+    if (rc || (rc = rt_no_hardening(s, false, why, len)))
         return rc;
     if (s->ns & CLONE_NEWUSER)
         /* --map-users goes through newuidmap, which only grants what

@@ -200,6 +200,70 @@ static void test_oci_time_and_joined_net(void **state)
     free(text);
 }
 
+/* The hardening a spec asks for: all five capability sets stated (an
+ * empty inheritable and ambient set included), no_new_privs, the OCI
+ * default masked and read-only paths, a one-rule seccomp filter; bwrap
+ * and unshare(1) refuse what they cannot express. */
+static void test_oci_hardening(void **state)
+{
+    struct iso_spec s;
+    char why[256] = "", *text;
+    struct rt_argv a;
+    json_object *j, *rule;
+    (void)state;
+    spec_init(&s, "/r");
+    s.drop_caps = true;
+    s.caps_keep = 1ull << CAP_CHOWN;
+    text = rt_oci_config(&s, probe, NULL, "/cg", why, sizeof(why));
+    j = json_tokener_parse(text);
+    assert_int_equal(json_object_array_length(get(j, "process.capabilities.inheritable")), 0);
+    assert_int_equal(json_object_array_length(get(j, "process.capabilities.ambient")), 0);
+    assert_int_equal(json_object_array_length(get(j, "process.capabilities.bounding")), 1);
+    assert_false(json_object_get_boolean(get(j, "process.noNewPrivileges")));
+    assert_null(get(j, "linux.maskedPaths"));
+    assert_null(get(j, "linux.seccomp"));
+    json_object_put(j);
+    free(text);
+    s.caps_inh = s.caps_amb = 1ull << CAP_CHOWN;
+    s.no_new_privs = s.mask_paths = true;
+    s.seccomp_deny = "getpgid";
+    s.seccomp_errno = 15;
+    text = rt_oci_config(&s, probe, NULL, "/cg", why, sizeof(why));
+    j = json_tokener_parse(text);
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(
+                            get(j, "process.capabilities.inheritable"), 0)), "CAP_CHOWN");
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(
+                            get(j, "process.capabilities.ambient"), 0)), "CAP_CHOWN");
+    assert_true(json_object_get_boolean(get(j, "process.noNewPrivileges")));
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(j, "linux.maskedPaths"), 2)),
+                        "/proc/keys");
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(j, "linux.readonlyPaths"), 3)),
+                        "/proc/sys");
+    assert_string_equal(json_object_get_string(get(j, "linux.seccomp.defaultAction")), "SCMP_ACT_ALLOW");
+    rule = json_object_array_get_idx(get(j, "linux.seccomp.syscalls"), 0);
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(rule, "names"), 0)), "getpgid");
+    assert_string_equal(json_object_get_string(get(rule, "action")), "SCMP_ACT_ERRNO");
+    assert_int_equal(json_object_get_int(get(rule, "errnoRet")), 15);
+    json_object_put(j);
+    free(text);
+    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, "no way to ask for an inheritable or ambient capability set");
+    s.caps_inh = s.caps_amb = 0;
+    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, "no way to ask for masked and read-only paths");
+    s.mask_paths = false;
+    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, "no way to ask for a seccomp filter");
+    s.seccomp_deny = NULL;
+    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), 0); /* it always sets nnp */
+    s.drop_caps = false;
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, "no way to ask for no_new_privs");
+    s.no_new_privs = false;
+    s.leak_fd = true; /* a sabotage only the built-in runtime has */
+    assert_null(rt_oci_config(&s, probe, NULL, "/cg", why, sizeof(why)));
+}
+
 /* Every namespace the kernel has is a row; each row says everything. */
 static void test_ns_table(void **state)
 {
@@ -367,7 +431,7 @@ int main(void)
         cmocka_unit_test(test_known),           cmocka_unit_test(test_oci_time_and_joined_net),
         cmocka_unit_test(test_ns_table),        cmocka_unit_test(test_driver_table),
         cmocka_unit_test(test_builtin_init_pid), cmocka_unit_test(test_clone3),
-        cmocka_unit_test(test_external_init_pid),
+        cmocka_unit_test(test_external_init_pid), cmocka_unit_test(test_oci_hardening),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

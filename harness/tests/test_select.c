@@ -84,6 +84,9 @@ static void test_sabotage_table(void **state)
         spec_init(&before, "/r");
         spec_map_root(&before, 100000, 65536);
         before.drop_caps = true;
+        before.no_new_privs = true; /* the hardening a spec can ask for */
+        before.mask_paths = true;
+        before.seccomp_deny = "getpgid";
         before.ns |= CLONE_NEWCGROUP;
         before.net.mode = ISO_NET_NAT;
         before.lim = (struct iso_limits){ .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000,

@@ -1,0 +1,278 @@
+/* hardening.c - what runtimes have really got wrong around the isolation
+ * itself: capability sets they did not empty, descriptors they leaked,
+ * no_new_privs, masked and read-only paths, seccomp. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <dirent.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#define ISO_FAMILY "hardening"
+#include "case.h"
+#include "procfs.h"
+
+/* Docker's default capability set: what a container usually keeps. */
+#define DEFAULT_CAPS                                                                               \
+    (ISO_CAP_BIT(CAP_CHOWN) | ISO_CAP_BIT(CAP_DAC_OVERRIDE) | ISO_CAP_BIT(CAP_FSETID) |            \
+     ISO_CAP_BIT(CAP_FOWNER) | ISO_CAP_BIT(CAP_MKNOD) | ISO_CAP_BIT(CAP_NET_RAW) |                 \
+     ISO_CAP_BIT(CAP_SETGID) | ISO_CAP_BIT(CAP_SETUID) | ISO_CAP_BIT(CAP_SETFCAP) |                \
+     ISO_CAP_BIT(CAP_SETPCAP) | ISO_CAP_BIT(CAP_NET_BIND_SERVICE) | ISO_CAP_BIT(CAP_SYS_CHROOT) |  \
+     ISO_CAP_BIT(CAP_KILL) | ISO_CAP_BIT(CAP_AUDIT_WRITE))
+
+/* The syscall the seccomp case denies, and with what: nothing a runtime
+ * calls on its way to exec, and an errno no kernel path gives for it. */
+#define DENIED_SYSCALL "getpgid"
+#define DENIED_ERRNO   ENOTBLK
+
+static int parse_mask(const char *key, const char *v, unsigned long long *mask, struct iso_err *err)
+{
+    char *end;
+
+    if (!v)
+        return iso_err_set(err, 0, "report: \"%s\" is missing", key);
+    errno = 0;
+    *mask = strtoull(v, &end, 16);
+    if (errno || end == v || *end)
+        return iso_err_set(err, EINVAL, "\"%s\" is not a hex mask: \"%s\"", key, v);
+    return 0;
+}
+
+static int report_mask(const struct iso_result *r, const char *key, unsigned long long *mask,
+                       struct iso_err *err)
+{
+    return parse_mask(key, iso_get(r, key), mask, err);
+}
+
+/* The capabilities this case process has: a container cannot be given
+ * more, whatever the spec asks. */
+static int own_bounding(unsigned long long *mask, struct iso_err *err)
+{
+    char v[64];
+
+    if (procfs_status_field("/proc/self/status", "CapBnd", v, sizeof(v)) < 0)
+        return iso_err_set(err, errno, "read CapBnd of \"/proc/self/status\"");
+    return parse_mask("CapBnd", v, mask, err);
+}
+
+ISO_CASE(caps_five_sets_as_asked,
+         "effective, permitted and bounding are the spec's set; inheritable and ambient are empty",
+         .detects = ISO_SAB_KEEP_INHERITABLE | ISO_SAB_NO_CAPDROP)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = {0, ""};
+    unsigned long long have = 0, inh = 0, amb = 0, eff = 0, prm = 0, bnd = 0;
+    struct iso_result r;
+
+    ISO_REQUIRE_OK(ctx, own_bounding(&have, &err), &err);
+    s.drop_caps = true;
+    s.caps_keep = DEFAULT_CAPS & have;
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("status"), &r);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_inh", &inh, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_amb", &amb, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_eff", &eff, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_prm", &prm, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_bnd", &bnd, &err), &err);
+    ISO_EXPECT_CAPS_EQ(ctx, inh, 0ull, "the inheritable set is empty");
+    ISO_EXPECT_CAPS_EQ(ctx, amb, 0ull, "the ambient set is empty");
+    ISO_EXPECT_CAPS_EQ(ctx, eff, s.caps_keep, "the effective set is the spec's");
+    ISO_EXPECT_CAPS_EQ(ctx, prm, s.caps_keep, "the permitted set is the spec's");
+    ISO_EXPECT_CAPS_EQ(ctx, bnd, s.caps_keep, "the bounding set is the spec's");
+}
+
+ISO_CASE(caps_inheritable_ambient_as_asked,
+         "asked for CAP_NET_BIND_SERVICE inheritable and ambient, the container has exactly that",
+         .detects = ISO_SAB_KEEP_INHERITABLE)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = {0, ""};
+    unsigned long long have = 0, inh = 0, amb = 0;
+    struct iso_result r;
+
+    ISO_REQUIRE_OK(ctx, own_bounding(&have, &err), &err);
+    s.drop_caps = true;
+    s.caps_keep = DEFAULT_CAPS & have;
+    s.caps_inh = s.caps_amb = ISO_CAP_BIT(CAP_NET_BIND_SERVICE) & s.caps_keep;
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("status"), &r);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_inh", &inh, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_amb", &amb, &err), &err);
+    ISO_EXPECT_CAPS_EQ(ctx, inh, s.caps_inh, "the inheritable set is the spec's");
+    ISO_EXPECT_CAPS_EQ(ctx, amb, s.caps_amb, "the ambient set is the spec's");
+}
+
+/* Each descriptor of pid beyond stdio, as the lab sees it: the path it
+ * shows, resolved in the container's root (/proc/PID/root), must be the
+ * very object it holds. Returns how many do not; each is a failure. */
+static int check_fds_outside(struct iso_ctx *ctx, pid_t pid)
+{
+    char dir[64], link[96], target[512], there_path[640];
+    struct stat held, there;
+    struct dirent *e;
+    int bad = 0;
+    DIR *d;
+
+    snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+    ISO_EXPECT_TRUE(ctx, (d = opendir(dir)) != NULL, "the lab can list the init's descriptors");
+    while (d && (e = readdir(d))) {
+        int fd = atoi(e->d_name);
+        ssize_t n;
+
+        if (e->d_name[0] == '.' || fd <= 2)
+            continue;
+        snprintf(link, sizeof(link), "%s/%d", dir, fd);
+        n = readlink(link, target, sizeof(target) - 1);
+        target[n > 0 ? n : 0] = '\0';
+        if (stat(link, &held) < 0)
+            continue; /* closed meanwhile */
+        snprintf(there_path, sizeof(there_path), "/proc/%d/root%s", pid, target);
+        if (target[0] == '/' && stat(there_path, &there) == 0 && there.st_dev == held.st_dev &&
+            there.st_ino == held.st_ino)
+            continue;
+        bad++;
+        ISO_FAIL(ctx, "the container's init holds a descriptor to something outside it",
+                 "fd %d -> \"%s\" (dev %u:%u ino %lu), not that object inside the container", fd,
+                 target, major(held.st_dev), minor(held.st_dev), (unsigned long)held.st_ino);
+    }
+    if (d)
+        closedir(d);
+    return bad;
+}
+
+ISO_CASE(no_descriptor_leads_outside,
+         "every descriptor the container's init holds beyond stdio leads inside the container, "
+         "seen from inside and from the lab",
+         .detects = ISO_SAB_LEAK_FD)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c;
+
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("fds", "--wait"), &c);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "fds_outside"), "",
+                      "no descriptor of the probe leads outside the container");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "fds_anon"), "",
+                      "the probe holds no pipe or socket beyond stdio");
+    check_fds_outside(ctx, c.r.pid);
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+}
+
+ISO_CASE(no_new_privs_as_asked, "asked for no_new_privs, the container's process has it set",
+         .detects = ISO_SAB_NO_NNP)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_result r;
+
+    s.no_new_privs = true;
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("status"), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "no_new_privs"), "1", "NoNewPrivs in /proc/self/status");
+}
+
+/* The probe's argv: CMD followed by every path of list (and extra). */
+static void path_argv(char *argv[], size_t size, const char *cmd, const char *const list[],
+                      const char *extra)
+{
+    size_t n = 0;
+
+    argv[n++] = "isoprobe";
+    argv[n++] = (char *)cmd;
+    for (size_t i = 0; list[i] && n < size - 2; i++)
+        argv[n++] = (char *)list[i];
+    if (extra)
+        argv[n++] = (char *)extra;
+    argv[n] = NULL;
+}
+
+static const char *path_key(const char *prefix, const char *path, char *buf, size_t size)
+{
+    size_t o = (size_t)snprintf(buf, size, "%s.", prefix);
+
+    for (const char *p = path + 1; *p && o < size - 1; p++)
+        buf[o++] = *p == '/' ? '.' : *p;
+    buf[o] = '\0';
+    return buf;
+}
+
+ISO_CASE(masked_paths_hidden,
+         "with the OCI default masked paths, /proc/keys, /proc/timer_list ... read empty or are "
+         "refused; a path this kernel lacks counts for nothing",
+         .detects = ISO_SAB_NO_MASK)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    char *argv[24], key[128], msg[160], absent[512] = "";
+    struct iso_result r;
+    int present = 0;
+
+    s.mask_paths = true;
+    path_argv(argv, ARRAY_LEN(argv), "masked", spec_masked_paths, NULL);
+    ISO_REQUIRE_RUN(ctx, &s, argv, &r);
+    for (int i = 0; spec_masked_paths[i]; i++) {
+        const char *v = iso_get(&r, path_key("masked", spec_masked_paths[i], key, sizeof(key)));
+        if (v && strcmp(v, "absent") == 0) {
+            snprintf(absent + strlen(absent), sizeof(absent) - strlen(absent), " %s",
+                     spec_masked_paths[i]);
+            continue;
+        }
+        present++;
+        snprintf(msg, sizeof(msg), "%s reads empty or is refused", spec_masked_paths[i]);
+        ISO_EXPECT_NOT_CONTAINS(ctx, v, "data:", msg);
+    }
+    iso_diag(ctx, "absent", "%s", absent[0] ? absent + 1 : "none");
+    if (present == 0)
+        ISO_SKIP(ctx, "this kernel has none of the masked paths");
+}
+
+ISO_CASE(readonly_paths_refuse_writes,
+         "with the OCI default read-only paths, opening /proc/sys/vm/drop_caches and a writable "
+         "file below each for writing fails with EROFS",
+         .detects = ISO_SAB_NO_MASK)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    char *argv[24], key[128], msg[160], untested[512] = "";
+    static const char drop_caches[] = "/proc/sys/vm/drop_caches";
+    struct iso_result r;
+    int tried = 0;
+
+    s.mask_paths = true;
+    path_argv(argv, ARRAY_LEN(argv), "readonly", spec_readonly_paths, drop_caches);
+    ISO_REQUIRE_RUN(ctx, &s, argv, &r);
+    for (int i = 0; argv[i + 2]; i++) {
+        const char *path = argv[i + 2];
+        const char *v = iso_get(&r, path_key("readonly", path, key, sizeof(key)));
+        /* absent: this kernel lacks it; none: nothing below is writable */
+        if (v && (strcmp(v, "absent") == 0 || strcmp(v, "none") == 0)) {
+            snprintf(untested + strlen(untested), sizeof(untested) - strlen(untested), " %s:%s",
+                     path, v);
+            continue;
+        }
+        tried++;
+        snprintf(msg, sizeof(msg), "opening a writable file at or below %s for writing: EROFS",
+                 path);
+        ISO_EXPECT_EQ_STR(ctx, v, "erofs", msg);
+    }
+    iso_diag(ctx, "untested", "%s", untested[0] ? untested + 1 : "none");
+    if (tried == 0)
+        ISO_SKIP(ctx, "this kernel has no writable file below the read-only paths");
+}
+
+ISO_CASE(seccomp_denies_syscall,
+         "a seccomp filter denying getpgid with ENOTBLK makes it fail inside, not in the lab; "
+         "Seccomp: 2",
+         .detects = ISO_SAB_NO_SECCOMP)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_result r;
+
+    s.seccomp_deny = DENIED_SYSCALL;
+    s.seccomp_errno = DENIED_ERRNO;
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("syscall", DENIED_SYSCALL), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "seccomp"), "2", "Seccomp in /proc/self/status (filter)");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "syscall_rc"), "-1", DENIED_SYSCALL " fails inside");
+    ISO_EXPECT_EQ(ctx, atoi(iso_get(&r, "syscall_errno") ? iso_get(&r, "syscall_errno") : "0"),
+                  DENIED_ERRNO, "with the spec's errno");
+    ISO_EXPECT_SYS(ctx, getpgid(0), DENIED_SYSCALL " works in the lab");
+}

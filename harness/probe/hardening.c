@@ -1,0 +1,301 @@
+/* hardening.c - what the probe reports about the hardening around it:
+ * the five capability sets, no_new_privs and the seccomp mode as
+ * /proc/self/status gives them; every descriptor it holds and whether it
+ * leads inside the container; what masked paths show and whether
+ * read-only paths refuse writes; what one syscall returns. */
+#define _GNU_SOURCE
+#include "hardening.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/sysmacros.h>
+#include <unistd.h>
+
+#include "procfs.h"
+
+static void put(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void put(const char *key, const char *fmt, ...)
+{
+    va_list ap;
+
+    printf("%s=", key);
+    va_start(ap, fmt);
+    vprintf(fmt, ap);
+    va_end(ap);
+    putchar('\n');
+}
+
+static void wait_for_lab(void)
+{
+    char c;
+
+    put("ready", "1");
+    fflush(stdout);
+    while (read(0, &c, 1) == 1 && c != '\n')
+        ;
+}
+
+/* "/proc/sys" -> "proc.sys": a path as a report key. */
+static const char *path_key(const char *path, char *buf, size_t size)
+{
+    size_t o = 0;
+
+    for (const char *p = path; *p && o < size - 1; p++)
+        if (!(*p == '/' && (o == 0 || p[1] == '\0')))
+            buf[o++] = *p == '/' ? '.' : *p;
+    buf[o] = '\0';
+    return buf;
+}
+
+/* cap_inh cap_prm cap_eff cap_bnd cap_amb no_new_privs seccomp */
+int cmd_status(int argc, char **argv)
+{
+    static const struct {
+        const char *field, *key;
+    } fields[] = {{"CapInh", "cap_inh"}, {"CapPrm", "cap_prm"}, {"CapEff", "cap_eff"},
+                  {"CapBnd", "cap_bnd"}, {"CapAmb", "cap_amb"}, {"NoNewPrivs", "no_new_privs"},
+                  {"Seccomp", "seccomp"}};
+    char v[256];
+
+    (void)argc, (void)argv;
+    for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
+        if (procfs_status_field("/proc/self/status", fields[i].field, v, sizeof(v)) == 0)
+            put(fields[i].key, "%s", v);
+    return 0;
+}
+
+/* Does the path a descriptor shows lead, from our root, to the very
+ * object it holds? A descriptor to a directory outside the container
+ * (CVE-2024-21626) shows a path that does not, or nothing at all. */
+static const char *fd_where(const char *target, struct stat *st)
+{
+    struct stat there;
+
+    if (target[0] != '/')
+        return "anon"; /* pipe:[N], socket:[N], anon_inode:... */
+    if (stat(target, &there) == 0 && there.st_dev == st->st_dev && there.st_ino == st->st_ino)
+        return "inside";
+    return "outside";
+}
+
+static void append(char *list, size_t size, int fd)
+{
+    size_t o = strlen(list);
+    if (o < size - 16)
+        snprintf(list + o, size - o, "%s%d", o ? "," : "", fd);
+}
+
+static void report_fds(void)
+{
+    char all[512] = "", outside[512] = "", anon[512] = "";
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+
+    if (!d) {
+        put("fds", "error:%d", errno);
+        return;
+    }
+    while ((e = readdir(d))) {
+        char link[64], target[512], key[32];
+        int fd = atoi(e->d_name);
+        struct stat st;
+        const char *where;
+        ssize_t n;
+
+        if (e->d_name[0] == '.' || fd <= 2 || fd == dirfd(d))
+            continue;
+        snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
+        n = readlink(link, target, sizeof(target) - 1);
+        target[n > 0 ? n : 0] = '\0';
+        if (fstat(fd, &st) < 0)
+            continue;
+        where = fd_where(target, &st);
+        append(all, sizeof(all), fd);
+        if (strcmp(where, "outside") == 0)
+            append(outside, sizeof(outside), fd);
+        else if (strcmp(where, "anon") == 0)
+            append(anon, sizeof(anon), fd);
+        snprintf(key, sizeof(key), "fd.%d", fd);
+        put(key, "%s", target);
+        snprintf(key, sizeof(key), "fd.%d.dev", fd);
+        put(key, "%u:%u", major(st.st_dev), minor(st.st_dev));
+        snprintf(key, sizeof(key), "fd.%d.ino", fd);
+        put(key, "%lu", (unsigned long)st.st_ino);
+        snprintf(key, sizeof(key), "fd.%d.where", fd);
+        put(key, "%s", where);
+    }
+    closedir(d);
+    put("fds", "%s", all);
+    put("fds_outside", "%s", outside);
+    put("fds_anon", "%s", anon);
+}
+
+/* fds [--wait]: every descriptor beyond stdio; with --wait, hold still
+ * so the lab can read /proc/PID/fd too. */
+int cmd_fds(int argc, char **argv)
+{
+    report_fds();
+    if (argc > 1 && strcmp(argv[1], "--wait") == 0)
+        wait_for_lab();
+    return 0;
+}
+
+/* What reading path gives: absent, empty, refused:ERRNO or data:BYTES
+ * (entries, for a directory). */
+static void report_masked(const char *path)
+{
+    char key[256], buf[4096];
+    long total = 0;
+    struct stat st;
+    ssize_t n;
+    int fd;
+
+    snprintf(key, sizeof(key), "masked.");
+    path_key(path, key + 7, sizeof(key) - 7);
+    if (lstat(path, &st) < 0) {
+        put(key, errno == ENOENT ? "absent" : "refused:%d", errno);
+        return;
+    }
+    if (S_ISDIR(st.st_mode)) {
+        DIR *d = opendir(path);
+        struct dirent *e;
+        if (!d) {
+            put(key, "refused:%d", errno);
+            return;
+        }
+        while ((e = readdir(d)))
+            total += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
+        closedir(d);
+    } else {
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+        if (fd < 0) {
+            put(key, "refused:%d", errno);
+            return;
+        }
+        while (total < (1 << 20) && (n = read(fd, buf, sizeof(buf))) > 0)
+            total += n;
+        if (n < 0 && total == 0) {
+            put(key, "refused:%d", errno);
+            close(fd);
+            return;
+        }
+        close(fd);
+    }
+    if (total)
+        put(key, "data:%ld", total);
+    else
+        put(key, "empty");
+}
+
+int cmd_masked(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        report_masked(argv[i]);
+    return 0;
+}
+
+/* A file below dir (or dir itself) whose mode lets root write it. */
+static bool find_writable(const char *dir, int depth, char *out, size_t size)
+{
+    struct stat st;
+    struct dirent *e;
+    DIR *d;
+
+    if (lstat(dir, &st) < 0)
+        return false;
+    if (S_ISREG(st.st_mode)) {
+        snprintf(out, size, "%s", dir);
+        return (st.st_mode & S_IWUSR) != 0;
+    }
+    if (!S_ISDIR(st.st_mode) || depth > 4 || !(d = opendir(dir)))
+        return false;
+    while ((e = readdir(d))) {
+        char sub[512];
+        if (e->d_name[0] == '.')
+            continue;
+        snprintf(sub, sizeof(sub), "%s/%s", dir, e->d_name);
+        if (find_writable(sub, depth + 1, out, size)) {
+            closedir(d);
+            return true;
+        }
+    }
+    closedir(d);
+    return false;
+}
+
+/* What opening a writable file at or below path for writing gives:
+ * absent, none (nothing there is writable), erofs, writable or
+ * refused:ERRNO; readonly_file.KEY names the file tried. Nothing is
+ * written. */
+static void report_readonly(const char *path)
+{
+    char key[256], file_key[256], file[512];
+    struct stat st;
+    int fd;
+
+    snprintf(key, sizeof(key), "readonly.");
+    path_key(path, key + 9, sizeof(key) - 9);
+    snprintf(file_key, sizeof(file_key), "readonly_file.%s", key + 9);
+    if (lstat(path, &st) < 0) {
+        put(key, errno == ENOENT ? "absent" : "refused:%d", errno);
+        return;
+    }
+    if (!find_writable(path, 0, file, sizeof(file))) {
+        put(key, "none");
+        return;
+    }
+    put(file_key, "%s", file);
+    fd = open(file, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+    if (fd >= 0) {
+        close(fd);
+        put(key, "writable");
+    } else if (errno == EROFS) {
+        put(key, "erofs");
+    } else {
+        put(key, "refused:%d", errno);
+    }
+}
+
+int cmd_readonly(int argc, char **argv)
+{
+    for (int i = 1; i < argc; i++)
+        report_readonly(argv[i]);
+    return 0;
+}
+
+/* syscall NAME: the status fields (the seccomp mode among them), then
+ * the call with harmless arguments: syscall_rc and syscall_errno (a
+ * number, 0 when it succeeded). */
+int cmd_syscall(int argc, char **argv)
+{
+    static const struct {
+        const char *name;
+        long nr;
+    } calls[] = {
+        {"getpgid", SYS_getpgid}, {"getsid", SYS_getsid}, {"getpriority", SYS_getpriority}};
+
+    if (argc < 2)
+        return fprintf(stderr, "usage: syscall getpgid|getsid|getpriority\n"), 2;
+    for (size_t i = 0; i < sizeof(calls) / sizeof(calls[0]); i++) {
+        long rc;
+        if (strcmp(calls[i].name, argv[1]) != 0)
+            continue;
+        cmd_status(1, argv);
+        errno = 0;
+        rc = calls[i].nr == SYS_getpriority ? syscall(calls[i].nr, 0, 0) : syscall(calls[i].nr, 0);
+        put("syscall", "%s", argv[1]);
+        put("syscall_rc", "%ld", rc);
+        put("syscall_errno", "%d", rc < 0 ? errno : 0);
+        return 0;
+    }
+    return fprintf(stderr, "syscall: unknown \"%s\"\n", argv[1]), 2;
+}
