@@ -43,8 +43,7 @@ void tap_escape(char *out, size_t size, const char *in)
     out[o] = '\0';
 }
 
-/* Length of a valid UTF-8 sequence at p (max n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+size_t utf8_len(const unsigned char *p, size_t n)
 {
     size_t len;
     unsigned min;
