@@ -32,8 +32,9 @@ PROBE_SRC := $(wildcard harness/probe/*.c) $(addprefix harness/lib/,mountinfo.c 
 
 # The pure modules the unit tests link (no namespaces, no root).
 UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c lib/mountinfo.c \
-            lib/procfs.c core/registry.c lib/report.c core/spec.c out/tap.c host/netlab.c \
-            core/known.c runtime/rt_cmd.c host/cgroup.c)
+            lib/procfs.c core/registry.c lib/report.c core/spec.c host/netlab.c \
+            core/known.c runtime/rt_cmd.c host/cgroup.c core/rt_version.c \
+            out/tap.c out/results.c out/sink.c out/tap_sink.c out/matrix.c out/junit.c)
 UNIT_TESTS := $(patsubst harness/tests/%.c,$(BUILD)/tests/%,$(wildcard harness/tests/test_*.c))
 SAN     := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
 CMOCKA_CFLAGS := $(shell pkg-config --cflags cmocka 2>/dev/null)
@@ -71,7 +72,7 @@ check: deps
 _check: all fixtures unit suite sabotage faults
 	@echo "make check: all passed"
 
-$(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(HEADERS)
+$(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(HEADERS) $(wildcard harness/tests/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) -std=gnu11 $(WARN) -O1 -g $(SAN) -DGOLDEN_DIR='"harness/tests/golden"' $(INCS) $(CMOCKA_CFLAGS) $(PKG_CFLAGS) -o $@ $< \
 	    $(UNIT_SRC) \
@@ -80,6 +81,8 @@ $(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(HEADERS)
 unit: $(UNIT_TESTS)
 	prove --exec 'env CMOCKA_MESSAGE_OUTPUT=TAP' $(UNIT_TESTS)
 	scripts/tap-validate harness/tests/golden/*.tap13
+	TAP14_AS_13=1 scripts/tap-validate harness/tests/golden/*.tap14
+	scripts/junit-validate harness/tests/golden/sink.junit.xml harness/tests/golden/sink.tap13
 
 suite: all fixtures
 	scripts/run-suite $(BUILD)

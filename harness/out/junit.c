@@ -50,7 +50,7 @@ void junit_escape(FILE *f, const char *s, size_t len, bool attr)
         case '&': fputs("&amp;", f); i++; continue;
         case '<': fputs("&lt;", f); i++; continue;
         case '>': fputs("&gt;", f); i++; continue;
-        case '"': fputs("&quot;", f); i++; continue;
+        case '"': fputs(attr ? "&quot;" : "\"", f); i++; continue;
         case '\n': fputs(attr ? "&#10;" : "\n", f); i++; continue;
         case '\t': fputs(attr ? "&#9;" : "\t", f); i++; continue;
         case '\r': fputs("&#13;", f); i++; continue;

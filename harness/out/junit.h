@@ -8,7 +8,7 @@
 #include "sink.h"
 
 /* Write len bytes of s as XML character data (attr: inside a double-quoted
- * attribute, where newlines and tabs become character references). & < > "
+ * attribute, where '"', newlines and tabs become references too). & < >
  * are escaped; control characters, U+FFFE/U+FFFF and bytes that are not
  * UTF-8 become the text \xNN, so the document stays well-formed. */
 void junit_escape(FILE *f, const char *s, size_t len, bool attr);

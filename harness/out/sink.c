@@ -101,16 +101,20 @@ void sinks_bail(const struct sink_list *l, const char *reason) { EACH(l, ALL, ba
 
 int sink_replay(const struct sink_list *l, const struct iso_results *res, struct iso_err *err)
 {
+    bool cut = false;
+
     if (!*res->ready)
         return finish_each(l, REPLAYED, res, err); /* bailed out before the plan */
     EACH(l, REPLAYED, plan, res);
-    for (int r = 0; r < res->nrt; r++) {
-        if (res->blocks[r].state == BLOCK_OK && results_item(res, r, 0)->verdict == V_NONE)
-            break; /* interrupted before this block */
+    for (int r = 0; r < res->nrt && !cut; r++) {
         EACH(l, REPLAYED, block_start, res, r);
-        for (int k = 0; k < res->n && res->blocks[r].state == BLOCK_OK; k++)
-            if (results_item(res, r, k)->verdict != V_NONE)
-                EACH(l, REPLAYED, result, res, r, k);
+        for (int k = 0; k < res->n && res->blocks[r].state == BLOCK_OK; k++) {
+            if (results_item(res, r, k)->verdict == V_NONE) {
+                cut = true; /* interrupted here: TAP ends here too */
+                break;
+            }
+            EACH(l, REPLAYED, result, res, r, k);
+        }
         EACH(l, REPLAYED, block_end, res, r);
     }
     return finish_each(l, REPLAYED, res, err);

@@ -71,7 +71,7 @@ void sinks_finish(const struct sink_list *l, const struct iso_results *res);
 /* To every sink. */
 void sinks_bail(const struct sink_list *l, const char *reason);
 /* After the lab: the same events, from the store, to the other sinks.
- * Items never settled (an interrupted run) are left out. Returns -1 with
+ * An interrupted run ends at its first unsettled item, as its TAP does. Returns -1 with
  * err when a sink could not write its output (the others still do). */
 int sink_replay(const struct sink_list *l, const struct iso_results *res, struct iso_err *err);
 void sinks_destroy(struct sink_list *l);

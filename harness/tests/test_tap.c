@@ -66,6 +66,35 @@ static void test_golden_14(void **state)
     free(got), free(want);
 }
 
+/* TAP 14 subtests: every line of a result, its YAML block and comments
+ * carry the indent; a bail out never does. */
+static void test_indent(void **state)
+{
+    static const char diag[] = "message\0m";
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct tap_writer w;
+    (void)state;
+
+    tap_begin(&w, f, 14);
+    w.indent = 4;
+    tap_plan(&w, 1);
+    tap_emit(&w, &(struct tap_result){ .ok = false, .name = "a", .diag = diag, .diag_len = sizeof(diag) });
+    tap_comment(&w, "c");
+    tap_bail(&w, "b");
+    fclose(f);
+    assert_string_equal(text, "TAP version 14\n"
+                              "    1..1\n"
+                              "    not ok 1 - a\n"
+                              "      ---\n"
+                              "      message: \"m\"\n"
+                              "      ...\n"
+                              "    # c\n"
+                              "Bail out! b\n");
+    free(text);
+}
+
 static void test_escape(void **state)
 {
     char out[64];
@@ -114,6 +143,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_golden_13),
         cmocka_unit_test(test_golden_14),
+        cmocka_unit_test(test_indent),
         cmocka_unit_test(test_escape),
         cmocka_unit_test(test_yaml_quote_bytes),
     };
