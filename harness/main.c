@@ -137,7 +137,7 @@ static void print_usage(void)
         const struct sink_kind *k = sink_kind_at(i);
         char opt[32];
         snprintf(opt, sizeof(opt), "--%s FILE", k->option);
-        printf("      %-18s", opt);
+        printf("      %-20s", opt);
         for (const char *p = k->help; *p; p++) {
             putchar(*p);
             if (*p == '\n')

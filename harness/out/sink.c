@@ -6,10 +6,11 @@
 #include <string.h>
 
 static const struct sink_kind kinds[] = {
-    { "junit", "write the results as JUnit XML to FILE (one testsuite per runtime)",
+    { "junit", "write the results as JUnit XML to FILE, one testsuite\n"
+               "per runtime; a known difference (# TODO) is <skipped>",
       junit_sink_open },
-    { "matrix", "with several runtimes: write the case x runtime table as Markdown to\n"
-                "FILE (e.g. $GITHUB_STEP_SUMMARY)",
+    { "matrix", "with several runtimes: write the case x runtime table\n"
+                "as Markdown to FILE (e.g. $GITHUB_STEP_SUMMARY)",
       matrix_sink_open },
 };
 
