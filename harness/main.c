@@ -1,20 +1,20 @@
 /* main.c - isocheck's command line, as a short sequence of named steps
  * (tini's main reads the same way):
  *
- *   parse_options     read every option; nothing is checked yet
+ *   parse_options     read every option; nothing is checked yet (options.c)
  *   validate          turn them into a configuration; usage errors exit 2
  *   prepare_runtimes  which runtimes, their versions, their known differences
+ *   make_store        the shared result store (before the lab, so main keeps it)
  *   open_outputs      the TAP stream on stdout and the file outputs
  *   check_host        root, rootfs, probe: a failure here is "Bail out!"
- *   run               the lab, with the runner (or the bench) as its PID 1
- *   write_outputs     the outputs written after the run (JUnit, matrix)
+ *   run_lab           the lab, with the runner (or the bench) as its PID 1
+ *   sink_replay       the outputs written after the run (JUnit, matrix)
  *
  * Every usage error comes before the TAP header; anything that goes wrong
  * after it is "Bail out!" and exit 2. */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
 #include <errno.h>
-#include <getopt.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <libgen.h>
@@ -33,6 +33,7 @@
 #include "known.h"
 #include "lab.h"
 #include "netlab.h"
+#include "options.h"
 #include "registry.h"
 #include "results.h"
 #include "rt_version.h"
@@ -45,59 +46,7 @@
 #define ISO_VERSION "0.1.0"
 #endif
 
-#define DEFAULT_NET_PREFIX "198.18.0.0/16"
 #define MAX_RUNTIMES 8
-
-static const char usage_head[] =
-    "Usage: isocheck [OPTION]... [PATTERN]...\n"
-    "Build real Linux containers, run a probe inside them and check that they are\n"
-    "isolated. Prints TAP on stdout. Needs root (CAP_SYS_ADMIN).\n"
-    "\n"
-    "PATTERN is a glob on case names ('pid.*', 'mount.old_root_*'); a bare family\n"
-    "name such as 'pid' selects the whole family. Default: every case.\n"
-    "\n"
-    "  -l, --list              list the cases with their descriptions and exit\n"
-    "      --list-sabotages    list the sabotages, and the cases each must fail, and exit\n"
-    "  -s, --sabotage NAME     apply the sabotage NAME to every container\n"
-    "  -j, --jobs N            run N cases at once, 1 to 64 (default: number of CPUs)\n"
-    "  -t, --timeout SECONDS   kill a case after SECONDS (default 10; decimals allowed)\n"
-    "      --rootfs DIR        use DIR as the container root filesystem (not modified;\n"
-    "                          the probe is overlaid at /isoprobe)\n"
-    "                          (default: rootfs next to the isocheck binary)\n"
-    "  -r, --runtime NAME      runtime that builds the containers: builtin (default),\n"
-    "                          unshare, bwrap, crun, runc, or all of them in turn\n"
-    "      --runtime-path NAME=PATH\n"
-    "                          run that runtime's binary from PATH (e.g. a fresh crun)\n";
-static const char usage_tail[] =
-    "      --tap-version N     13 (default; what prove 3.44 reads) or 14\n"
-    "      --net-prefix A.B.0.0/16\n"
-    "                          addresses for the lab's links (default " DEFAULT_NET_PREFIX ",\n"
-    "                          the range set aside for network tests); must not\n"
-    "                          overlap an address of this machine\n"
-    "      --repeat N          run the selection N times (flakiness, benchmarks)\n"
-    "      --bench N           measure N container spawns instead of running cases:\n"
-    "                          builtin, a bare clone+pivot_root floor, unshare(1),\n"
-    "                          and the drivers chosen with --runtime\n"
-    "      --keep-going        run every case whatever fails (the default)\n"
-    "  -h, --help              show this help and exit\n"
-    "  -V, --version           show the version and exit\n"
-    "\n"
-    "Exit status: 0 every case ok, skipped, or a runtime difference declared in\n"
-    "cases/known/NAME.known (# TODO); 1 a case failed; 2 usage error or bail-out (not\n"
-    "root, no rootfs, the lab could not be made, an output could not be written,\n"
-    "interrupted).\n";
-
-/* The command line as given: strings, not yet checked. */
-struct options {
-    bool help, version, list, list_sabotages;
-    const char *sabotage, *jobs, *timeout, *rootfs, *runtime, *tap_version, *net_prefix;
-    const char *repeat, *bench;
-    const char *rt_paths[16];
-    int nrt_paths;
-    const char *outputs[8]; /* FILE per sink kind, NULL when not asked for */
-    char **patterns;
-    int npatterns;
-};
 
 /* What the run is, once checked. */
 struct run {
@@ -114,109 +63,6 @@ struct run {
     struct sink_list sinks;
     struct iso_results res;
 };
-
-static __attribute__((noreturn)) void usage_error(const char *fmt, ...) ISO_PRINTF(1, 2);
-
-static void usage_error(const char *fmt, ...)
-{
-    va_list ap;
-
-    fputs("isocheck: ", stderr);
-    va_start(ap, fmt);
-    vfprintf(stderr, fmt, ap);
-    va_end(ap);
-    fputs(" (see isocheck --help)\n", stderr);
-    exit(2);
-}
-
-/* "      --junit FILE        text", continuation lines under the text. */
-static void print_usage(void)
-{
-    fputs(usage_head, stdout);
-    for (int i = 0; i < sink_kind_count(); i++) {
-        const struct sink_kind *k = sink_kind_at(i);
-        char opt[32];
-        snprintf(opt, sizeof(opt), "--%s FILE", k->option);
-        printf("      %-20s", opt);
-        for (const char *p = k->help; *p; p++) {
-            putchar(*p);
-            if (*p == '\n')
-                printf("%26s", "");
-        }
-        putchar('\n');
-    }
-    fputs(usage_tail, stdout);
-}
-
-/* --- step 1: parse ------------------------------------------------------ */
-
-enum {
-    OPT_ROOTFS = 256, OPT_TAP, OPT_LIST_SAB, OPT_KEEP, OPT_REPEAT, OPT_BENCH, OPT_NET_PREFIX,
-    OPT_RT_PATH, OPT_SINK /* + sink kind index */
-};
-
-static void parse_options(int argc, char **argv, struct options *o)
-{
-    static const struct option fixed[] = {
-        { "help", no_argument, NULL, 'h' },
-        { "version", no_argument, NULL, 'V' },
-        { "list", no_argument, NULL, 'l' },
-        { "list-sabotages", no_argument, NULL, OPT_LIST_SAB },
-        { "sabotage", required_argument, NULL, 's' },
-        { "jobs", required_argument, NULL, 'j' },
-        { "timeout", required_argument, NULL, 't' },
-        { "rootfs", required_argument, NULL, OPT_ROOTFS },
-        { "runtime", required_argument, NULL, 'r' },
-        { "tap-version", required_argument, NULL, OPT_TAP },
-        { "keep-going", no_argument, NULL, OPT_KEEP },
-        { "repeat", required_argument, NULL, OPT_REPEAT },
-        { "bench", required_argument, NULL, OPT_BENCH },
-        { "net-prefix", required_argument, NULL, OPT_NET_PREFIX },
-        { "runtime-path", required_argument, NULL, OPT_RT_PATH },
-    };
-    struct option opts[ARRAY_LEN(fixed) + ARRAY_LEN(o->outputs) + 1] = { { 0 } };
-    int nopt = 0, opt;
-
-    for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
-        opts[nopt++] = fixed[i];
-    for (int i = 0; i < sink_kind_count() && i < (int)ARRAY_LEN(o->outputs); i++)
-        opts[nopt++] = (struct option){ sink_kind_at(i)->option, required_argument, NULL, OPT_SINK + i };
-    opterr = 0;
-    while ((opt = getopt_long(argc, argv, ":hVls:j:t:r:", opts, NULL)) != -1) {
-        switch (opt) {
-        case 'h': o->help = true; break;
-        case 'V': o->version = true; break;
-        case 'l': o->list = true; break;
-        case OPT_LIST_SAB: o->list_sabotages = true; break;
-        case 's': o->sabotage = optarg; break;
-        case 'j': o->jobs = optarg; break;
-        case 't': o->timeout = optarg; break;
-        case OPT_ROOTFS: o->rootfs = optarg; break;
-        case 'r': o->runtime = optarg; break;
-        case OPT_TAP: o->tap_version = optarg; break;
-        case OPT_KEEP: break;
-        case OPT_NET_PREFIX: o->net_prefix = optarg; break;
-        case OPT_BENCH: o->bench = optarg; break;
-        case OPT_REPEAT: o->repeat = optarg; break;
-        case OPT_RT_PATH:
-            if (o->nrt_paths >= (int)ARRAY_LEN(o->rt_paths))
-                usage_error("--runtime-path: more than %d given", (int)ARRAY_LEN(o->rt_paths));
-            o->rt_paths[o->nrt_paths++] = optarg;
-            break;
-        case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);
-        default:
-            if (opt >= OPT_SINK && opt < OPT_SINK + sink_kind_count()) {
-                o->outputs[opt - OPT_SINK] = optarg;
-                break;
-            }
-            if (optopt)
-                usage_error("unknown option '-%c'", optopt);
-            usage_error("unknown option '%s'", argv[optind - 1]);
-        }
-    }
-    o->patterns = argv + optind;
-    o->npatterns = argc - optind;
-}
 
 /* --- step 2: validate --------------------------------------------------- */
 
@@ -327,7 +173,7 @@ static void select_cases(const struct options *o, struct run *run)
     if (unmatched)
         usage_error("pattern '%s' matches no case (see --list)", unmatched);
     for (int r = 1; r < run->repeat; r++)
-        memcpy(run->sel + r * run->n, run->sel, (size_t)run->n * sizeof(*run->sel));
+        memcpy(run->sel + (size_t)r * (size_t)run->n, run->sel, (size_t)run->n * sizeof(*run->sel));
     run->n *= run->repeat;
     run->case_names = calloc((size_t)run->n + 1, sizeof(*run->case_names));
     if (!run->case_names)
@@ -382,9 +228,9 @@ static void validate(const struct options *o, struct run *run)
         usage_error("--runtime: unknown runtime '%s' (known: %s)", cfg->runtime, rt_names());
     cfg->tap_version = 13;
     if (o->tap_version) {
-        if (strcmp(o->tap_version, "13") && strcmp(o->tap_version, "14"))
+        if (strcmp(o->tap_version, "13") != 0 && strcmp(o->tap_version, "14") != 0)
             usage_error("--tap-version: '%s' is not 13 or 14", o->tap_version);
-        cfg->tap_version = atoi(o->tap_version);
+        cfg->tap_version = strcmp(o->tap_version, "14") == 0 ? 14 : 13;
     }
     run->repeat = o->repeat ? parse_positive_int("--repeat", o->repeat, 10000) : 1;
     run->bench = o->bench ? parse_positive_int("--bench", o->bench, 100000) : 0;
@@ -435,24 +281,37 @@ static void prepare_runtimes(struct run *run)
     }
 }
 
+/* The shared store the outputs read, mapped before the lab is cloned so
+ * that main still has it after the lab is gone. */
+static void make_store(struct run *run)
+{
+    struct iso_err err = {0, ""};
+
+    if (results_alloc(&run->res, run->bench ? 0 : run->nrt, run->n, &err) < 0)
+        usage_error("%s", err.msg);
+    run->res.runtimes = run->names;
+    run->res.versions = run->versions;
+    run->res.cases = run->case_names;
+}
+
 /* --- step 4: outputs ---------------------------------------------------- */
 
 static void open_outputs(const struct options *o, struct run *run)
 {
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     struct iso_sink *s;
 
     for (int i = 0; i < sink_kind_count(); i++) {
         const struct sink_kind *k = sink_kind_at(i);
         if (!o->outputs[i])
             continue;
-        s = k->open(&(struct sink_opts){ .path = o->outputs[i], .tap_version = run->cfg.tap_version },
+        s = k->open(&(struct sink_opts){.path = o->outputs[i], .tap_version = run->cfg.tap_version},
                     &err);
         if (!s || sink_add(&run->sinks, s, &err) < 0)
             usage_error("--%s: %s", k->option, err.msg);
     }
     /* last: its header is the first byte on stdout */
-    s = tap_sink_open(&(struct sink_opts){ .f = stdout, .tap_version = run->cfg.tap_version }, &err);
+    s = tap_sink_open(&(struct sink_opts){.f = stdout, .tap_version = run->cfg.tap_version}, &err);
     if (!s || sink_add(&run->sinks, s, &err) < 0)
         usage_error("%s", err.msg);
 }
@@ -475,8 +334,9 @@ static bool have_cap_sys_admin(void)
 static int check_host(const struct iso_config *cfg, struct iso_err *err)
 {
     if (!have_cap_sys_admin())
-        return iso_err_set(err, 0, "isocheck needs root: CAP_SYS_ADMIN is not in the effective set "
-                                   "(run it as root, e.g. with sudo)");
+        return iso_err_set(err, 0,
+                           "isocheck needs root: CAP_SYS_ADMIN is not in the effective set "
+                           "(run it as root, e.g. with sudo)");
     if (access(cfg->rootfs, X_OK) < 0)
         return iso_err_set(err, 0, "no rootfs at %s (build it with 'make fixtures')", cfg->rootfs);
     if (access(cfg->probe, X_OK) < 0)
@@ -527,15 +387,22 @@ static int run_lab(struct run *run, struct iso_err *err)
         for (int r = 0; r < run->nrt; r++)
             if (run->rts[r]->external)
                 brts[nb++] = run->rts[r];
-        struct bench_args ba = { &run->cfg, run->bench, brts, nb };
+        struct bench_args ba = {&run->cfg, run->bench, brts, nb};
         *run->res.ready = 1;
         sinks_plan(&run->sinks, &run->res); /* 1..0: no results, only the bench's comments */
         return lab_run(&run->cfg, bench_main, &ba, err) == 0 ? 0 : -1;
     }
     note_run(run);
-    struct runner_args ra = { .cfg = &run->cfg, .sel = run->sel, .n = run->n, .rts = run->rts,
-                              .versions = run->versions, .nrt = run->nrt, .known = run->known,
-                              .nknown = run->nknown, .sinks = &run->sinks, .res = &run->res };
+    struct runner_args ra = {.cfg = &run->cfg,
+                             .sel = run->sel,
+                             .n = run->n,
+                             .rts = run->rts,
+                             .versions = run->versions,
+                             .nrt = run->nrt,
+                             .known = run->known,
+                             .nknown = run->nknown,
+                             .sinks = &run->sinks,
+                             .res = &run->res};
     return lab_run(&run->cfg, runner_main, &ra, err);
 }
 
@@ -547,24 +414,11 @@ static int bail(struct run *run, const char *reason)
     return 2;
 }
 
-/* The shared store the outputs read, mapped before the lab is cloned so
- * that main still has it after the lab is gone. */
-static void make_store(struct run *run)
-{
-    struct iso_err err = { 0, "" };
-
-    if (results_alloc(&run->res, run->bench ? 0 : run->nrt, run->n, &err) < 0)
-        usage_error("%s", err.msg);
-    run->res.runtimes = run->names;
-    run->res.versions = run->versions;
-    run->res.cases = run->case_names;
-}
-
 int main(int argc, char **argv)
 {
-    struct options o = { 0 };
+    struct options o = {0};
     static struct run run;
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     int rc;
 
     parse_options(argc, argv, &o);

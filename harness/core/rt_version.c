@@ -45,7 +45,7 @@ void rt_version_read(const char *bin, char *out, size_t size)
     }
     close(p[1]);
     while (pid > 0 && len < sizeof(text) - 1) {
-        struct pollfd pf = { p[0], POLLIN, 0 };
+        struct pollfd pf = {p[0], POLLIN, 0};
         double left = deadline - now_ms();
         ssize_t n;
         if (left <= 0 || poll(&pf, 1, (int)left) <= 0)

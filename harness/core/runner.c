@@ -51,7 +51,7 @@ static __attribute__((noreturn)) void case_main(const struct runner_args *a, int
 {
     struct iso_case *c = registry_at(a->sel[item % a->n]);
     struct iso_ctx ctx;
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     sigset_t none;
 
     sigemptyset(&none);
@@ -90,7 +90,7 @@ static void preflight(const struct runner_args *a, int r, struct res_block *b)
     pid = fork();
     if (pid == 0) {
         struct iso_ctx ctx;
-        struct iso_err err = { 0, "" };
+        struct iso_err err = {0, ""};
         static struct iso_result res;
         struct iso_spec s;
 
@@ -119,12 +119,14 @@ static void preflight(const struct runner_args *a, int r, struct res_block *b)
     if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
         b->state = BLOCK_FAIL;
         if (b->why.diag_len == 0)
-            results_add_diag(&b->why, "message", "the runtime's preflight container did not finish");
+            results_add_diag(&b->why, "message",
+                             "the runtime's preflight container did not finish");
         results_add_diag(&b->why, "runtime", rt->name);
     }
 }
 
-static void start_case(const struct runner_args *a, struct slot *s, int item, struct iso_outcome *out)
+static void start_case(const struct runner_args *a, struct slot *s, int item,
+                       struct iso_outcome *out)
 {
     pid_t pid = fork();
 
@@ -204,8 +206,8 @@ static void reap_all(const struct runner_args *a, struct slot *slots, int jobs, 
                 snprintf(dir, sizeof(dir), "%s/c%d", LAB_DIR, slots[j].item);
                 rt_cleanup(a->rts[slots[j].item / a->n], dir);
             }
-            done[slots[j].item] = (struct done){ true, slots[j].killed, status,
-                                                 now_ms() - slots[j].start };
+            done[slots[j].item] =
+                (struct done){true, slots[j].killed, status, now_ms() - slots[j].start};
             slots[j].pid = 0;
         }
         /* any other pid is an orphan re-parented to us: reaped, forgotten */
@@ -269,7 +271,7 @@ static void fill_slots(const struct runner_args *a, struct slot *slots, int jobs
             start_case(a, &slots[j], item, &a->res->items[item].out);
         }
         if (slots[j].pid < 0) { /* fork failed */
-            done[slots[j].item] = (struct done){ true, false, 0x7f00, 0 };
+            done[slots[j].item] = (struct done){true, false, 0x7f00, 0};
             slots[j].pid = 0;
         }
     }
@@ -310,8 +312,8 @@ int runner_main(void *args)
     int total = a->n * a->nrt, jobs = a->cfg->jobs, next = 0, printed = 0;
     int opened = -1; /* the block whose start is reported */
     bool failed = false;
-    struct slot slots[64] = { 0 };
-    autofree struct done *done = calloc((size_t)total + 1, sizeof(*done));
+    struct slot slots[64] = {0};
+    struct done *done = calloc((size_t)total + 1, sizeof(*done));
     sigset_t chld;
 
     if (!done) {
@@ -332,6 +334,7 @@ int runner_main(void *args)
         report_ready(a, &printed, &opened, done, &failed);
     }
     sinks_finish(a->sinks, a->res);
+    free(done);
     while (waitpid(-1, NULL, WNOHANG) > 0)
         ;
     return failed ? 1 : 0;

@@ -47,14 +47,36 @@ void junit_escape(FILE *f, const char *s, size_t len, bool attr)
         size_t n;
 
         switch (c) {
-        case '&': fputs("&amp;", f); i++; continue;
-        case '<': fputs("&lt;", f); i++; continue;
-        case '>': fputs("&gt;", f); i++; continue;
-        case '"': fputs(attr ? "&quot;" : "\"", f); i++; continue;
-        case '\n': fputs(attr ? "&#10;" : "\n", f); i++; continue;
-        case '\t': fputs(attr ? "&#9;" : "\t", f); i++; continue;
-        case '\r': fputs("&#13;", f); i++; continue;
-        default: break;
+        case '&':
+            fputs("&amp;", f);
+            i++;
+            continue;
+        case '<':
+            fputs("&lt;", f);
+            i++;
+            continue;
+        case '>':
+            fputs("&gt;", f);
+            i++;
+            continue;
+        case '"':
+            fputs(attr ? "&quot;" : "\"", f);
+            i++;
+            continue;
+        case '\n':
+            fputs(attr ? "&#10;" : "\n", f);
+            i++;
+            continue;
+        case '\t':
+            fputs(attr ? "&#9;" : "\t", f);
+            i++;
+            continue;
+        case '\r':
+            fputs("&#13;", f);
+            i++;
+            continue;
+        default:
+            break;
         }
         n = c < 0x20 || c == 0x7f ? 0 : utf8_len(p + i, len - i);
         /* U+FFFE and U+FFFF are UTF-8 but not XML characters */
@@ -70,7 +92,10 @@ void junit_escape(FILE *f, const char *s, size_t len, bool attr)
     }
 }
 
-static void escape_str(FILE *f, const char *s, bool attr) { junit_escape(f, s, strlen(s), attr); }
+static void escape_str(FILE *f, const char *s, bool attr)
+{
+    junit_escape(f, s, strlen(s), attr);
+}
 
 /* The packed diagnostics as YAML lines, then XML-escaped as text. */
 static void write_diag_text(FILE *f, const char *diag, size_t len)
@@ -120,8 +145,9 @@ static const char *diag_message(const char *diag, size_t len, const char *fallba
 
 enum tc_kind { TC_PASS, TC_FAIL, TC_SKIP, TC_TODO };
 
-static void write_testcase(struct junit_sink *j, const char *name, const char *classname, double secs,
-                           enum tc_kind kind, const char *reason, const char *diag, size_t diag_len)
+static void write_testcase(struct junit_sink *j, const char *name, const char *classname,
+                           double secs, enum tc_kind kind, const char *reason, const char *diag,
+                           size_t diag_len)
 {
     FILE *f = j->cf;
 
@@ -133,7 +159,9 @@ static void write_testcase(struct junit_sink *j, const char *name, const char *c
     j->tests++;
     j->secs += secs;
     switch (kind) {
-    case TC_PASS: fputs("/>\n", f); return;
+    case TC_PASS:
+        fputs("/>\n", f);
+        return;
     case TC_FAIL:
         j->failures++;
         fputs(">\n      <failure message=\"", f);
@@ -186,7 +214,8 @@ static void junit_result(struct iso_sink *s, const struct iso_results *res, int 
     const char *name = res->cases[k], *dot = strchr(name, '.');
     char classname[160];
     static const enum tc_kind kinds[V_COUNT] = {
-        [V_NONE] = TC_FAIL, [V_OK] = TC_PASS, [V_FAIL] = TC_FAIL, [V_SKIP] = TC_SKIP, [V_TODO] = TC_TODO,
+        [V_NONE] = TC_FAIL, [V_OK] = TC_PASS,   [V_FAIL] = TC_FAIL,
+        [V_SKIP] = TC_SKIP, [V_TODO] = TC_TODO,
     };
 
     if (!j->cf)
@@ -194,7 +223,8 @@ static void junit_result(struct iso_sink *s, const struct iso_results *res, int 
     snprintf(classname, sizeof(classname), "%s.%.*s", res->runtimes[r],
              dot ? (int)(dot - name) : (int)strlen(name), name);
     write_testcase(j, name, classname, it->ms / 1000.0, kinds[it->verdict],
-                   it->verdict == V_TODO ? it->todo : it->out.reason, it->out.diag, it->out.diag_len);
+                   it->verdict == V_TODO ? it->todo : it->out.reason, it->out.diag,
+                   it->out.diag_len);
 }
 
 static void junit_block_end(struct iso_sink *s, const struct iso_results *res, int r)
@@ -237,11 +267,14 @@ static int junit_finish(struct iso_sink *s, const struct iso_results *res, struc
     (void)res;
     fflush(j->sf);
     fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n", j->f);
-    fprintf(j->f, "<testsuites name=\"isocheck\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n",
-            j->all_tests + errors, j->all_failures, errors, j->all_secs);
+    fprintf(
+        j->f,
+        "<testsuites name=\"isocheck\" tests=\"%d\" failures=\"%d\" errors=\"%d\" time=\"%.3f\">\n",
+        j->all_tests + errors, j->all_failures, errors, j->all_secs);
     fwrite(j->suites, 1, j->suites_len, j->f);
     if (errors) {
-        fputs("  <testsuite name=\"isocheck\" tests=\"1\" failures=\"0\" errors=\"1\" skipped=\"0\" time=\"0.000\">\n"
+        fputs("  <testsuite name=\"isocheck\" tests=\"1\" failures=\"0\" errors=\"1\" "
+              "skipped=\"0\" time=\"0.000\">\n"
               "    <testcase name=\"run\" classname=\"isocheck\" time=\"0.000\">\n"
               "      <error message=\"Bail out! ",
               j->f);
@@ -286,7 +319,7 @@ struct iso_sink *junit_sink_open(const struct sink_opts *o, struct iso_err *err)
         iso_err_set(err, errno, "allocate the JUnit writer");
         return NULL;
     }
-    j->base = (struct iso_sink){ &junit_ops, false };
+    j->base = (struct iso_sink){&junit_ops, false};
     j->sf = open_memstream(&j->suites, &j->suites_len);
     j->f = o->f;
     if (!j->f) {

@@ -6,11 +6,8 @@
 
 static const char *const verdict_words[V_COUNT][VW_STYLES] = {
     /*            plain    markdown */
-    [V_NONE] = { "-", "–" },
-    [V_OK] = { "ok", "ok" },
-    [V_FAIL] = { "FAIL", "**FAIL**" },
-    [V_SKIP] = { "skip", "skip" },
-    [V_TODO] = { "TODO", "TODO" },
+    [V_NONE] = {"-", "–"},       [V_OK] = {"ok", "ok"},       [V_FAIL] = {"FAIL", "**FAIL**"},
+    [V_SKIP] = {"skip", "skip"}, [V_TODO] = {"TODO", "TODO"},
 };
 
 const char *verdict_word(enum iso_verdict v, enum verdict_style style)
@@ -20,7 +17,10 @@ const char *verdict_word(enum iso_verdict v, enum verdict_style style)
     return verdict_words[v][style];
 }
 
-bool verdict_fails(enum iso_verdict v) { return v == V_FAIL; }
+bool verdict_fails(enum iso_verdict v)
+{
+    return v == V_FAIL;
+}
 
 /* aligned so the blocks after it are */
 struct shared {
@@ -35,8 +35,8 @@ static size_t store_size(int nrt, int n)
 
 int results_alloc(struct iso_results *res, int nrt, int n, struct iso_err *err)
 {
-    char *p = mmap(NULL, store_size(nrt, n), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                   -1, 0);
+    char *p =
+        mmap(NULL, store_size(nrt, n), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
 
     if (p == MAP_FAILED)
         return iso_err_set(err, errno, "map the result store");

@@ -32,24 +32,24 @@ struct res_block {          /* one runtime */
     struct iso_outcome why; /* SKIP: why.reason; FAIL: why.diag */
 };
 
-struct res_item {            /* one case on one runtime */
-    struct iso_outcome out;  /* written by the case process */
+struct res_item {             /* one case on one runtime */
+    struct iso_outcome out;   /* written by the case process */
     enum iso_verdict verdict; /* V_NONE until the runner settles it */
     double ms;
     bool timed_out;
-    char todo[256];   /* reviewed known difference, for V_TODO */
+    char todo[256]; /* reviewed known difference, for V_TODO */
 };
 
 struct iso_results {
     /* the run's shape: set by main, read-only after */
-    int nrt, n;                    /* runtime blocks, cases per block */
-    const char *const *runtimes;   /* nrt names */
-    const char *const *versions;   /* nrt versions, each may be NULL */
-    const char *const *cases;      /* n case names */
+    int nrt, n;                  /* runtime blocks, cases per block */
+    const char *const *runtimes; /* nrt names */
+    const char *const *versions; /* nrt versions, each may be NULL */
+    const char *const *cases;    /* n case names */
     /* shared, written during the run */
-    int *ready;                    /* set once every block's preflight is done */
-    struct res_block *blocks;      /* nrt */
-    struct res_item *items;        /* nrt * n, runtime-major */
+    int *ready;               /* set once every block's preflight is done */
+    struct res_block *blocks; /* nrt */
+    struct res_item *items;   /* nrt * n, runtime-major */
 };
 
 /* Map the shared store; returns -1 with err. */

@@ -6,16 +6,24 @@
 #include <string.h>
 
 static const struct sink_kind kinds[] = {
-    { "junit", "write the results as JUnit XML to FILE, one testsuite\n"
-               "per runtime; a known difference (# TODO) is <skipped>",
-      junit_sink_open },
-    { "matrix", "with several runtimes: write the case x runtime table\n"
-                "as Markdown to FILE (e.g. $GITHUB_STEP_SUMMARY)",
-      matrix_sink_open },
+    {"junit",
+     "write the results as JUnit XML to FILE, one testsuite\n"
+     "per runtime; a known difference (# TODO) is <skipped>",
+     junit_sink_open},
+    {"matrix",
+     "with several runtimes: write the case x runtime table\n"
+     "as Markdown to FILE (e.g. $GITHUB_STEP_SUMMARY)",
+     matrix_sink_open},
 };
 
-int sink_kind_count(void) { return (int)ARRAY_LEN(kinds); }
-const struct sink_kind *sink_kind_at(int i) { return &kinds[i]; }
+int sink_kind_count(void)
+{
+    return (int)ARRAY_LEN(kinds);
+}
+const struct sink_kind *sink_kind_at(int i)
+{
+    return &kinds[i];
+}
 
 int sink_add(struct sink_list *l, struct iso_sink *s, struct iso_err *err)
 {
@@ -37,13 +45,13 @@ static bool hears(const struct iso_sink *s, enum audience who)
 }
 
 /* Call op on each sink of the audience that has it. */
-#define EACH(l, who, op, ...)                                                                  \
-    do {                                                                                       \
-        for (int i_ = 0; i_ < (l)->n; i_++) {                                                  \
-            struct iso_sink *s_ = (l)->s[i_];                                                  \
-            if (s_->ops->op && hears(s_, who))                                                 \
-                s_->ops->op(s_, __VA_ARGS__);                                                  \
-        }                                                                                      \
+#define EACH(l, who, op, ...)                                                                      \
+    do {                                                                                           \
+        for (int i_ = 0; i_ < (l)->n; i_++) {                                                      \
+            struct iso_sink *s_ = (l)->s[i_];                                                      \
+            if (s_->ops->op && hears(s_, who))                                                     \
+                s_->ops->op(s_, __VA_ARGS__);                                                      \
+        }                                                                                          \
     } while (0)
 
 void sinks_note(const struct sink_list *l, const char *fmt, ...)
@@ -57,7 +65,10 @@ void sinks_note(const struct sink_list *l, const char *fmt, ...)
     EACH(l, ALL, note, text);
 }
 
-void sinks_plan(const struct sink_list *l, const struct iso_results *res) { EACH(l, LIVE, plan, res); }
+void sinks_plan(const struct sink_list *l, const struct iso_results *res)
+{
+    EACH(l, LIVE, plan, res);
+}
 
 void sinks_block_start(const struct sink_list *l, const struct iso_results *res, int r)
 {
@@ -81,7 +92,7 @@ static int finish_each(const struct sink_list *l, enum audience who, const struc
 
     for (int i = 0; i < l->n; i++) {
         struct iso_sink *s = l->s[i];
-        struct iso_err e = { 0, "" };
+        struct iso_err e = {0, ""};
         if (!s->ops->finish || !hears(s, who))
             continue;
         if (s->ops->finish(s, res, &e) < 0 && rc == 0) {
@@ -94,11 +105,14 @@ static int finish_each(const struct sink_list *l, enum audience who, const struc
 
 void sinks_finish(const struct sink_list *l, const struct iso_results *res)
 {
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     finish_each(l, LIVE, res, &err); /* a stream to stdout has nowhere to report to */
 }
 
-void sinks_bail(const struct sink_list *l, const char *reason) { EACH(l, ALL, bail, reason); }
+void sinks_bail(const struct sink_list *l, const char *reason)
+{
+    EACH(l, ALL, bail, reason);
+}
 
 int sink_replay(const struct sink_list *l, const struct iso_results *res, struct iso_err *err)
 {

@@ -64,15 +64,15 @@ static void test_escape_bytes(void **state)
 
 static char *write_report(bool interrupted, const char *bail)
 {
-    struct iso_results res = { 0 };
-    struct sink_list l = { 0 };
-    struct iso_err err = { 0, "" };
+    struct iso_results res = {0};
+    struct sink_list l = {0};
+    struct iso_err err = {0, ""};
     char *text = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&text, &n);
 
     fx_results(&res, interrupted);
-    assert_int_equal(sink_add(&l, junit_sink_open(&(struct sink_opts){ .f = f }, &err), &err), 0);
+    assert_int_equal(sink_add(&l, junit_sink_open(&(struct sink_opts){.f = f}, &err), &err), 0);
     if (bail)
         sinks_bail(&l, bail);
     assert_int_equal(sink_replay(&l, &res, &err), 0);
@@ -107,9 +107,13 @@ static void test_counts(void **state)
     assert_int_equal(count(got, "<testcase "), 6);
     assert_int_equal(count(got, "<failure "), 2);
     assert_int_equal(count(got, "<skipped "), 3);
-    assert_non_null(strstr(got, "<testsuites name=\"isocheck\" tests=\"6\" failures=\"2\" errors=\"0\" time=\"1.247\">"));
-    assert_non_null(strstr(got, "<testsuite name=\"alpha\" tests=\"4\" failures=\"1\" errors=\"0\" skipped=\"2\" time=\"1.247\">"));
-    assert_non_null(strstr(got, "<skipped message=\"TODO: OCI runtimes bring &quot;lo&quot; up\">"));
+    assert_non_null(strstr(
+        got,
+        "<testsuites name=\"isocheck\" tests=\"6\" failures=\"2\" errors=\"0\" time=\"1.247\">"));
+    assert_non_null(strstr(got, "<testsuite name=\"alpha\" tests=\"4\" failures=\"1\" errors=\"0\" "
+                                "skipped=\"2\" time=\"1.247\">"));
+    assert_non_null(
+        strstr(got, "<skipped message=\"TODO: OCI runtimes bring &quot;lo&quot; up\">"));
     assert_non_null(strstr(got, "classname=\"alpha.uts\""));
     free(got);
 }
@@ -138,12 +142,9 @@ static void test_interrupted(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_escape_markup),
-        cmocka_unit_test(test_escape_whitespace),
-        cmocka_unit_test(test_escape_bytes),
-        cmocka_unit_test(test_golden),
-        cmocka_unit_test(test_counts),
-        cmocka_unit_test(test_bail),
+        cmocka_unit_test(test_escape_markup), cmocka_unit_test(test_escape_whitespace),
+        cmocka_unit_test(test_escape_bytes),  cmocka_unit_test(test_golden),
+        cmocka_unit_test(test_counts),        cmocka_unit_test(test_bail),
         cmocka_unit_test(test_interrupted),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
