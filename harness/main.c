@@ -453,7 +453,7 @@ int main(int argc, char **argv)
         else if (rc < 0 || rc > 1)
             rc = bail(&run, err.msg[0] ? err.msg : "the lab ended abnormally");
     }
-    if (!run.bench && sink_replay(&run.sinks, &run.res, &err) < 0 && rc != 2)
+    if (sink_replay(&run.sinks, &run.res, &err) < 0 && rc != 2)
         rc = bail(&run, err.msg);
     sinks_destroy(&run.sinks);
     results_free(&run.res);
