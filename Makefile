@@ -50,8 +50,10 @@ PROBE_CFLAGS = -std=gnu11 $(WARN) -O2 $(HARDEN) -Iharness/lib
 
 # The pure modules the unit tests link (no namespaces, no root).
 UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c lib/mountinfo.c \
-            lib/procfs.c core/registry.c lib/report.c core/spec.c out/tap.c host/netlab.c \
-            core/known.c host/cgroup.c lib/ns.c lib/sys.c lib/cgfile.c) $(wildcard harness/runtime/*.c)
+            lib/procfs.c core/registry.c lib/report.c core/spec.c host/netlab.c \
+            core/known.c host/cgroup.c lib/ns.c lib/sys.c lib/cgfile.c \
+            out/tap.c out/results.c out/sink.c out/tap_sink.c out/matrix.c out/junit.c) \
+            $(wildcard harness/runtime/*.c)
 # Shared fakes: libc calls the unit tests make fail on demand (fakes.h).
 UNIT_FAKES   := harness/tests/fakes.c
 UNIT_LDFLAGS := -Wl,--wrap=read -Wl,--wrap=write
@@ -95,13 +97,15 @@ check: deps
 _check: all fixtures unit mutants lint build-matrix suite sabotage faults regressions
 	@echo "make check: all passed"
 
-$(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(UNIT_FAKES) harness/tests/fakes.h $(HEADERS)
+$(BUILD)/tests/%: harness/tests/%.c $(UNIT_SRC) $(UNIT_FAKES) $(HEADERS) $(wildcard harness/tests/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(UNIT_CFLAGS) -o $@ $< $(UNIT_SRC) $(UNIT_FAKES) $(UNIT_LDFLAGS) $(CMOCKA_LIBS) $(PKG_LIBS)
 
 unit: $(UNIT_TESTS)
 	prove --exec 'env CMOCKA_MESSAGE_OUTPUT=TAP' $(UNIT_TESTS)
 	scripts/tap-validate harness/tests/golden/*.tap13
+	TAP14_AS_13=1 scripts/tap-validate harness/tests/golden/*.tap14
+	scripts/junit-validate harness/tests/golden/sink.junit.xml harness/tests/golden/sink.tap13
 
 # Do the unit tests bite? Small mutations of the pure modules, one at a
 # time; at least 90% must make a unit test fail (scripts/mutants).

@@ -16,9 +16,9 @@ struct iso_config {
     int jobs;
     int tap_version;
     const char *runtime;
-    uint32_t net_base;     /* --net-prefix, host order: the first address of a /16 */
+    uint32_t net_base; /* --net-prefix, host order: the first address of a /16 */
     char net_prefix[32];
-    struct cg_info cg;     /* found by main before the lab starts */
+    struct cg_info cg; /* found by main before the lab starts */
 };
 
 #endif

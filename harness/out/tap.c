@@ -43,8 +43,7 @@ void tap_escape(char *out, size_t size, const char *in)
     out[o] = '\0';
 }
 
-/* Length of a valid UTF-8 sequence at p (max n bytes), 0 if invalid. */
-static size_t utf8_len(const unsigned char *p, size_t n)
+size_t utf8_len(const unsigned char *p, size_t n)
 {
     size_t len;
     unsigned min;
@@ -82,12 +81,28 @@ void tap_yaml_quote(FILE *f, const char *s, size_t len)
         size_t n;
 
         switch (c) {
-        case '"': fputs("\\\"", f); i++; continue;
-        case '\\': fputs("\\\\", f); i++; continue;
-        case '\n': fputs("\\n", f); i++; continue;
-        case '\t': fputs("\\t", f); i++; continue;
-        case '\r': fputs("\\r", f); i++; continue;
-        default: break;
+        case '"':
+            fputs("\\\"", f);
+            i++;
+            continue;
+        case '\\':
+            fputs("\\\\", f);
+            i++;
+            continue;
+        case '\n':
+            fputs("\\n", f);
+            i++;
+            continue;
+        case '\t':
+            fputs("\\t", f);
+            i++;
+            continue;
+        case '\r':
+            fputs("\\r", f);
+            i++;
+            continue;
+        default:
+            break;
         }
         if (c < 0x20 || c == 0x7f) {
             fprintf(f, "\\x%02x", c);
@@ -111,8 +126,8 @@ static void write_yaml_key(FILE *f, const char *key)
     bool any = false;
     for (const char *p = key; *p; p++) {
         char c = *p;
-        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                     (c >= '0' && c <= '9') || c == '_' || c == '-';
+        bool plain = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+                     c == '_' || c == '-';
         fputc(plain ? c : '_', f);
         any = true;
     }

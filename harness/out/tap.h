@@ -37,4 +37,8 @@ void tap_escape(char *out, size_t size, const char *in);
 /* Write s as a YAML double-quoted scalar; bytes that are not UTF-8 become \xNN. */
 void tap_yaml_quote(FILE *f, const char *s, size_t len);
 
+/* Length of a valid UTF-8 sequence at p (at most n bytes), 0 if invalid
+ * (overlong, surrogate, beyond U+10FFFF, truncated). */
+size_t utf8_len(const unsigned char *p, size_t n);
+
 #endif

@@ -29,8 +29,9 @@ static char *slurp(const char *path)
 /* The same results, written as TAP 13 and TAP 14. */
 static char *write_stream(int version)
 {
-    static const char diag[] = "message\0lab hostname changed\0expected\0lab\0got\0"
-                               "isocheck-c2\0at\0cases/uts.c:41\0bytes\0a\"b\\c\nd\te\x01\xff\xc3\xa9";
+    static const char diag[] =
+        "message\0lab hostname changed\0expected\0lab\0got\0"
+        "isocheck-c2\0at\0cases/uts.c:41\0bytes\0a\"b\\c\nd\te\x01\xff\xc3\xa9";
     char *text = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&text, &len);
@@ -38,12 +39,18 @@ static char *write_stream(int version)
 
     tap_begin(&w, f, version);
     tap_plan(&w, 4);
-    tap_emit(&w, &(struct tap_result){ .ok = true, .name = "pid.init_is_pid1", .note = "time=2.10ms" });
-    tap_emit(&w, &(struct tap_result){ .ok = false, .name = "uts.hostname_isolated",
-                                       .note = "time=1.90ms", .diag = diag, .diag_len = sizeof(diag) });
-    tap_emit(&w, &(struct tap_result){ .ok = true, .name = "cgroup.oom # odd \\ name",
-                                       .directive = "SKIP", .reason = "no memory # controller" });
-    tap_emit(&w, &(struct tap_result){ .ok = false, .name = "pid.hangs", .note = "timeout" });
+    tap_emit(&w,
+             &(struct tap_result){.ok = true, .name = "pid.init_is_pid1", .note = "time=2.10ms"});
+    tap_emit(&w, &(struct tap_result){.ok = false,
+                                      .name = "uts.hostname_isolated",
+                                      .note = "time=1.90ms",
+                                      .diag = diag,
+                                      .diag_len = sizeof(diag)});
+    tap_emit(&w, &(struct tap_result){.ok = true,
+                                      .name = "cgroup.oom # odd \\ name",
+                                      .directive = "SKIP",
+                                      .reason = "no memory # controller"});
+    tap_emit(&w, &(struct tap_result){.ok = false, .name = "pid.hangs", .note = "timeout"});
     tap_comment(&w, "two\nlines");
     tap_bail(&w, "interrupted");
     fclose(f);
@@ -64,6 +71,36 @@ static void test_golden_14(void **state)
     char *got = write_stream(14), *want = slurp(GOLDEN_DIR "/basic.tap14");
     assert_string_equal(got, want);
     free(got), free(want);
+}
+
+/* TAP 14 subtests: every line of a result, its YAML block and comments
+ * carry the indent; a bail out never does. */
+static void test_indent(void **state)
+{
+    static const char diag[] = "message\0m";
+    char *text = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&text, &len);
+    struct tap_writer w;
+    (void)state;
+
+    tap_begin(&w, f, 14);
+    w.indent = 4;
+    tap_plan(&w, 1);
+    tap_emit(
+        &w, &(struct tap_result){.ok = false, .name = "a", .diag = diag, .diag_len = sizeof(diag)});
+    tap_comment(&w, "c");
+    tap_bail(&w, "b");
+    fclose(f);
+    assert_string_equal(text, "TAP version 14\n"
+                              "    1..1\n"
+                              "    not ok 1 - a\n"
+                              "      ---\n"
+                              "      message: \"m\"\n"
+                              "      ...\n"
+                              "    # c\n"
+                              "Bail out! b\n");
+    free(text);
 }
 
 static void test_escape(void **state)
@@ -112,9 +149,8 @@ static void test_yaml_quote_bytes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_golden_13),
-        cmocka_unit_test(test_golden_14),
-        cmocka_unit_test(test_escape),
+        cmocka_unit_test(test_golden_13),        cmocka_unit_test(test_golden_14),
+        cmocka_unit_test(test_indent),           cmocka_unit_test(test_escape),
         cmocka_unit_test(test_yaml_quote_bytes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

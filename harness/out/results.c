@@ -1,0 +1,80 @@
+/* results.c - the shared result store and the verdict-word table. */
+#include "results.h"
+
+#include <string.h>
+#include <sys/mman.h>
+
+static const char *const verdict_words[V_COUNT][VW_STYLES] = {
+    /*            plain    markdown */
+    [V_NONE] = {"-", "–"},       [V_OK] = {"ok", "ok"},       [V_FAIL] = {"FAIL", "**FAIL**"},
+    [V_SKIP] = {"skip", "skip"}, [V_TODO] = {"TODO", "TODO"},
+};
+
+const char *verdict_word(enum iso_verdict v, enum verdict_style style)
+{
+    if ((unsigned)v >= V_COUNT || (unsigned)style >= VW_STYLES)
+        return "?";
+    return verdict_words[v][style];
+}
+
+bool verdict_fails(enum iso_verdict v)
+{
+    return v == V_FAIL;
+}
+
+/* aligned so the blocks after it are */
+struct shared {
+    _Alignas(16) int ready;
+};
+
+static size_t store_size(int nrt, int n)
+{
+    return sizeof(struct shared) + sizeof(struct res_block) * (size_t)nrt +
+           sizeof(struct res_item) * (size_t)nrt * (size_t)n;
+}
+
+int results_alloc(struct iso_results *res, int nrt, int n, struct iso_err *err)
+{
+    char *p =
+        mmap(NULL, store_size(nrt, n), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+    if (p == MAP_FAILED)
+        return iso_err_set(err, errno, "map the result store");
+    res->nrt = nrt;
+    res->n = n;
+    res->ready = &((struct shared *)p)->ready;
+    *res->ready = 0;
+    res->blocks = (struct res_block *)(p + sizeof(struct shared));
+    res->items = (struct res_item *)(res->blocks + nrt);
+    return 0;
+}
+
+void results_free(struct iso_results *res)
+{
+    if (res->ready)
+        munmap(res->ready, store_size(res->nrt, res->n));
+    res->ready = NULL;
+    res->blocks = NULL;
+    res->items = NULL;
+}
+
+bool results_block_failed(const struct iso_results *res, int r)
+{
+    if (res->blocks[r].state == BLOCK_FAIL)
+        return true;
+    for (int k = 0; k < res->n; k++)
+        if (verdict_fails(results_item(res, r, k)->verdict))
+            return true;
+    return false;
+}
+
+void results_add_diag(struct iso_outcome *o, const char *key, const char *val)
+{
+    size_t k = strlen(key) + 1, v = strlen(val) + 1;
+
+    if (o->diag_len + k + v > sizeof(o->diag))
+        return;
+    memcpy(o->diag + o->diag_len, key, k);
+    memcpy(o->diag + o->diag_len + k, val, v);
+    o->diag_len += k + v;
+}
