@@ -348,7 +348,10 @@ static void check_exes_outside(struct iso_ctx *ctx, pid_t init, const struct sta
 ISO_CASE(runtime_binary_out_of_reach,
          "no process, descriptor or mount of the container is the runtime's binary, no "
          "/proc/PID/exe opens for writing, and the binary is unchanged afterwards",
-         .detects = ISO_SAB_EXPOSE_RUNTIME)
+         /* without a PID namespace or a proc of its own, the runtime's own
+          * processes are in view, and /proc/PID/exe of them is the binary:
+          * how CVE-2019-5736 reached it */
+         .detects = ISO_SAB_EXPOSE_RUNTIME | ISO_SAB_NO_PIDNS | ISO_SAB_NO_NEWPROC)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_err err = { 0, "" };
