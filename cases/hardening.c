@@ -1,6 +1,7 @@
 /* hardening.c - what runtimes have really got wrong around the isolation
  * itself: capability sets they did not empty, descriptors they leaked,
- * no_new_privs, masked and read-only paths, seccomp. */
+ * no_new_privs, masked and read-only paths, seccomp, a read-only root, the
+ * runtime's own binary within the container's reach. */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
@@ -16,6 +17,7 @@
 #define ISO_FAMILY "hardening"
 #include "case.h"
 #include "procfs.h"
+#include "runtime.h"
 
 /* Docker's default capability set: what a container usually keeps. */
 #define DEFAULT_CAPS                                                                               \
@@ -146,7 +148,7 @@ static int check_fds_outside(struct iso_ctx *ctx, pid_t pid)
 ISO_CASE(no_descriptor_leads_outside,
          "every descriptor the container's init holds beyond stdio leads inside the container, "
          "seen from inside and from the lab",
-         .detects = ISO_SAB_LEAK_FD)
+         .detects = ISO_SAB_LEAK_FD | ISO_SAB_EXPOSE_RUNTIME)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;
@@ -275,4 +277,113 @@ ISO_CASE(seccomp_denies_syscall,
     ISO_EXPECT_EQ(ctx, atoi(iso_get(&r, "syscall_errno") ? iso_get(&r, "syscall_errno") : "0"),
                   DENIED_ERRNO, "with the spec's errno");
     ISO_EXPECT_SYS(ctx, getpgid(0), DENIED_SYSCALL " works in the lab");
+}
+
+ISO_CASE(root_readonly_as_asked, "asked for a read-only root, creating a file in / fails with EROFS",
+         .detects = ISO_SAB_WRITABLE_ROOT)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_result r;
+
+    s.readonly_root = true;
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("write-root"), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "root_write"), "erofs", "creating /FILE inside");
+}
+
+/* The binary that made the container: the runtime's, or for the built-in
+ * runtime isocheck itself. What of it a write would change. */
+struct bin_state {
+    char path[PATH_MAX];
+    struct stat st;
+};
+
+static long long ns_of(const struct timespec *t) { return t->tv_sec * 1000000000ll + t->tv_nsec; }
+
+static int runtime_binary(const struct iso_ctx *ctx, struct bin_state *b, struct iso_err *err)
+{
+    const char *path = ctx->rt->bin ? rt_binary(ctx->rt->name) : "/proc/self/exe";
+
+    if (!path)
+        return iso_err_set(err, 0, "runtime \"%s\": no binary found", ctx->rt->name);
+    if (!realpath(path, b->path))
+        return iso_err_set(err, errno, "resolve \"%s\"", path);
+    if (stat(b->path, &b->st) < 0)
+        return iso_err_set(err, errno, "stat \"%s\"", b->path);
+    return 0;
+}
+
+/* The processes of the container whose exe is the binary, as the lab
+ * sees them: every process in the init's PID namespace. */
+static void check_exes_outside(struct iso_ctx *ctx, pid_t init, const struct stat *bin)
+{
+    char path[64], ns[64], init_ns[64] = "";
+    struct dirent *e;
+    DIR *d;
+
+    snprintf(path, sizeof(path), "/proc/%d/ns/pid", init);
+    ISO_EXPECT_SYS_PATH(ctx, readlink(path, init_ns, sizeof(init_ns) - 1), path,
+                        "the lab reads the init's PID namespace");
+    d = opendir("/proc");
+    while (d && (e = readdir(d))) {
+        int pid = atoi(e->d_name);
+        struct stat exe;
+        ssize_t n;
+
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid);
+        n = readlink(path, ns, sizeof(ns) - 1);
+        if (n <= 0 || (ns[n] = '\0', strcmp(ns, init_ns) != 0))
+            continue;
+        snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+        if (stat(path, &exe) == 0 && exe.st_dev == bin->st_dev && exe.st_ino == bin->st_ino)
+            ISO_FAIL(ctx, "a process of the container runs the runtime's binary",
+                     "pid %d: /proc/%d/exe is dev %u:%u ino %lu", pid, pid, major(exe.st_dev),
+                     minor(exe.st_dev), (unsigned long)exe.st_ino);
+    }
+    if (d)
+        closedir(d);
+}
+
+ISO_CASE(runtime_binary_out_of_reach,
+         "no process, descriptor or mount of the container is the runtime's binary, no "
+         "/proc/PID/exe opens for writing, and the binary is unchanged afterwards",
+         /* without a PID namespace or a proc of its own, the runtime's own
+          * processes are in view, and /proc/PID/exe of them is the binary:
+          * how CVE-2019-5736 reached it */
+         .detects = ISO_SAB_EXPOSE_RUNTIME | ISO_SAB_NO_PIDNS | ISO_SAB_NO_NEWPROC)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
+    struct bin_state before, after;
+    struct iso_container c;
+    char id[64];
+
+    ISO_REQUIRE_OK(ctx, runtime_binary(ctx, &before, &err), &err);
+    iso_diag(ctx, "runtime_binary", "%s", before.path);
+    snprintf(id, sizeof(id), "%u:%u:%lu", major(before.st.st_dev), minor(before.st.st_dev),
+             (unsigned long)before.st.st_ino);
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("runtime-bin", id, "--wait"), &c);
+    check_exes_outside(ctx, c.r.pid, &before.st);
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "runtime_procs"), "",
+                      "no process inside has the runtime's binary as its exe");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "runtime_fds"), "",
+                      "the probe holds no descriptor to the runtime's binary");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "runtime_mounts"), "",
+                      "the runtime's binary is mounted nowhere inside");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "runtime_writable"), "",
+                      "the runtime's binary opens for writing nowhere inside");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "exe_writable"), "",
+                      "no /proc/PID/exe inside opens for writing");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "self_exe_writable"), "0",
+                      "/proc/self/exe does not open for writing");
+    ISO_REQUIRE_OK(ctx, runtime_binary(ctx, &after, &err), &err);
+    ISO_EXPECT_EQ(ctx, after.st.st_ino, before.st.st_ino, "the binary's inode after the case");
+    ISO_EXPECT_EQ(ctx, after.st.st_size, before.st.st_size, "the binary's size after the case");
+    ISO_EXPECT_EQ(ctx, ns_of(&after.st.st_mtim), ns_of(&before.st.st_mtim),
+                  "the binary's mtime (ns) after the case");
+    ISO_EXPECT_EQ(ctx, ns_of(&after.st.st_ctim), ns_of(&before.st.st_ctim),
+                  "the binary's ctime (ns) after the case");
 }

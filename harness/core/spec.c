@@ -73,6 +73,8 @@ static void leak_fd(struct iso_spec *s) { s->leak_fd = true; }
 static void no_nnp(struct iso_spec *s) { s->no_new_privs = false; }
 static void no_mask(struct iso_spec *s) { s->mask_paths = false; }
 static void no_seccomp(struct iso_spec *s) { s->seccomp_deny = NULL; }
+static void writable_root(struct iso_spec *s) { s->readonly_root = false; }
+static void expose_runtime(struct iso_spec *s) { s->expose_runtime = true; }
 
 const char *const spec_masked_paths[] = {
     "/proc/acpi",        "/proc/kcore",       "/proc/keys",       "/proc/latency_stats",
@@ -121,6 +123,11 @@ static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_NO_MASK, "no-mask", "the masked and read-only paths are left as they are",
       no_mask },
     { ISO_SAB_NO_SECCOMP, "no-seccomp", "the spec's seccomp filter is not loaded", no_seccomp },
+    { ISO_SAB_WRITABLE_ROOT, "writable-root", "the root is left writable when the spec asks for it read-only",
+      writable_root },
+    { ISO_SAB_EXPOSE_RUNTIME, "expose-runtime",
+      "a descriptor to the runtime's own binary stays open across exec (CVE-2019-5736)",
+      expose_runtime },
 };
 
 void spec_apply_sabotage(struct iso_spec *s, unsigned set)

@@ -55,6 +55,8 @@ struct iso_spec {
     const char *seccomp_deny; /* a syscall the filter denies, or NULL for no filter */
     int seccomp_errno;        /* ... with this errno */
     bool leak_fd;         /* builtin only: a lab directory stays open across exec */
+    bool readonly_root;   /* the container's / is mounted read-only */
+    bool expose_runtime;  /* builtin only: a descriptor to its own binary stays open across exec */
     const char *rootfs;   /* container root as the lab sees it */
     struct iso_net net;
     struct iso_limits lim;
@@ -90,6 +92,8 @@ enum {
     ISO_SAB_NO_NNP = 1u << 24,
     ISO_SAB_NO_MASK = 1u << 25,
     ISO_SAB_NO_SECCOMP = 1u << 26,
+    ISO_SAB_WRITABLE_ROOT = 1u << 27,
+    ISO_SAB_EXPOSE_RUNTIME = 1u << 28,
 };
 
 /* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers

@@ -2,7 +2,8 @@
  * the five capability sets, no_new_privs and the seccomp mode as
  * /proc/self/status gives them; every descriptor it holds and whether it
  * leads inside the container; what masked paths show and whether
- * read-only paths refuse writes; what one syscall returns. */
+ * read-only paths refuse writes; what one syscall returns; whether the
+ * root is writable; where the runtime's binary is reachable. */
 #define _GNU_SOURCE
 #include "hardening.h"
 
@@ -298,4 +299,156 @@ int cmd_syscall(int argc, char **argv)
         return 0;
     }
     return fprintf(stderr, "syscall: unknown \"%s\"\n", argv[1]), 2;
+}
+
+/* write-root: root_write is what creating a file in / gives: erofs,
+ * created (removed again) or refused:ERRNO. */
+int cmd_write_root(int argc, char **argv)
+{
+    char path[64];
+    int fd;
+
+    (void)argc, (void)argv;
+    snprintf(path, sizeof(path), "/.isocheck-write-%d", (int)getpid());
+    fd = open(path, O_CREAT | O_EXCL | O_WRONLY | O_CLOEXEC, 0600);
+    if (fd >= 0) {
+        close(fd);
+        unlink(path);
+        put("root_write", "created");
+    } else if (errno == EROFS) {
+        put("root_write", "erofs");
+    } else {
+        put("root_write", "refused:%d", errno);
+    }
+    return 0;
+}
+
+struct file_id {
+    unsigned maj, min;
+    unsigned long ino;
+};
+
+static bool same_file(const struct stat *st, const struct file_id *id)
+{
+    return major(st->st_dev) == id->maj && minor(st->st_dev) == id->min && st->st_ino == id->ino;
+}
+
+/* Can path be opened for writing? Nothing is written. */
+static bool opens_for_writing(const char *path)
+{
+    int fd = open(path, O_WRONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
+
+    if (fd < 0)
+        return false;
+    close(fd);
+    return true;
+}
+
+/* mountinfo's octal escapes (\040 for a space) undone in place. */
+static void unescape(char *s)
+{
+    char *o = s;
+
+    for (; *s; s++, o++) {
+        if (s[0] == '\\' && s[1] >= '0' && s[1] <= '3' && s[2] && s[3]) {
+            *o = (char)((s[1] - '0') * 64 + (s[2] - '0') * 8 + (s[3] - '0'));
+            s += 3;
+        } else {
+            *o = *s;
+        }
+    }
+    *o = '\0';
+}
+
+/* Every process visible here: runtime_procs lists those whose exe is the
+ * file id, exe_writable those whose /proc/PID/exe opens for writing. */
+static void scan_processes(const struct file_id *id)
+{
+    char procs[512] = "", writable[512] = "";
+    DIR *d = opendir("/proc");
+    struct dirent *e;
+
+    while (d && (e = readdir(d))) {
+        char path[64];
+        struct stat st;
+        int pid = atoi(e->d_name);
+
+        if (pid <= 0)
+            continue;
+        snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+        if (stat(path, &st) == 0 && same_file(&st, id))
+            append(procs, sizeof(procs), pid);
+        if (opens_for_writing(path))
+            append(writable, sizeof(writable), pid);
+    }
+    if (d)
+        closedir(d);
+    put("runtime_procs", "%s", procs);
+    put("exe_writable", "%s", writable);
+}
+
+/* Descriptors of this process that hold the file. */
+static void scan_fds(const struct file_id *id)
+{
+    char fds[512] = "";
+    DIR *d = opendir("/proc/self/fd");
+    struct dirent *e;
+
+    while (d && (e = readdir(d))) {
+        struct stat st;
+        int fd = atoi(e->d_name);
+
+        if (e->d_name[0] != '.' && fd != dirfd(d) && fstat(fd, &st) == 0 && same_file(&st, id))
+            append(fds, sizeof(fds), fd);
+    }
+    if (d)
+        closedir(d);
+    put("runtime_fds", "%s", fds);
+}
+
+/* Mount points that are the file (a bind of it), and whether it opens
+ * for writing there. */
+static void scan_mounts(const struct file_id *id)
+{
+    char line[4096], found[1024] = "", writable[1024] = "";
+    FILE *f = fopen("/proc/self/mountinfo", "re");
+
+    while (f && fgets(line, sizeof(line), f)) {
+        char point[4096];
+        struct stat st;
+
+        if (sscanf(line, "%*s %*s %*s %*s %4095s", point) != 1)
+            continue;
+        unescape(point);
+        if (stat(point, &st) < 0 || !same_file(&st, id))
+            continue;
+        snprintf(found + strlen(found), sizeof(found) - strlen(found), "%s%s", found[0] ? "," : "",
+                 point);
+        if (opens_for_writing(point))
+            snprintf(writable + strlen(writable), sizeof(writable) - strlen(writable), "%s%s",
+                     writable[0] ? "," : "", point);
+    }
+    if (f)
+        fclose(f);
+    put("runtime_mounts", "%s", found);
+    put("runtime_writable", "%s", writable);
+}
+
+/* runtime-bin MAJ:MIN:INO [--wait]: where the runtime's binary (that file
+ * id, as the lab sees it) is reachable from here: as a process's exe, a
+ * descriptor, a mount point; and whether /proc/PID/exe of any process
+ * here, /proc/self/exe among them, opens for writing (CVE-2019-5736). */
+int cmd_runtime_bin(int argc, char **argv)
+{
+    struct file_id id;
+
+    if (argc < 2 || sscanf(argv[1], "%u:%u:%lu", &id.maj, &id.min, &id.ino) != 3)
+        return fprintf(stderr, "usage: runtime-bin MAJ:MIN:INO [--wait]\n"), 2;
+    put("self_exe_writable", "%d", opens_for_writing("/proc/self/exe"));
+    scan_processes(&id);
+    scan_fds(&id);
+    scan_mounts(&id);
+    if (argc > 2 && strcmp(argv[2], "--wait") == 0)
+        wait_for_lab();
+    return 0;
 }

@@ -1,6 +1,7 @@
 /* hardening.h - the probe's hardening commands: capability sets,
  * no_new_privs and seccomp mode, descriptors, masked and read-only paths,
- * a syscall a filter may deny. */
+ * a syscall a filter may deny, a write to the root, where the runtime's
+ * binary is reachable. */
 #ifndef ISO_PROBE_HARDENING_H
 #define ISO_PROBE_HARDENING_H
 
@@ -9,5 +10,7 @@ int cmd_fds(int argc, char **argv);
 int cmd_masked(int argc, char **argv);
 int cmd_readonly(int argc, char **argv);
 int cmd_syscall(int argc, char **argv);
+int cmd_write_root(int argc, char **argv);
+int cmd_runtime_bin(int argc, char **argv);
 
 #endif

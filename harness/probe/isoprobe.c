@@ -793,6 +793,8 @@ static const struct {
     { "masked", cmd_masked, "PATH...  what reading each path gives" },
     { "readonly", cmd_readonly, "PATH...  whether a writable file at or below each opens for writing" },
     { "syscall", cmd_syscall, "NAME  call getpgid, getsid or getpriority; rc and errno" },
+    { "write-root", cmd_write_root, "create a file in /; erofs, created or refused" },
+    { "runtime-bin", cmd_runtime_bin, "MAJ:MIN:INO [--wait]  where that file is reachable, writable" },
 };
 
 int main(int argc, char **argv)

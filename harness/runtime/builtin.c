@@ -1,7 +1,7 @@
 /* builtin.c - the built-in container builder: clone with the spec's
  * namespaces, id maps written by the parent, then in the child: private
- * mounts, hostname, root switch, proc, masked and read-only paths,
- * no_new_privs, seccomp, capabilities, exec.
+ * mounts, hostname, root switch, proc, masked and read-only paths, a
+ * read-only root, no_new_privs, seccomp, capabilities, exec.
  *
  * Parent and child talk over a SOCK_SEQPACKET pair made before clone: the
  * parent sends "go" once the maps are written; a failing child step sends
@@ -130,6 +130,15 @@ static void mask_paths(const struct iso_spec *s, const char *root, int sync_fd)
     }
 }
 
+/* The whole root read-only: its bind remounted, the mounts below it (proc,
+ * the masks) keep their own flags. */
+static void make_root_readonly(const struct iso_spec *s, const char *root, int sync_fd)
+{
+    if (s->readonly_root &&
+        mount(NULL, root, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(root), NULL) < 0)
+        child_fail(sync_fd, errno, "remount \"%s\" read-only", root);
+}
+
 /* pivot_root(".", ".") stacks the old root on top of the new one; the
  * detach then leaves only the new root, with no directory to remove. */
 static void do_pivot(const struct iso_spec *s, int sync_fd)
@@ -152,12 +161,17 @@ static void do_pivot(const struct iso_spec *s, int sync_fd)
     }
     if (chdir("/") < 0)
         child_fail(sync_fd, errno, "chdir /");
+    make_root_readonly(s, "/", sync_fd);
 }
 
 static void do_chroot(const struct iso_spec *s, int sync_fd)
 {
+    /* a mount of its own to make read-only, in whichever mount table */
+    if (s->readonly_root && mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
+        child_fail(sync_fd, errno, "bind rootfs \"%s\"", s->rootfs);
     mount_proc(s, s->rootfs, sync_fd);
     mask_paths(s, s->rootfs, sync_fd);
+    make_root_readonly(s, s->rootfs, sync_fd);
     if (chdir(s->rootfs) < 0)
         child_fail(sync_fd, errno, "chdir \"%s\"", s->rootfs);
     if (chroot(".") < 0)
@@ -260,6 +274,10 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
     /* the leak-fd sabotage: a lab directory open without O_CLOEXEC */
     if (s->leak_fd && open(s->workdir ? s->workdir : "/", O_RDONLY | O_DIRECTORY) < 0)
         child_fail(sync_fd, errno, "open \"%s\"", s->workdir ? s->workdir : "/");
+    /* the expose-runtime sabotage: its own binary open without O_CLOEXEC,
+     * as runc's init kept /proc/self/exe reachable (CVE-2019-5736) */
+    if (s->expose_runtime && open("/proc/self/exe", O_RDONLY) < 0)
+        child_fail(sync_fd, errno, "open \"/proc/self/exe\"");
     if (s->root == ISO_ROOT_PIVOT)
         do_pivot(s, sync_fd);
     else if (s->root == ISO_ROOT_CHROOT)

@@ -45,7 +45,7 @@ int rt_bwrap_argv(const struct iso_spec *s, const char *bin, char *const probe_a
             return rt_unsupported(why, len, "a hostname without a UTS namespace");
         rt_arg(a, "--hostname"), rt_arg(a, s->hostname);
     }
-    rt_arg(a, "--bind"), rt_arg(a, s->rootfs), rt_arg(a, "/");
+    rt_arg(a, s->readonly_root ? "--ro-bind" : "--bind"), rt_arg(a, s->rootfs), rt_arg(a, "/");
     rt_arg(a, "--proc"), rt_arg(a, "/proc");
     if (s->drop_caps) {
         char name[64];

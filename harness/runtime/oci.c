@@ -151,7 +151,7 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
     json_object_object_add(root, "process", proc);
     rootobj = json_object_new_object();
     json_object_object_add(rootobj, "path", json_object_new_string(s->rootfs));
-    json_object_object_add(rootobj, "readonly", json_object_new_boolean(0));
+    json_object_object_add(rootobj, "readonly", json_object_new_boolean(s->readonly_root));
     json_object_object_add(root, "root", rootobj);
     if (s->hostname[0])
         json_object_object_add(root, "hostname", json_object_new_string(s->hostname));

@@ -87,6 +87,7 @@ static void test_sabotage_table(void **state)
         before.no_new_privs = true; /* the hardening a spec can ask for */
         before.mask_paths = true;
         before.seccomp_deny = "getpgid";
+        before.readonly_root = true;
         before.ns |= CLONE_NEWCGROUP;
         before.net.mode = ISO_NET_NAT;
         before.lim = (struct iso_limits){ .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000,

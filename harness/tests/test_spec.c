@@ -68,6 +68,7 @@ static void full_spec(struct iso_spec *s)
     s->mask_paths = true;
     s->seccomp_deny = "getpgid";
     s->seccomp_errno = 15;
+    s->readonly_root = true;
     s->lim = (struct iso_limits){ .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000,
                                   .cpu_period_us = 100000 };
 }
@@ -96,6 +97,8 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_int_equal(a->mask_paths, b->mask_paths);
     assert_int_equal(a->leak_fd, b->leak_fd);
     assert_ptr_equal(a->seccomp_deny, b->seccomp_deny);
+    assert_int_equal(a->readonly_root, b->readonly_root);
+    assert_int_equal(a->expose_runtime, b->expose_runtime);
 }
 
 /* What each sabotage, by name, must do to full_spec(): written out here
@@ -146,6 +149,10 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->mask_paths = false;
     else if (strcmp(name, "no-seccomp") == 0)
         want->seccomp_deny = NULL;
+    else if (strcmp(name, "writable-root") == 0)
+        want->readonly_root = false;
+    else if (strcmp(name, "expose-runtime") == 0)
+        want->expose_runtime = true;
     else
         fail_msg("sabotage \"%s\" has no expected effect in this test", name);
     /* the namespaces full_spec() adds stay unless the sabotage removes them */
@@ -158,7 +165,7 @@ static void check_effect(const char *name, struct iso_spec *want)
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 22);
+    assert_int_equal(spec_sabotage_count(), 24);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
         struct iso_spec got, want;
@@ -190,7 +197,7 @@ static void test_table_order(void **state)
     }
     assert_string_equal(spec_sabotage_at(0)->name, "no-pidns");
     assert_string_equal(spec_sabotage_at(16)->name, "no-cpu-limit");
-    assert_string_equal(spec_sabotage_at(spec_sabotage_count() - 1)->name, "no-seccomp");
+    assert_string_equal(spec_sabotage_at(spec_sabotage_count() - 1)->name, "expose-runtime");
 }
 
 /* Limits a spec does not have stay absent; no cgroup is asked for. */
