@@ -731,6 +731,9 @@ static int cmd_cgroup(int argc, char **argv)
     return 0;
 }
 
+/* Families in files of their own. */
+int probe_cmd_clocks(int argc, char **argv);
+
 static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -756,6 +759,7 @@ static const struct {
     { "fork", cmd_fork, "N  fork up to N children; reports forked and fork_error" },
     { "spin", cmd_spin, "MS  busy-loop for MS milliseconds" },
     { "cgroup", cmd_cgroup, "the cgroup paths this process sees" },
+    { "clocks", probe_cmd_clocks, "[--wait]  clocks and time namespace, own and a child's" },
 };
 
 int main(int argc, char **argv)
