@@ -733,6 +733,8 @@ static int cmd_cgroup(int argc, char **argv)
 
 /* Families in files of their own. */
 int probe_cmd_clocks(int argc, char **argv);
+int probe_cmd_view(int argc, char **argv);
+int probe_cmd_setns(int argc, char **argv);
 
 static const struct {
     const char *name;
@@ -760,6 +762,8 @@ static const struct {
     { "spin", cmd_spin, "MS  busy-loop for MS milliseconds" },
     { "cgroup", cmd_cgroup, "the cgroup paths this process sees" },
     { "clocks", probe_cmd_clocks, "[--wait]  clocks and time namespace, own and a child's" },
+    { "view", probe_cmd_view, "KEY MQNAME  hostname, pids, pid ns and IPC objects seen here" },
+    { "setns", probe_cmd_setns, "FD...  try to join the namespace of each open FD" },
 };
 
 int main(int argc, char **argv)
