@@ -63,15 +63,16 @@ static void expect_container_view(struct iso_ctx *ctx, const struct iso_containe
                       "the joiner's child is in the container's PID namespace");
     ISO_EXPECT_NE_STR(ctx, ct_pidns, readlink_text("/proc/self/ns/pid", lab_pidns, 64),
                       "which is not the lab's");
-    ISO_EXPECT_EQ(ctx, nspid_levels(iso_get(joined, "nspid")), 2, "NSpid: the lab's, the container's");
+    ISO_EXPECT_EQ(ctx, nspid_levels(iso_get(joined, "nspid")), 2,
+                  "NSpid: the lab's, the container's");
     ISO_EXPECT_EQ_STR(ctx, nspid_inner(iso_get(joined, "nspid")), iso_get(joined, "pid"),
                       "getpid() is the pid the container numbers it with");
     ISO_EXPECT_EQ_STR(ctx, iso_get(joined, "shm"), "visible", "the container's shm segment");
     ISO_EXPECT_EQ_STR(ctx, iso_get(joined, "msg"), "visible", "the container's message queue");
     ISO_EXPECT_EQ_STR(ctx, iso_get(joined, "sem"), "visible", "the container's semaphore set");
     ISO_EXPECT_EQ_STR(ctx, iso_get(joined, "mq"), "visible", "the container's POSIX mq");
-    ISO_EXPECT_EQ_STR(ctx, shmget(KEY, 0, 0) < 0 && errno == ENOENT ? "absent" : "visible", "absent",
-                      "while the lab does not see the shm segment");
+    ISO_EXPECT_EQ_STR(ctx, shmget(KEY, 0, 0) < 0 && errno == ENOENT ? "absent" : "visible",
+                      "absent", "while the lab does not see the shm segment");
 }
 
 ISO_CASE(proc_ns_files_join_container,
@@ -82,10 +83,10 @@ ISO_CASE(proc_ns_files_join_container,
     struct iso_spec s = named_spec(ctx);
     struct iso_container c;
     struct iso_result joined;
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
 
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ipc", "create", KEY_TEXT, MQ), &c);
-    struct iso_join j = { .target = c.r.pid, .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID };
+    struct iso_join j = {.target = c.r.pid, .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID};
     ISO_REQUIRE_OK(ctx, iso_join_run(ctx, &j, ISO_ARGV("view", KEY_TEXT, MQ), &joined, &err), &err);
     if (!iso_check_exit(ctx, __FILE__, __LINE__, &joined))
         return;
@@ -101,12 +102,11 @@ ISO_CASE(pidfd_joins_several_at_once,
     struct iso_spec s = named_spec(ctx);
     struct iso_container c;
     struct iso_result joined;
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
 
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ipc", "create", KEY_TEXT, MQ), &c);
-    struct iso_join j = { .target = c.r.pid,
-                          .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID,
-                          .pidfd = true };
+    struct iso_join j = {
+        .target = c.r.pid, .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID, .pidfd = true};
     ISO_REQUIRE_OK(ctx, iso_join_run(ctx, &j, ISO_ARGV("view", KEY_TEXT, MQ), &joined, &err), &err);
     if (!iso_check_exit(ctx, __FILE__, __LINE__, &joined))
         return;
@@ -123,7 +123,7 @@ ISO_CASE(child_userns_cannot_join_parents,
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;
     struct iso_result joined;
-    struct iso_err err = { 0, "" };
+    struct iso_err err = {0, ""};
     char path[64];
     autoclose int lab_uts = -1, ct_uts = -1;
 
@@ -132,8 +132,8 @@ ISO_CASE(child_userns_cannot_join_parents,
     snprintf(path, sizeof(path), "/proc/%d/ns/uts", c.r.pid);
     ISO_REQUIRE_SYS(ctx, lab_uts = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC), "lab's");
     ISO_REQUIRE_SYS_PATH(ctx, ct_uts = open(path, O_RDONLY | O_CLOEXEC), path, "container's");
-    const int fds[] = { lab_uts, ct_uts };
-    struct iso_join j = { .target = c.r.pid, .ns = CLONE_NEWUSER, .fds = fds, .nfds = 2 };
+    const int fds[] = {lab_uts, ct_uts};
+    struct iso_join j = {.target = c.r.pid, .ns = CLONE_NEWUSER, .fds = fds, .nfds = 2};
     ISO_REQUIRE_OK(ctx, iso_join_run(ctx, &j, ISO_ARGV("setns", "3", "4"), &joined, &err), &err);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&joined, "setns_3"), "EPERM", "setns into the lab's UTS");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&joined, "setns_4"), "ok", "setns into the container's UTS");

@@ -45,9 +45,10 @@ ISO_CASE(sethostname_needs_caps_over_uts,
     char lab[65] = "";
 
     spec_map_root(&s, 100000, 65536);
-    s.ns &= ~(unsigned)CLONE_NEWUTS; /* the lab's UTS namespace, owned by the lab's user namespace */
+    /* the lab's UTS namespace, which the lab's user namespace owns */
+    s.ns &= ~(unsigned)CLONE_NEWUTS;
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("hostname", "not-allowed"), &r);
-    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "set"), "EPERM", "sethostname without CAP_SYS_ADMIN over it");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "set"), "EPERM", "sethostname without CAP_SYS_ADMIN there");
     gethostname(lab, sizeof(lab) - 1);
     ISO_EXPECT_EQ_STR(ctx, lab, ctx->lab_hostname, "the lab's hostname is unchanged");
 }

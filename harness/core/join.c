@@ -18,13 +18,13 @@
 
 /* What the joining process holds, opened in the lab before it joins. */
 struct joiner {
-    int probe;                 /* the probe binary, O_PATH */
-    int pidfd;                 /* with j->pidfd */
-    int nsfd[16];              /* otherwise one per namespace, in join order */
+    int probe;    /* the probe binary, O_PATH */
+    int pidfd;    /* with j->pidfd */
+    int nsfd[16]; /* otherwise one per namespace, in join order */
     unsigned nsflag[16];
     int n;
-    int out, errfd;            /* the probe's stdout and stderr */
-    int status;                /* where a failed step is reported */
+    int out, errfd; /* the probe's stdout and stderr */
+    int status;     /* where a failed step is reported */
 };
 
 static __attribute__((noreturn)) void join_fail(int status_fd, int errnum, const char *fmt, ...)
@@ -32,7 +32,7 @@ static __attribute__((noreturn)) void join_fail(int status_fd, int errnum, const
 
 static void join_fail(int status_fd, int errnum, const char *fmt, ...)
 {
-    struct rt_setup_error m = { .errnum = errnum };
+    struct rt_setup_error m = {.errnum = errnum};
     va_list ap;
 
     va_start(ap, fmt);
@@ -89,7 +89,7 @@ static void close_joiner(struct joiner *w)
 static __attribute__((noreturn)) void joiner_main(const struct iso_join *j, struct joiner *w,
                                                   char *const argv[])
 {
-    static char *const envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", NULL };
+    static char *const envp[] = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", NULL};
     pid_t child;
     int st;
 
@@ -123,16 +123,18 @@ static __attribute__((noreturn)) void joiner_main(const struct iso_join *j, stru
     _exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
-/* Read the probe's stdout and stderr to their end. */
+/* Read the probe's stdout, then its stderr, to their end: the commands
+ * run this way write a few lines to stderr at most, never a pipe's worth. */
 static void drain(int out, int errfd, struct iso_result *r)
 {
-    int fds[2] = { out, errfd };
-    char *buf[2] = { r->out, r->err };
-    size_t cap[2] = { sizeof(r->out) - 1, sizeof(r->err) - 1 }, *len[2] = { &r->out_len, &r->err_len };
+    int fds[2] = {out, errfd};
+    char *buf[2] = {r->out, r->err};
+    size_t cap[2] = {sizeof(r->out) - 1, sizeof(r->err) - 1}, *len[2] = {&r->out_len, &r->err_len};
 
     for (int i = 0; i < 2; i++) {
         ssize_t n;
-        while ((n = read(fds[i], buf[i] + *len[i], cap[i] - *len[i])) > 0 || (n < 0 && errno == EINTR))
+        while ((n = read(fds[i], buf[i] + *len[i], cap[i] - *len[i])) > 0 ||
+               (n < 0 && errno == EINTR))
             if (n > 0)
                 *len[i] += (size_t)n;
         buf[i][*len[i]] = '\0';
@@ -142,9 +144,9 @@ static void drain(int out, int errfd, struct iso_result *r)
 int iso_join_run(struct iso_ctx *ctx, const struct iso_join *j, char *const argv[],
                  struct iso_result *r, struct iso_err *err)
 {
-    struct joiner w = { .probe = -1, .pidfd = -1, .out = -1, .errfd = -1, .status = -1 };
-    int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, status[2] = { -1, -1 };
-    struct rt_setup_error m = { 0, "" };
+    struct joiner w = {.probe = -1, .pidfd = -1, .out = -1, .errfd = -1, .status = -1};
+    int out[2] = {-1, -1}, errp[2] = {-1, -1}, status[2] = {-1, -1};
+    struct rt_setup_error m = {0, ""};
     autokill pid_t pid = -1;
     int rc = -1;
 

@@ -10,10 +10,10 @@
 #include "case.h"
 
 struct iso_join {
-    pid_t target;    /* the container's init as the lab sees it */
-    unsigned ns;     /* CLONE_NEW* to join; a user namespace is joined first */
-    bool pidfd;      /* setns(pidfd_open(target), ns) instead of the /proc files */
-    const int *fds;  /* open in the lab, handed to the probe as fd 3, 4, ... */
+    pid_t target;   /* the container's init as the lab sees it */
+    unsigned ns;    /* CLONE_NEW* to join, user first; 0: run the probe in the lab */
+    bool pidfd;     /* setns(pidfd_open(target), ns) instead of the /proc files */
+    const int *fds; /* open in the lab, handed to the probe as fd 3, 4, ... */
     int nfds;
 };
 

@@ -72,7 +72,8 @@ static int nest_user(void)
     if (unshare(CLONE_NEWUSER) < 0)
         return -1;
     if (write_proc("/proc/self/setgroups", "deny") < 0 ||
-        write_proc("/proc/self/uid_map", "0 0 1") < 0 || write_proc("/proc/self/gid_map", "0 0 1") < 0)
+        write_proc("/proc/self/uid_map", "0 0 1") < 0 ||
+        write_proc("/proc/self/gid_map", "0 0 1") < 0)
         return -2;
     return 0;
 }
