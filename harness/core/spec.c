@@ -28,6 +28,14 @@ void spec_map_root(struct iso_spec *s, unsigned outer, unsigned count)
     s->n_uid_map = s->n_gid_map = 1;
 }
 
+void spec_time_offsets(struct iso_spec *s, struct iso_clock_offset monotonic,
+                       struct iso_clock_offset boottime)
+{
+    s->ns |= CLONE_NEWTIME;
+    s->monotonic = monotonic;
+    s->boottime = boottime;
+}
+
 static void drop_pidns(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWPID; }
 static void drop_utsns(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWUTS; }
 static void drop_ipcns(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWIPC; }
@@ -84,6 +92,8 @@ const char *const spec_masked_paths[] = {
 const char *const spec_readonly_paths[] = {
     "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
+/* The offsets stay in the spec; without the namespace nothing applies them. */
+static void drop_timens(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWTIME; }
 
 static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_NO_PIDNS, "no-pidns", "no new PID namespace", drop_pidns },
@@ -114,6 +124,8 @@ static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_NO_CGROUPNS, "no-cgroupns", "no cgroup namespace", drop_cgroupns },
     { ISO_SAB_NO_CPULIMIT, "no-cpu-limit", "the container's cgroup gets no CPU quota",
       no_cpulimit },
+    { ISO_SAB_NO_TIMENS, "no-timens", "no time namespace: the clock offsets are never applied",
+      drop_timens },
     { ISO_SAB_KEEP_INHERITABLE, "keep-inheritable",
       "the inheritable set keeps CAP_KILL, CAP_NET_BIND_SERVICE and CAP_AUDIT_WRITE (CVE-2022-29162)",
       keep_inheritable },

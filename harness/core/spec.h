@@ -37,6 +37,13 @@ struct iso_net {
     bool masquerade; /* the NAT rule is made (false: the no-nat sabotage) */
 };
 
+/* A clock's offset in a time namespace: sec may be negative, nsec is
+ * 0..999999999. */
+struct iso_clock_offset {
+    int64_t sec;
+    long nsec;
+};
+
 struct iso_spec {
     unsigned ns; /* CLONE_NEW* set */
     char hostname[65];
@@ -60,6 +67,9 @@ struct iso_spec {
     const char *rootfs;   /* container root as the lab sees it */
     struct iso_net net;
     struct iso_limits lim;
+    /* with CLONE_NEWTIME: written to the time namespace before its first
+     * process runs in it */
+    struct iso_clock_offset monotonic, boottime;
     int join_netns_fd;    /* set by iso_start: a prepared namespace to join, or -1 */
     struct cg_handle *cgroup; /* set by iso_start: the cgroup to attach to, or NULL */
     char id[32];          /* set by iso_start: unique container name in the run */
@@ -86,7 +96,7 @@ enum {
     ISO_SAB_NO_PIDSLIMIT = 1u << 14,
     ISO_SAB_NO_CGROUPNS = 1u << 15,
     ISO_SAB_NO_CPULIMIT = 1u << 16,
-    /* bits 17-21 belong to other families */
+    ISO_SAB_NO_TIMENS = 1u << 17,
     ISO_SAB_KEEP_INHERITABLE = 1u << 22,
     ISO_SAB_LEAK_FD = 1u << 23,
     ISO_SAB_NO_NNP = 1u << 24,
@@ -119,6 +129,10 @@ struct iso_sabotage {
 void spec_init(struct iso_spec *s, const char *rootfs);
 /* Add a user namespace mapping inner 0..count-1 to outer..outer+count-1. */
 void spec_map_root(struct iso_spec *s, unsigned outer, unsigned count);
+/* Add a time namespace whose CLOCK_MONOTONIC and CLOCK_BOOTTIME run
+ * ahead of the lab's by these offsets. */
+void spec_time_offsets(struct iso_spec *s, struct iso_clock_offset monotonic,
+                       struct iso_clock_offset boottime);
 /* Apply every sabotage whose bit is in set. */
 void spec_apply_sabotage(struct iso_spec *s, unsigned set);
 

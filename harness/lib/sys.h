@@ -10,6 +10,8 @@
  * non-NULL the parent also gets a pidfd for the child (CLONE_PIDFD).
  * Returns 0 in the child, the child's pid in the parent, -1/errno. */
 pid_t sys_clone3(uint64_t flags, int *pidfd);
+/* A pidfd for pid (pidfd_open(2), which glibc 2.36 does not wrap). */
+int sys_pidfd_open(pid_t pid, unsigned flags);
 int sys_pivot_root(const char *new_root, const char *put_old);
 
 #endif

@@ -763,6 +763,13 @@ static int cmd_cgroup(int argc, char **argv)
     return 0;
 }
 
+/* Families in files of their own. */
+int probe_cmd_clocks(int argc, char **argv);
+int probe_cmd_view(int argc, char **argv);
+int probe_cmd_setns(int argc, char **argv);
+int probe_cmd_nest_pid(int argc, char **argv);
+int probe_cmd_nest_depth(int argc, char **argv);
+
 static const struct {
     const char *name;
     int (*fn)(int argc, char **argv);
@@ -795,6 +802,11 @@ static const struct {
     { "syscall", cmd_syscall, "NAME  call getpgid, getsid or getpriority; rc and errno" },
     { "write-root", cmd_write_root, "create a file in /; erofs, created or refused" },
     { "runtime-bin", cmd_runtime_bin, "MAJ:MIN:INO [--wait]  where that file is reachable, writable" },
+    { "clocks", probe_cmd_clocks, "[--wait]  clocks and time namespace, own and a child's" },
+    { "view", probe_cmd_view, "KEY MQNAME  hostname, pids, pid ns and IPC objects seen here" },
+    { "setns", probe_cmd_setns, "FD...  try to join the namespace of each open FD" },
+    { "nest-pid", probe_cmd_nest_pid, "a PID namespace inside ours with two processes; waits" },
+    { "nest-depth", probe_cmd_nest_depth, "user|pid  nest namespaces until the kernel refuses" },
 };
 
 int main(int argc, char **argv)

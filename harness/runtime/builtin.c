@@ -59,6 +59,30 @@ static void become_root_inside(const struct iso_spec *s, int sync_fd)
         child_fail(sync_fd, errno, "setresuid 0");
 }
 
+/* The offsets of a time namespace can be written only while no process is
+ * in it: unshare makes one for our children only, the offsets go into it,
+ * then we enter it ourselves and the probe is its first process. */
+static void enter_time_ns(const struct iso_spec *s, int sync_fd)
+{
+    static const char offsets_path[] = "/proc/self/timens_offsets";
+    char text[128];
+    int fd;
+
+    if (!(s->ns & CLONE_NEWTIME))
+        return;
+    if (unshare(CLONE_NEWTIME) < 0)
+        child_fail(sync_fd, errno, "unshare time namespace");
+    snprintf(text, sizeof(text), "monotonic %lld %ld\nboottime %lld %ld\n",
+             (long long)s->monotonic.sec, s->monotonic.nsec, (long long)s->boottime.sec,
+             s->boottime.nsec);
+    if (write_file(offsets_path, text) < 0)
+        child_fail(sync_fd, errno, "write \"%s\"", offsets_path);
+    fd = open("/proc/self/ns/time_for_children", O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || setns(fd, CLONE_NEWTIME) < 0)
+        child_fail(sync_fd, errno, "enter the time namespace");
+    close(fd);
+}
+
 static void mount_proc(const struct iso_spec *s, const char *root, int sync_fd)
 {
     char target[PATH_MAX];
@@ -262,6 +286,7 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
     if (read(sync_fd, &go, 1) != 1)
         _exit(127); /* the parent gave up */
     become_root_inside(s, sync_fd);
+    enter_time_ns(s, sync_fd);
     /* now that the parent has put us in our cgroup: a cgroup namespace made
      * here has that cgroup as its root */
     if ((s->ns & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
@@ -333,8 +358,9 @@ static pid_t clone_in_netns(const struct iso_spec *s, struct iso_err *err)
         if (setns(s->join_netns_fd, CLONE_NEWNET) < 0)
             return iso_err_set(err, errno, "setns into the prepared network namespace");
     }
-    /* the cgroup namespace is made by the child once it is in its cgroup */
-    pid = sys_clone3(s->ns & ~(unsigned)CLONE_NEWCGROUP, NULL);
+    /* the cgroup namespace is made by the child once it is in its cgroup,
+     * the time namespace once its offsets are written */
+    pid = sys_clone3(s->ns & ~(unsigned)(CLONE_NEWCGROUP | CLONE_NEWTIME), NULL);
     e = errno;
     if (pid == 0)
         return 0;

@@ -44,6 +44,14 @@ static json_object *id_maps(const struct iso_idmap *m, int n)
     return arr;
 }
 
+static json_object *clock_offset(const struct iso_clock_offset *o)
+{
+    json_object *j = json_object_new_object();
+    json_object_object_add(j, "secs", json_object_new_int64(o->sec));
+    json_object_object_add(j, "nanosecs", json_object_new_int64(o->nsec));
+    return j;
+}
+
 /* The capabilities of mask by name, only those the harness has itself:
  * asking for more fails in capset. */
 static json_object *cap_list(uint64_t mask)
@@ -172,6 +180,12 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
         json_object_object_add(lnx, "gidMappings", id_maps(s->gid_map, s->n_gid_map));
     }
     json_object_object_add(lnx, "namespaces", nss);
+    if (s->ns & CLONE_NEWTIME) {
+        json_object *offsets = json_object_new_object();
+        json_object_object_add(offsets, "monotonic", clock_offset(&s->monotonic));
+        json_object_object_add(offsets, "boottime", clock_offset(&s->boottime));
+        json_object_object_add(lnx, "timeOffsets", offsets);
+    }
     if (cgroups_path)
         json_object_object_add(lnx, "cgroupsPath", json_object_new_string(cgroups_path));
     /* the spec's private mounts, in OCI terms (runc's default is rslave) */

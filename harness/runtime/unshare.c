@@ -41,6 +41,12 @@ int rt_unshare_argv(const struct iso_spec *s, const char *bin, char *const probe
             return rt_unsupported(why, len, ns_kinds[i].what);
         rt_arg(a, ns_kinds[i].unshare);
     }
+    if (s->ns & CLONE_NEWTIME) {
+        if (s->monotonic.nsec || s->boottime.nsec)
+            return rt_unsupported(why, len, "a clock offset finer than a second");
+        rt_arg(a, "--monotonic"), rt_argf(a, "%lld", (long long)s->monotonic.sec);
+        rt_arg(a, "--boottime"), rt_argf(a, "%lld", (long long)s->boottime.sec);
+    }
     if (s->ns & CLONE_NEWPID)
         rt_arg(a, "--fork"), rt_arg(a, "--kill-child");
     rt_arg(a, "--propagation"), rt_arg(a, "private");

@@ -50,10 +50,18 @@ static void test_unshare_default(void **state)
                                     "--propagation private --root=/run/isocheck/c1/root --mount-proc "
                                     "/isoprobe pid --wait");
     assert_null(a.argv[a.argc]);
-    /* the cgroup and time namespaces in unshare(1)'s words */
-    s.ns |= CLONE_NEWCGROUP | CLONE_NEWTIME;
+    /* the cgroup and time namespaces in unshare(1)'s words, the offsets
+     * each to its own clock */
+    s.ns |= CLONE_NEWCGROUP;
+    spec_time_offsets(&s, (struct iso_clock_offset){ 30, 0 }, (struct iso_clock_offset){ -7, 0 });
     assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), 0);
-    assert_non_null(strstr(joined(&a), " --net --cgroup --time --fork "));
+    assert_non_null(
+        strstr(joined(&a), " --net --cgroup --time --monotonic 30 --boottime -7 --fork "));
+    /* it takes whole seconds only */
+    s.boottime.nsec = 5;
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                     ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, "no way to ask for a clock offset finer than a second");
 }
 
 static void test_unshare_unsupported(void **state)
@@ -186,10 +194,15 @@ static void test_oci_time_and_joined_net(void **state)
     json_object *j, *ns;
     (void)state;
     spec_init(&s, "/r");
-    s.ns = CLONE_NEWNS | CLONE_NEWTIME;
+    s.ns = CLONE_NEWNS;
+    spec_time_offsets(&s, (struct iso_clock_offset){ 30, 5 }, (struct iso_clock_offset){ 40, 6 });
     text = rt_oci_config(&s, probe, "/b/netns", "/cg", why, sizeof(why));
     assert_non_null(text);
     j = json_tokener_parse(text);
+    assert_int_equal(json_object_get_int64(get(j, "linux.timeOffsets.monotonic.secs")), 30);
+    assert_int_equal(json_object_get_int64(get(j, "linux.timeOffsets.monotonic.nanosecs")), 5);
+    assert_int_equal(json_object_get_int64(get(j, "linux.timeOffsets.boottime.secs")), 40);
+    assert_int_equal(json_object_get_int64(get(j, "linux.timeOffsets.boottime.nanosecs")), 6);
     ns = get(j, "linux.namespaces");
     assert_int_equal(json_object_array_length(ns), 3);
     assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 0), "type")), "mount");

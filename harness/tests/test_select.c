@@ -89,6 +89,7 @@ static void test_sabotage_table(void **state)
         before.seccomp_deny = "getpgid";
         before.readonly_root = true;
         before.ns |= CLONE_NEWCGROUP;
+        spec_time_offsets(&before, (struct iso_clock_offset){ 1, 0 }, (struct iso_clock_offset){ 2, 0 });
         before.net.mode = ISO_NET_NAT;
         before.lim = (struct iso_limits){ .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000,
                                           .cpu_period_us = 100000 };

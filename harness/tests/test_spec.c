@@ -62,7 +62,7 @@ static void full_spec(struct iso_spec *s)
     spec_init(s, "/r");
     spec_map_root(s, 100000, 65536);
     s->drop_caps = true;
-    s->ns |= CLONE_NEWCGROUP;
+    s->ns |= CLONE_NEWCGROUP | CLONE_NEWTIME;
     s->net.mode = ISO_NET_NAT;
     s->no_new_privs = true;
     s->mask_paths = true;
@@ -153,6 +153,8 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->readonly_root = false;
     else if (strcmp(name, "expose-runtime") == 0)
         want->expose_runtime = true;
+    else if (strcmp(name, "no-timens") == 0)
+        want->ns = DEFAULT_NS;
     else
         fail_msg("sabotage \"%s\" has no expected effect in this test", name);
     /* the namespaces full_spec() adds stay unless the sabotage removes them */
@@ -160,12 +162,14 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->ns |= CLONE_NEWUSER;
     if (strcmp(name, "no-cgroupns") != 0)
         want->ns |= CLONE_NEWCGROUP;
+    if (strcmp(name, "no-timens") != 0)
+        want->ns |= CLONE_NEWTIME;
 }
 
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 24);
+    assert_int_equal(spec_sabotage_count(), 25);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
         struct iso_spec got, want;
@@ -197,6 +201,7 @@ static void test_table_order(void **state)
     }
     assert_string_equal(spec_sabotage_at(0)->name, "no-pidns");
     assert_string_equal(spec_sabotage_at(16)->name, "no-cpu-limit");
+    assert_string_equal(spec_sabotage_at(17)->name, "no-timens");
     assert_string_equal(spec_sabotage_at(spec_sabotage_count() - 1)->name, "expose-runtime");
 }
 
@@ -219,7 +224,7 @@ static void test_several(void **state)
     (void)state;
     full_spec(&s);
     spec_apply_sabotage(&s, ISO_SAB_NO_UTSNS | ISO_SAB_NO_IPCNS | ISO_SAB_NO_CPULIMIT);
-    assert_int_equal(s.ns, (DEFAULT_NS | CLONE_NEWUSER | CLONE_NEWCGROUP) &
+    assert_int_equal(s.ns, (DEFAULT_NS | CLONE_NEWUSER | CLONE_NEWCGROUP | CLONE_NEWTIME) &
                                ~(unsigned)(CLONE_NEWUTS | CLONE_NEWIPC));
     assert_int_equal(s.lim.cpu_quota_us, -1);
 }
