@@ -79,7 +79,7 @@ static __attribute__((noreturn)) void case_main(const struct runner_args *a, int
         out->status = ISO_ST_PASS;
     /* A reader of our stdout need not wait for this process's teardown. */
     close(STDOUT_FILENO);
-    sigqueue(getppid(), SIG_CASE_DONE, (union sigval){.sival_int = item});
+    sigqueue(getppid(), SIG_CASE_DONE, (union sigval){ .sival_int = item });
     _exit(0);
 }
 
@@ -236,7 +236,7 @@ static void take_done(struct slot *slots, int jobs, const siginfo_t *si, struct 
         if (slots[j].killed) /* past its deadline: the reap settles it */
             return;
         kill(-slots[j].pid, SIGKILL);
-        done[slots[j].item] = (struct done){true, false, 0, now_ms() - slots[j].start};
+        done[slots[j].item] = (struct done){ true, false, 0, now_ms() - slots[j].start };
         slots[j].pid = 0;
     }
 }
@@ -308,7 +308,7 @@ static void fill_slots(const struct runner_args *a, struct slot *slots, int jobs
  * done, or the next deadline comes; then take every "done" queued. */
 static void wait_slots(struct slot *slots, int jobs, const sigset_t *wake, struct done *done)
 {
-    static const struct timespec zero = {0, 0};
+    static const struct timespec zero = { 0, 0 };
     siginfo_t si;
     double wait = 1000.0, t = now_ms();
     int running = 0;

@@ -325,10 +325,7 @@ static int vm_child_main(void *arg)
     child_main(v->s, v->argv, v->stdio, v->sync_fd);
 }
 
-static bool can_share_memory(const struct iso_spec *s)
-{
-    return !(s->ns & CLONE_NEWTIME);
-}
+static bool can_share_memory(const struct iso_spec *s) { return !(s->ns & CLONE_NEWTIME); }
 
 static pid_t clone_sharing_memory(const struct iso_spec *s, struct vm_child *v)
 {
