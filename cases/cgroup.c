@@ -24,7 +24,7 @@ static unsigned long long last_touched(const struct iso_result *r)
 
 ISO_CASE(oom_kill_at_limit,
          "under a 32 MiB limit (no swap) 16 MiB is fine and 64 MiB is killed by the OOM killer",
-         .detects = ISO_SAB_NO_MEMLIMIT)
+         .detects = ISO_SAB_NO_MEMLIMIT, .needs = ISO_NEEDS_CGROUP)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_err err = {0, ""};
@@ -61,7 +61,7 @@ ISO_CASE(oom_kill_at_limit,
 }
 
 ISO_CASE(pids_max_stops_forks, "with pids.max = 8 the 8th process inside cannot be forked (EAGAIN)",
-         .detects = ISO_SAB_NO_PIDSLIMIT)
+         .detects = ISO_SAB_NO_PIDSLIMIT, .needs = ISO_NEEDS_CGROUP)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_result r;
@@ -96,7 +96,7 @@ static const char *cgroup_path(char *view, const char *ctl)
 
 ISO_CASE(namespace_root_is_own_cgroup,
          "in a cgroup namespace the container's cgroup reads as /; the lab sees the real path",
-         .detects = ISO_SAB_NO_CGROUPNS)
+         .detects = ISO_SAB_NO_CGROUPNS, .needs = ISO_NEEDS_CGROUP)
 {
     const struct cg_info *cg = &ctx->cfg->cg;
     struct iso_spec s = iso_spec_default(ctx);
@@ -127,7 +127,7 @@ ISO_CASE(namespace_root_is_own_cgroup,
 }
 
 ISO_CASE(cpu_quota_throttles, "a busy loop under a 10% CPU quota is throttled",
-         .detects = ISO_SAB_NO_CPULIMIT)
+         .detects = ISO_SAB_NO_CPULIMIT, .needs = ISO_NEEDS_CGROUP)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_err err = {0, ""};

@@ -364,7 +364,9 @@ static void note_run(const struct run *run)
         spec_sabotage_names(cfg->sabotage, sab, sizeof(sab));
     sinks_note(&run->sinks, "isocheck %s on Linux %s; runtime %s; sabotage %s; jobs %d; rootfs %s",
                ISO_VERSION, uts.release, cfg->runtime, sab, cfg->jobs, cfg->rootfs);
-    if (cfg->cg.version)
+    if (!cfg->cg.set_up)
+        sinks_note(&run->sinks, "cgroups not set up: no selected case needs one");
+    else if (cfg->cg.version)
         sinks_note(&run->sinks, "cgroup v%d; memory %s, pids %s, cpu %s", cfg->cg.version,
                    cfg->cg.ctl[CG_MEMORY].ok ? "ok" : cfg->cg.ctl[CG_MEMORY].why,
                    cfg->cg.ctl[CG_PIDS].ok ? "ok" : cfg->cg.ctl[CG_PIDS].why,
@@ -383,6 +385,26 @@ static void note_run(const struct run *run)
                                     "/sys/fs/cgroup/unified is unmounted: crun 1.8 refuses "
                                     "cgroup v1 hosts with a cgroup2 mount");
     }
+}
+
+/* Finding the cgroups, reaping stale runs' parents and making this run's
+ * cost milliseconds while other runs make and remove cgroups (the kernel
+ * serialises that): only a run that may use a cgroup pays. OCI runtimes
+ * always get a cgroupsPath; the builtin, unshare and bwrap only for a case
+ * that declares it needs one. */
+static void setup_cgroups(const struct run *run, struct cg_info *cg)
+{
+    for (int r = 0; r < run->nrt; r++)
+        if (run->rts[r]->external) {
+            cg_run_setup(cg);
+            return;
+        }
+    for (int k = 0; k < run->n; k++)
+        if (registry_at(run->sel[k])->needs & ISO_NEEDS_CGROUP) {
+            cg_run_setup(cg);
+            return;
+        }
+    cg_run_none(cg, "cgroups are not set up: no selected case declares .needs = ISO_NEEDS_CGROUP");
 }
 
 /* The lab's exit code: 0/1 from the runner, -1/-2/2 for the harness. */
@@ -449,7 +471,7 @@ int main(int argc, char **argv)
     if (check_host(&run.cfg, &err) < 0)
         rc = bail(&run, err.msg);
     else {
-        cg_run_setup(&run.cfg.cg);
+        setup_cgroups(&run, &run.cfg.cg);
         rt_configure(&run.cfg);
         rc = run_lab(&run, &err);
         cg_run_cleanup(&run.cfg.cg);

@@ -51,10 +51,15 @@ struct iso_case {
     const char *desc;
     void (*fn)(struct iso_ctx *ctx);
     unsigned detects; /* sabotage bits that must make this case fail */
+    unsigned needs;   /* ISO_NEEDS_*: what the run must set up for it */
     const char *file;
     int line;
     int order; /* registration order of its file */
 };
+
+/* The run sets cgroups up only when a selected case (or an OCI runtime)
+ * needs them; a case that makes a cgroup without saying so fails. */
+#define ISO_NEEDS_CGROUP 1u
 
 void iso_register(struct iso_case *c);
 

@@ -90,6 +90,11 @@ static int check_supported(struct iso_ctx *ctx, const struct iso_runtime *rt,
 {
     char why[256] = "";
 
+    if (cg_needed(&s->lim) && !ctx->cfg->cg.set_up)
+        return iso_err_set(err, 0,
+                           "case %s makes a cgroup but does not declare "
+                           ".needs = ISO_NEEDS_CGROUP",
+                           ctx->c ? ctx->c->name : "?");
     if (cg_needed(&s->lim) && !cg_usable(&ctx->cfg->cg, cg_needed(&s->lim), why, sizeof(why))) {
         iso_err_set(err, 0, "%s", why);
         return ISO_UNSUPPORTED;

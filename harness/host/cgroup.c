@@ -383,11 +383,20 @@ fail:
     }
 }
 
+void cg_run_none(struct cg_info *cg, const char *why)
+{
+    memset(cg, 0, sizeof(*cg));
+    for (int c = 0; c < CG_NCTL; c++)
+        snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why), "%s", why);
+    snprintf(cg->oci_why, sizeof(cg->oci_why), "%s", why);
+}
+
 void cg_run_setup(struct cg_info *cg)
 {
     char self[4096];
 
     memset(cg, 0, sizeof(*cg));
+    cg->set_up = true;
     snprintf(cg->run, sizeof(cg->run), "isocheck-%d-%llu", getpid(), start_time(getpid()));
     for (int c = 0; c < CG_NCTL; c++)
         snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why), "no %s controller in /proc/self/cgroup",
@@ -419,6 +428,8 @@ void cg_run_cleanup(const struct cg_info *cg)
 {
     char path[PATH_MAX], parent[PATH_MAX + 32];
 
+    if (!cg->set_up)
+        return;
     /* what OCI runtimes made, in every hierarchy, and the directories
      * they made on the way there */
     for (int i = 0; i < cg->nmounts; i++) {

@@ -17,6 +17,7 @@ enum cg_ctl { CG_MEMORY, CG_PIDS, CG_CPU, CG_NCTL };
 #define CG_MAX_MOUNTS 16
 
 struct cg_info {
+    bool set_up; /* cg_run_setup ran: a run that uses no cgroup skips it */
     int version; /* 1 or 2; 0 when the harness found no usable cgroups */
     char run[64];
     /* Every cgroup hierarchy mounted here, with the harness's own cgroup in
@@ -57,6 +58,10 @@ const char *cg_ctl_name(enum cg_ctl c);
 /* Find the cgroups, reap stale run parents, make this run's parent. Never
  * fatal: a controller that cannot be used is marked with the reason. */
 void cg_run_setup(struct cg_info *cg);
+/* For a run that uses no cgroup: nothing is touched (not even stale runs'
+ * parents: the next run that sets cgroups up reaps them), every
+ * controller is marked unusable with why. */
+void cg_run_none(struct cg_info *cg, const char *why);
 /* Remove this run's parent and everything below it. */
 void cg_run_cleanup(const struct cg_info *cg);
 /* Remove run parents whose run is gone; returns how many were removed. */

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <poll.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -342,10 +343,55 @@ static int write_id_maps(const struct iso_spec *s, pid_t pid, struct iso_err *er
     return write_map(pid, "gid_map", s->gid_map, s->n_gid_map, err);
 }
 
+/* --- spawning without a copy of our memory ------------------------------
+ * A fork costs 1.5 ms on a small VM (page tables copied, then a
+ * copy-on-write fault for every page either side writes); a clone that
+ * shares our memory costs a sixth of that. The child runs on a stack of its
+ * own and, like vfork's, never beside us: until "go" it only makes system
+ * calls (prctl, dup2, close_range, read) while we write its id maps and
+ * join its cgroup; after "go" we wait until it has exec'd or failed before
+ * we touch anything (heap, libcap, libseccomp) it may be using. A time
+ * namespace cannot share memory with its parent: those specs fork. */
+
+struct vm_child {
+    const struct iso_spec *s;
+    char *const *argv;
+    const int *stdio;
+    int sync_fd, parent_fd;
+};
+
+static int vm_child_main(void *arg)
+{
+    const struct vm_child *v = arg;
+
+    close(v->parent_fd); /* our descriptor table is our own; the variable is not */
+    child_main(v->s, v->argv, v->stdio, v->sync_fd);
+}
+
+static bool can_share_memory(const struct iso_spec *s) { return !(s->ns & CLONE_NEWTIME); }
+
+static pid_t clone_sharing_memory(const struct iso_spec *s, struct vm_child *v)
+{
+    static char stack[256 * 1024] __attribute__((aligned(16)));
+
+    return clone(vm_child_main, stack + sizeof(stack),
+                 (int)((s->ns & ~(unsigned)CLONE_NEWCGROUP) | CLONE_VM | SIGCHLD), v);
+}
+
+/* Until the child's end of the socket closes: exec (CLOEXEC) or its exit
+ * after a failed step, whose message stays queued for reap to read. */
+static void wait_exec(int parent_fd)
+{
+    struct pollfd p = { parent_fd, POLLIN, 0 };
+
+    while (poll(&p, 1, -1) < 0 && errno == EINTR)
+        ;
+}
+
 /* Clone with the spec's namespaces; a prepared network namespace is joined
  * by cloning from inside it (a child in a new user namespace could not
- * setns into a namespace the lab owns). */
-static pid_t clone_in_netns(const struct iso_spec *s, struct iso_err *err)
+ * setns into a namespace the lab owns). v: share our memory (see above). */
+static pid_t clone_in_netns(const struct iso_spec *s, struct vm_child *v, struct iso_err *err)
 {
     autoclose int home = -1;
     pid_t pid;
@@ -360,7 +406,8 @@ static pid_t clone_in_netns(const struct iso_spec *s, struct iso_err *err)
     }
     /* the cgroup namespace is made by the child once it is in its cgroup,
      * the time namespace once its offsets are written */
-    pid = sys_clone3(s->ns & ~(unsigned)(CLONE_NEWCGROUP | CLONE_NEWTIME), NULL);
+    pid = v ? clone_sharing_memory(s, v)
+            : sys_clone3(s->ns & ~(unsigned)(CLONE_NEWCGROUP | CLONE_NEWTIME), NULL);
     e = errno;
     if (pid == 0)
         return 0;
@@ -382,6 +429,7 @@ static int builtin_spawn(const struct iso_runtime *rt, const struct iso_spec *s,
     autokill pid_t pid = -1;
     bool parent_steps;
     int sv[2];
+    struct vm_child v;
 
     (void)rt;
     if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
@@ -392,7 +440,8 @@ static int builtin_spawn(const struct iso_runtime *rt, const struct iso_spec *s,
     parent_steps = (s->ns & CLONE_NEWUSER) || s->cgroup;
     if (!parent_steps && write(parent_fd, "g", 1) != 1)
         return iso_err_set(err, errno, "queue go for the container");
-    pid = clone_in_netns(s, err);
+    v = (struct vm_child){ s, argv, stdio, child_fd, parent_fd };
+    pid = clone_in_netns(s, can_share_memory(s) ? &v : NULL, err);
     if (pid < 0)
         return -1;
     if (pid == 0) {
@@ -406,8 +455,10 @@ static int builtin_spawn(const struct iso_runtime *rt, const struct iso_spec *s,
         return -1;
     if (parent_steps && write(parent_fd, "g", 1) != 1)
         return iso_err_set(err, errno, "send go to the container");
-    /* Not waiting for exec here saves a round trip per container; a failed
-     * step is read from the socket once the probe's stdout has ended. */
+    if (can_share_memory(s))
+        wait_exec(parent_fd);
+    /* A failed step is read from the socket once the probe's stdout has
+     * ended (a forked child is not waited for: a round trip saved). */
     p->status_fd = steal_fd(&parent_fd);
     p->pid = steal_pid(&pid);
     return 0;
