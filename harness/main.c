@@ -34,6 +34,7 @@
 #include "lab.h"
 #include "netlab.h"
 #include "options.h"
+#include "reaper.h"
 #include "registry.h"
 #include "results.h"
 #include "runner.h"
@@ -449,7 +450,7 @@ int main(int argc, char **argv)
     if (check_host(&run.cfg, &err) < 0)
         rc = bail(&run, err.msg);
     else {
-        cg_run_setup(&run.cfg.cg);
+        reaper_cg_setup(&run.cfg.cg, &(struct iso_err){0, ""}); /* else the next run reaps */
         rt_configure(&run.cfg);
         rc = run_lab(&run, &err);
         cg_run_cleanup(&run.cfg.cg);
