@@ -7,7 +7,7 @@
 #include "cgroup.h"
 
 /* cg_run_setup(cg), with the watchdog started first: it lives in a
- * session of its own and holds the read end of a pipe whose write end
+ * process group of its own and holds the read end of a pipe whose write end
  * only the run and its forked (not exec'd) processes hold. When the last
  * of them is gone it kills what is left in the run's cgroups, removes them
  * (deepest first) and exits; after a normal exit the run has removed them
