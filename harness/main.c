@@ -34,6 +34,7 @@
 #include "lab.h"
 #include "netlab.h"
 #include "options.h"
+#include "reaper.h"
 #include "registry.h"
 #include "results.h"
 #include "runner.h"
@@ -394,16 +395,18 @@ static void note_run(const struct run *run)
  * that declares it needs one. */
 static void setup_cgroups(const struct run *run, struct cg_info *cg)
 {
+    bool need = false;
+
     for (int r = 0; r < run->nrt; r++)
-        if (run->rts[r]->external) {
-            cg_run_setup(cg);
-            return;
-        }
+        need |= run->rts[r]->external;
     for (int k = 0; k < run->n; k++)
-        if (registry_at(run->sel[k])->needs & ISO_NEEDS_CGROUP) {
-            cg_run_setup(cg);
-            return;
-        }
+        need |= (registry_at(run->sel[k])->needs & ISO_NEEDS_CGROUP) != 0;
+    if (need) {
+        /* with a watchdog that removes them if the run is killed; without
+         * one (it could not start) the next run reaps them */
+        reaper_cg_setup(cg, &(struct iso_err){ 0, "" });
+        return;
+    }
     cg_run_none(cg, "cgroups are not set up: no selected case declares .needs = ISO_NEEDS_CGROUP");
 }
 
