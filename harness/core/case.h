@@ -50,7 +50,7 @@ struct iso_case {
     const char *name;
     const char *desc;
     void (*fn)(struct iso_ctx *ctx);
-    unsigned detects; /* sabotage bits that must make this case fail */
+    uint64_t detects; /* sabotage bits that must make this case fail */
     const char *file;
     int line;
     int order; /* registration order of its file */

@@ -123,7 +123,7 @@ static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_NO_SECCOMP, "no-seccomp", "the spec's seccomp filter is not loaded", no_seccomp },
 };
 
-void spec_apply_sabotage(struct iso_spec *s, unsigned set)
+void spec_apply_sabotage(struct iso_spec *s, uint64_t set)
 {
     for (size_t i = 0; i < sizeof(sabotages) / sizeof(sabotages[0]); i++)
         if (set & sabotages[i].bit)
@@ -137,7 +137,7 @@ const struct iso_sabotage *spec_sabotage_at(int i)
     return (i >= 0 && i < spec_sabotage_count()) ? &sabotages[i] : NULL;
 }
 
-unsigned spec_sabotage_lookup(const char *name)
+uint64_t spec_sabotage_lookup(const char *name)
 {
     for (int i = 0; i < spec_sabotage_count(); i++)
         if (strcmp(sabotages[i].name, name) == 0)
@@ -145,7 +145,7 @@ unsigned spec_sabotage_lookup(const char *name)
     return 0;
 }
 
-void spec_sabotage_names(unsigned set, char *buf, unsigned long size)
+void spec_sabotage_names(uint64_t set, char *buf, unsigned long size)
 {
     size_t off = 0;
 

@@ -182,7 +182,7 @@ static void test_table_order(void **state)
     (void)state;
     assert_int_equal(spec_sabotage_at(0)->bit, 1u);
     for (int i = 0; i < spec_sabotage_count(); i++) {
-        unsigned bit = spec_sabotage_at(i)->bit;
+        uint64_t bit = spec_sabotage_at(i)->bit;
         assert_int_equal(bit & (bit - 1), 0); /* exactly one bit */
         assert_int_not_equal(bit, 0);
         if (i > 0)
