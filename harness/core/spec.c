@@ -73,6 +73,7 @@ static void leak_fd(struct iso_spec *s) { s->leak_fd = true; }
 static void no_nnp(struct iso_spec *s) { s->no_new_privs = false; }
 static void no_mask(struct iso_spec *s) { s->mask_paths = false; }
 static void no_seccomp(struct iso_spec *s) { s->seccomp_deny = NULL; }
+static void follow_image_symlinks(struct iso_spec *s) { s->follow_image_symlinks = true; }
 
 const char *const spec_masked_paths[] = {
     "/proc/acpi",        "/proc/kcore",       "/proc/keys",       "/proc/latency_stats",
@@ -121,6 +122,11 @@ static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_NO_MASK, "no-mask", "the masked and read-only paths are left as they are",
       no_mask },
     { ISO_SAB_NO_SECCOMP, "no-seccomp", "the spec's seccomp filter is not loaded", no_seccomp },
+    { ISO_SAB_FOLLOW_IMAGE_SYMLINKS, "follow-image-symlinks",
+      "the built-in runtime mounts proc, creates /dev entries and binds masked paths from "
+      "/dev/null through the image's own paths, following its symlinks (CVE-2026-41579, "
+      "CVE-2025-31133)",
+      follow_image_symlinks },
 };
 
 void spec_apply_sabotage(struct iso_spec *s, uint64_t set)

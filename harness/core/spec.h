@@ -55,6 +55,7 @@ struct iso_spec {
     const char *seccomp_deny; /* a syscall the filter denies, or NULL for no filter */
     int seccomp_errno;        /* ... with this errno */
     bool leak_fd;         /* builtin only: a lab directory stays open across exec */
+    bool follow_image_symlinks; /* builtin only: setup through joined paths, not in the root */
     const char *rootfs;   /* container root as the lab sees it */
     struct iso_net net;
     struct iso_limits lim;
@@ -91,6 +92,8 @@ struct iso_spec {
 #define ISO_SAB_NO_NNP ISO_SAB_BIT(24)
 #define ISO_SAB_NO_MASK ISO_SAB_BIT(25)
 #define ISO_SAB_NO_SECCOMP ISO_SAB_BIT(26)
+/* bits 27-31 belong to other families */
+#define ISO_SAB_FOLLOW_IMAGE_SYMLINKS ISO_SAB_BIT(32)
 
 /* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers
  * (CVE-2022-29162, CVE-2022-27650): CAP_KILL, CAP_NET_BIND_SERVICE,

@@ -11,5 +11,7 @@
  * Returns 0 in the child, the child's pid in the parent, -1/errno. */
 pid_t sys_clone3(uint64_t flags, int *pidfd);
 int sys_pivot_root(const char *new_root, const char *put_old);
+/* openat2 with the RESOLVE_* flags in resolve (linux/openat2.h), no mode. */
+int sys_openat2(int dirfd, const char *path, uint64_t flags, uint64_t resolve);
 
 #endif
