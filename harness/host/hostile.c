@@ -30,10 +30,10 @@ static const struct {
     const char *dev, *host;
     bool dir;
 } dev_links[] = {
-    {"null", "core_pattern", false},
-    {"ptmx", "ptmx", false},
-    {"console", "console", false},
-    {"pts", "pts", true},
+    { "null", "core_pattern", false },
+    { "ptmx", "ptmx", false },
+    { "console", "console", false },
+    { "pts", "pts", true },
 };
 
 static int make_dir(const char *path, struct iso_err *err)
@@ -81,8 +81,8 @@ static void climb(const char *root, char *out, size_t size)
 
 /* host/TOP holding a canary; host/dev also holds a file named ptmx
  * (CVE-2026-41579 replaces it with a symlink). */
-static int make_top(const struct hostile_root *h, const char *upper, const char *top,
-                    bool relative, struct iso_err *err)
+static int make_top(const struct hostile_root *h, const char *upper, const char *top, bool relative,
+                    struct iso_err *err)
 {
     char dir[PATH_MAX], target[PATH_MAX + 256], up[256];
 
@@ -117,7 +117,7 @@ static int make_dev_nodes(const struct hostile_root *h, const char *upper, struc
 int hostile_make(const char *dir, enum hostile_kind kind, const char *top, struct hostile_root *h,
                  struct iso_err *err)
 {
-    static const char *const kinds[] = {"absolute", "relative", "dev-nodes"};
+    static const char *const kinds[] = { "absolute", "relative", "dev-nodes" };
     char base[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], probe[PATH_MAX];
     char opts[PATH_MAX * 3 + 64];
     int rc;
@@ -246,8 +246,7 @@ int hostile_snapshot(const char *dir, struct hostile_snap *s, struct iso_err *er
     return 0;
 }
 
-static void add_line(char *out, size_t size, size_t *off, const char *fmt, ...)
-    ISO_PRINTF(4, 5);
+static void add_line(char *out, size_t size, size_t *off, const char *fmt, ...) ISO_PRINTF(4, 5);
 
 static void add_line(char *out, size_t size, size_t *off, const char *fmt, ...)
 {
