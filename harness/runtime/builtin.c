@@ -165,8 +165,11 @@ static void mask_paths(const struct iso_spec *s, const char *root, int sync_fd)
                 continue;
             child_fail(sync_fd, errno, "stat \"%s\"", path);
         }
-        /* the lab's /dev/null; the image's may be a symlink (CVE-2025-31133) */
+        /* the lab's /dev/null; the image's may be a symlink (CVE-2025-31133),
+         * which the sabotage binds from when the image has one */
         snprintf(null, sizeof(null), "%s/dev/null", s->follow_image_symlinks ? root : "");
+        if (s->follow_image_symlinks && access(null, F_OK) < 0)
+            strlcpy0(null, "/dev/null", sizeof(null));
         if (S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL)
                                 : mount(null, path, NULL, MS_BIND, NULL))
             child_fail(sync_fd, errno, "mask \"%s\"", path);
