@@ -50,7 +50,7 @@ struct iso_case {
     const char *name;
     const char *desc;
     void (*fn)(struct iso_ctx *ctx);
-    unsigned detects; /* sabotage bits that must make this case fail */
+    uint64_t detects; /* sabotage bits that must make this case fail */
     unsigned needs;   /* ISO_NEEDS_*: what the run must set up for it */
     const char *file;
     int line;

@@ -11,7 +11,7 @@
 struct iso_config {
     char rootfs[PATH_MAX]; /* absolute path of the rootfs directory */
     char probe[PATH_MAX];  /* absolute path of the isoprobe binary */
-    unsigned sabotage;     /* ISO_SAB_* set applied to every spec */
+    uint64_t sabotage;     /* ISO_SAB_* set applied to every spec */
     double timeout_s;      /* per case */
     int jobs;
     int tap_version;

@@ -83,6 +83,7 @@ static void no_mask(struct iso_spec *s) { s->mask_paths = false; }
 static void no_seccomp(struct iso_spec *s) { s->seccomp_deny = NULL; }
 static void writable_root(struct iso_spec *s) { s->readonly_root = false; }
 static void expose_runtime(struct iso_spec *s) { s->expose_runtime = true; }
+static void follow_image_symlinks(struct iso_spec *s) { s->follow_image_symlinks = true; }
 
 const char *const spec_masked_paths[] = {
     "/proc/acpi",        "/proc/kcore",       "/proc/keys",       "/proc/latency_stats",
@@ -140,9 +141,14 @@ static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_EXPOSE_RUNTIME, "expose-runtime",
       "a descriptor to the runtime's own binary stays open across exec (CVE-2019-5736)",
       expose_runtime },
+    { ISO_SAB_FOLLOW_IMAGE_SYMLINKS, "follow-image-symlinks",
+      "the built-in runtime mounts proc, creates /dev entries and binds masked paths from "
+      "/dev/null through the image's own paths, following its symlinks (CVE-2026-41579, "
+      "CVE-2025-31133)",
+      follow_image_symlinks },
 };
 
-void spec_apply_sabotage(struct iso_spec *s, unsigned set)
+void spec_apply_sabotage(struct iso_spec *s, uint64_t set)
 {
     for (size_t i = 0; i < sizeof(sabotages) / sizeof(sabotages[0]); i++)
         if (set & sabotages[i].bit)
@@ -156,7 +162,7 @@ const struct iso_sabotage *spec_sabotage_at(int i)
     return (i >= 0 && i < spec_sabotage_count()) ? &sabotages[i] : NULL;
 }
 
-unsigned spec_sabotage_lookup(const char *name)
+uint64_t spec_sabotage_lookup(const char *name)
 {
     for (int i = 0; i < spec_sabotage_count(); i++)
         if (strcmp(sabotages[i].name, name) == 0)
@@ -164,7 +170,7 @@ unsigned spec_sabotage_lookup(const char *name)
     return 0;
 }
 
-void spec_sabotage_names(unsigned set, char *buf, unsigned long size)
+void spec_sabotage_names(uint64_t set, char *buf, unsigned long size)
 {
     size_t off = 0;
 

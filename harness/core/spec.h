@@ -64,6 +64,7 @@ struct iso_spec {
     bool leak_fd;         /* builtin only: a lab directory stays open across exec */
     bool readonly_root;   /* the container's / is mounted read-only */
     bool expose_runtime;  /* builtin only: a descriptor to its own binary stays open across exec */
+    bool follow_image_symlinks; /* builtin only: setup through joined paths, not in the root */
     const char *rootfs;   /* container root as the lab sees it */
     struct iso_net net;
     struct iso_limits lim;
@@ -77,34 +78,37 @@ struct iso_spec {
     const char *cgroups_path; /* set by iso_start for runtimes that make their own cgroup */
 };
 
-/* Sabotage bits; a case's .detects is a set of these. */
-enum {
-    ISO_SAB_NO_PIDNS = 1u << 0,
-    ISO_SAB_NO_UTSNS = 1u << 1,
-    ISO_SAB_NO_IPCNS = 1u << 2,
-    ISO_SAB_NO_USERNS = 1u << 3,
-    ISO_SAB_NO_MNTNS = 1u << 4,
-    ISO_SAB_CHROOT = 1u << 5,
-    ISO_SAB_SHARED_PROP = 1u << 6,
-    ISO_SAB_NO_NEWPROC = 1u << 7,
-    ISO_SAB_KEEP_OLD_ROOT = 1u << 8,
-    ISO_SAB_NO_CAPDROP = 1u << 9,
-    ISO_SAB_NO_NETNS = 1u << 10,
-    ISO_SAB_NO_VETH = 1u << 11,
-    ISO_SAB_NO_NAT = 1u << 12,
-    ISO_SAB_NO_MEMLIMIT = 1u << 13,
-    ISO_SAB_NO_PIDSLIMIT = 1u << 14,
-    ISO_SAB_NO_CGROUPNS = 1u << 15,
-    ISO_SAB_NO_CPULIMIT = 1u << 16,
-    ISO_SAB_NO_TIMENS = 1u << 17,
-    ISO_SAB_KEEP_INHERITABLE = 1u << 22,
-    ISO_SAB_LEAK_FD = 1u << 23,
-    ISO_SAB_NO_NNP = 1u << 24,
-    ISO_SAB_NO_MASK = 1u << 25,
-    ISO_SAB_NO_SECCOMP = 1u << 26,
-    ISO_SAB_WRITABLE_ROOT = 1u << 27,
-    ISO_SAB_EXPOSE_RUNTIME = 1u << 28,
-};
+/* Sabotage bits; a case's .detects is a set of these (64 bits: each
+ * family keeps a range of its own). */
+#define ISO_SAB_BIT(n) (UINT64_C(1) << (n))
+#define ISO_SAB_NO_PIDNS ISO_SAB_BIT(0)
+#define ISO_SAB_NO_UTSNS ISO_SAB_BIT(1)
+#define ISO_SAB_NO_IPCNS ISO_SAB_BIT(2)
+#define ISO_SAB_NO_USERNS ISO_SAB_BIT(3)
+#define ISO_SAB_NO_MNTNS ISO_SAB_BIT(4)
+#define ISO_SAB_CHROOT ISO_SAB_BIT(5)
+#define ISO_SAB_SHARED_PROP ISO_SAB_BIT(6)
+#define ISO_SAB_NO_NEWPROC ISO_SAB_BIT(7)
+#define ISO_SAB_KEEP_OLD_ROOT ISO_SAB_BIT(8)
+#define ISO_SAB_NO_CAPDROP ISO_SAB_BIT(9)
+#define ISO_SAB_NO_NETNS ISO_SAB_BIT(10)
+#define ISO_SAB_NO_VETH ISO_SAB_BIT(11)
+#define ISO_SAB_NO_NAT ISO_SAB_BIT(12)
+#define ISO_SAB_NO_MEMLIMIT ISO_SAB_BIT(13)
+#define ISO_SAB_NO_PIDSLIMIT ISO_SAB_BIT(14)
+#define ISO_SAB_NO_CGROUPNS ISO_SAB_BIT(15)
+#define ISO_SAB_NO_CPULIMIT ISO_SAB_BIT(16)
+#define ISO_SAB_NO_TIMENS ISO_SAB_BIT(17)
+/* bits 18-21 free */
+#define ISO_SAB_KEEP_INHERITABLE ISO_SAB_BIT(22)
+#define ISO_SAB_LEAK_FD ISO_SAB_BIT(23)
+#define ISO_SAB_NO_NNP ISO_SAB_BIT(24)
+#define ISO_SAB_NO_MASK ISO_SAB_BIT(25)
+#define ISO_SAB_NO_SECCOMP ISO_SAB_BIT(26)
+#define ISO_SAB_WRITABLE_ROOT ISO_SAB_BIT(27)
+#define ISO_SAB_EXPOSE_RUNTIME ISO_SAB_BIT(28)
+/* bits 29-31 free */
+#define ISO_SAB_FOLLOW_IMAGE_SYMLINKS ISO_SAB_BIT(32)
 
 /* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers
  * (CVE-2022-29162, CVE-2022-27650): CAP_KILL, CAP_NET_BIND_SERVICE,
@@ -117,7 +121,7 @@ extern const char *const spec_masked_paths[];
 extern const char *const spec_readonly_paths[];
 
 struct iso_sabotage {
-    unsigned bit;
+    uint64_t bit;
     const char *name;
     const char *desc;
     void (*apply)(struct iso_spec *s);
@@ -134,13 +138,13 @@ void spec_map_root(struct iso_spec *s, unsigned outer, unsigned count);
 void spec_time_offsets(struct iso_spec *s, struct iso_clock_offset monotonic,
                        struct iso_clock_offset boottime);
 /* Apply every sabotage whose bit is in set. */
-void spec_apply_sabotage(struct iso_spec *s, unsigned set);
+void spec_apply_sabotage(struct iso_spec *s, uint64_t set);
 
 int spec_sabotage_count(void);
 const struct iso_sabotage *spec_sabotage_at(int i);
 /* Bit for a name, 0 when unknown. */
-unsigned spec_sabotage_lookup(const char *name);
+uint64_t spec_sabotage_lookup(const char *name);
 /* "no-pidns,chroot-not-pivot" for a set (for --list). */
-void spec_sabotage_names(unsigned set, char *buf, unsigned long size);
+void spec_sabotage_names(uint64_t set, char *buf, unsigned long size);
 
 #endif

@@ -2,6 +2,7 @@
 #define _GNU_SOURCE
 #include "sys.h"
 
+#include <linux/openat2.h>
 #include <linux/sched.h>
 #include <signal.h>
 #include <string.h>
@@ -33,4 +34,14 @@ int sys_pidfd_open(pid_t pid, unsigned flags)
 int sys_pivot_root(const char *new_root, const char *put_old)
 {
     return (int)syscall(SYS_pivot_root, new_root, put_old);
+}
+
+int sys_openat2(int dirfd, const char *path, uint64_t flags, uint64_t resolve)
+{
+    struct open_how how;
+
+    memset(&how, 0, sizeof(how));
+    how.flags = flags;
+    how.resolve = resolve;
+    return (int)syscall(SYS_openat2, dirfd, path, &how, sizeof(how));
 }

@@ -13,5 +13,7 @@ pid_t sys_clone3(uint64_t flags, int *pidfd);
 /* A pidfd for pid (pidfd_open(2), which glibc 2.36 does not wrap). */
 int sys_pidfd_open(pid_t pid, unsigned flags);
 int sys_pivot_root(const char *new_root, const char *put_old);
+/* openat2 with the RESOLVE_* flags in resolve (linux/openat2.h), no mode. */
+int sys_openat2(int dirfd, const char *path, uint64_t flags, uint64_t resolve);
 
 #endif

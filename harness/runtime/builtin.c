@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
+#include <linux/openat2.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -84,11 +85,62 @@ static void enter_time_ns(const struct iso_spec *s, int sync_fd)
     close(fd);
 }
 
+/* A path of the image resolved inside its root (openat2 RESOLVE_IN_ROOT),
+ * named through /proc/self/fd: an image's symlink cannot lead a mount or a
+ * new entry out of the root. The fd stays open until exec (CLOEXEC). The
+ * follow-image-symlinks sabotage joins the paths instead, as runc 1.1.5
+ * does (CVE-2026-41579). Returns -1 with errno when rel does not resolve
+ * inside the root. */
+static int in_root(const struct iso_spec *s, const char *root, const char *rel, char *out,
+                   size_t size)
+{
+    autoclose int root_fd = -1;
+    int fd;
+
+    if (s->follow_image_symlinks) {
+        snprintf(out, size, "%s/%s", root, rel);
+        return 0;
+    }
+    root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    fd = root_fd < 0 ? -1 : sys_openat2(root_fd, rel, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT);
+    if (fd < 0)
+        return -1;
+    snprintf(out, size, "/proc/self/fd/%d", fd);
+    return 0;
+}
+
+/* The links every runtime makes in /dev; an image without /dev gets none,
+ * an image whose /dev leads out of its root is refused. A /dev the
+ * container's root may not write (in a user namespace, the fixture's is
+ * the lab's root's) keeps what it has. */
+static void make_dev_links(const struct iso_spec *s, const char *root, int sync_fd)
+{
+    static const char *const links[][2] = { { "fd", "/proc/self/fd" },
+                                            { "stdin", "/proc/self/fd/0" },
+                                            { "stdout", "/proc/self/fd/1" },
+                                            { "stderr", "/proc/self/fd/2" } };
+    char dev[PATH_MAX], path[PATH_MAX + 16];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "%s/dev", root);
+    if (lstat(path, &st) < 0 && errno == ENOENT)
+        return;
+    if (in_root(s, root, "dev", dev, sizeof(dev)) < 0)
+        child_fail(sync_fd, errno, "open \"dev\" inside the root \"%s\"", root);
+    for (size_t i = 0; i < ARRAY_LEN(links); i++) {
+        snprintf(path, sizeof(path), "%s/%s", dev, links[i][0]);
+        if (symlink(links[i][1], path) < 0 && errno != EEXIST && errno != EACCES &&
+            errno != EPERM && errno != EROFS)
+            child_fail(sync_fd, errno, "symlink \"/dev/%s\"", links[i][0]);
+    }
+}
+
 static void mount_proc(const struct iso_spec *s, const char *root, int sync_fd)
 {
     char target[PATH_MAX];
 
-    snprintf(target, sizeof(target), "%s/proc", root);
+    if (in_root(s, root, "proc", target, sizeof(target)) < 0)
+        child_fail(sync_fd, errno, "open \"proc\" inside the root \"%s\"", root);
     /* A user namespace that does not own its PID namespace may not mount a
      * new proc (the kernel wants CAP_SYS_ADMIN over the PID namespace):
      * such a container gets the lab's /proc, as if proc were not remounted. */
@@ -126,7 +178,7 @@ static unsigned long locked_flags(const char *path)
  * read-only. Paths this kernel does not have are left alone. */
 static void mask_paths(const struct iso_spec *s, const char *root, int sync_fd)
 {
-    char path[PATH_MAX];
+    char path[PATH_MAX], null[PATH_MAX + 16];
     struct stat st;
 
     if (!s->mask_paths)
@@ -138,8 +190,13 @@ static void mask_paths(const struct iso_spec *s, const char *root, int sync_fd)
                 continue;
             child_fail(sync_fd, errno, "stat \"%s\"", path);
         }
+        /* the lab's /dev/null; the image's may be a symlink (CVE-2025-31133),
+         * which the sabotage binds from when the image has one */
+        snprintf(null, sizeof(null), "%s/dev/null", s->follow_image_symlinks ? root : "");
+        if (s->follow_image_symlinks && access(null, F_OK) < 0)
+            strlcpy0(null, "/dev/null", sizeof(null));
         if (S_ISDIR(st.st_mode) ? mount("tmpfs", path, "tmpfs", MS_RDONLY, NULL)
-                                : mount("/dev/null", path, NULL, MS_BIND, NULL))
+                                : mount(null, path, NULL, MS_BIND, NULL))
             child_fail(sync_fd, errno, "mask \"%s\"", path);
     }
     for (const char *const *p = spec_readonly_paths; *p; p++) {
@@ -173,6 +230,7 @@ static void do_pivot(const struct iso_spec *s, int sync_fd)
     /* proc before the old root goes: in a user namespace the kernel only
      * allows a new proc while a full one is visible. */
     mount_proc(s, s->rootfs, sync_fd);
+    make_dev_links(s, s->rootfs, sync_fd);
     mask_paths(s, s->rootfs, sync_fd);
     if (chdir(s->rootfs) < 0)
         child_fail(sync_fd, errno, "chdir \"%s\"", s->rootfs);
@@ -195,6 +253,7 @@ static void do_chroot(const struct iso_spec *s, int sync_fd)
     if (s->readonly_root && mount(s->rootfs, s->rootfs, NULL, MS_BIND | MS_REC, NULL) < 0)
         child_fail(sync_fd, errno, "bind rootfs \"%s\"", s->rootfs);
     mount_proc(s, s->rootfs, sync_fd);
+    make_dev_links(s, s->rootfs, sync_fd);
     mask_paths(s, s->rootfs, sync_fd);
     make_root_readonly(s, s->rootfs, sync_fd);
     if (chdir(s->rootfs) < 0)

@@ -275,6 +275,10 @@ static void test_oci_hardening(void **state)
     s.no_new_privs = false;
     s.leak_fd = true; /* a sabotage only the built-in runtime has */
     assert_null(rt_oci_config(&s, probe, NULL, "/cg", why, sizeof(why)));
+    s.leak_fd = false;
+    s.follow_image_symlinks = true; /* and another */
+    assert_null(rt_oci_config(&s, probe, NULL, "/cg", why, sizeof(why)));
+    assert_string_equal(why, "no way to ask for the built-in runtime's sabotages");
 }
 
 /* Every namespace the kernel has is a row; each row says everything. */

@@ -96,6 +96,7 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_int_equal(a->no_new_privs, b->no_new_privs);
     assert_int_equal(a->mask_paths, b->mask_paths);
     assert_int_equal(a->leak_fd, b->leak_fd);
+    assert_int_equal(a->follow_image_symlinks, b->follow_image_symlinks);
     assert_ptr_equal(a->seccomp_deny, b->seccomp_deny);
     assert_int_equal(a->readonly_root, b->readonly_root);
     assert_int_equal(a->expose_runtime, b->expose_runtime);
@@ -155,6 +156,8 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->expose_runtime = true;
     else if (strcmp(name, "no-timens") == 0)
         want->ns = DEFAULT_NS;
+    else if (strcmp(name, "follow-image-symlinks") == 0)
+        want->follow_image_symlinks = true;
     else
         fail_msg("sabotage \"%s\" has no expected effect in this test", name);
     /* the namespaces full_spec() adds stay unless the sabotage removes them */
@@ -169,7 +172,7 @@ static void check_effect(const char *name, struct iso_spec *want)
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 25);
+    assert_int_equal(spec_sabotage_count(), 26);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
         struct iso_spec got, want;
@@ -193,7 +196,7 @@ static void test_table_order(void **state)
     (void)state;
     assert_int_equal(spec_sabotage_at(0)->bit, 1u);
     for (int i = 0; i < spec_sabotage_count(); i++) {
-        unsigned bit = spec_sabotage_at(i)->bit;
+        uint64_t bit = spec_sabotage_at(i)->bit;
         assert_int_equal(bit & (bit - 1), 0); /* exactly one bit */
         assert_int_not_equal(bit, 0);
         if (i > 0)
@@ -202,7 +205,9 @@ static void test_table_order(void **state)
     assert_string_equal(spec_sabotage_at(0)->name, "no-pidns");
     assert_string_equal(spec_sabotage_at(16)->name, "no-cpu-limit");
     assert_string_equal(spec_sabotage_at(17)->name, "no-timens");
-    assert_string_equal(spec_sabotage_at(spec_sabotage_count() - 1)->name, "expose-runtime");
+    assert_string_equal(spec_sabotage_at(spec_sabotage_count() - 1)->name, "follow-image-symlinks");
+    /* above 32 bits: the set is 64 bits wide all the way through */
+    assert_true(spec_sabotage_lookup("follow-image-symlinks") == ISO_SAB_BIT(32));
 }
 
 /* Limits a spec does not have stay absent; no cgroup is asked for. */
@@ -237,6 +242,8 @@ static void test_names(void **state)
     assert_string_equal(buf, "no-pidns,no-ipcns");
     spec_sabotage_names(ISO_SAB_NO_CPULIMIT, buf, sizeof(buf));
     assert_string_equal(buf, "no-cpu-limit"); /* the last row too, no comma */
+    spec_sabotage_names(ISO_SAB_NO_PIDNS | ISO_SAB_FOLLOW_IMAGE_SYMLINKS, buf, sizeof(buf));
+    assert_string_equal(buf, "no-pidns,follow-image-symlinks"); /* a bit above 31 */
     strcpy(buf, "stale");
     spec_sabotage_names(0, buf, sizeof(buf));
     assert_string_equal(buf, "");
