@@ -14,7 +14,7 @@
 
 BUILD   := build
 CC      ?= cc
-PKGS    := libcap libnl-3.0 libnl-route-3.0 libnftables libcgroup json-c libseccomp
+PKGS    := libcap libnl-3.0 libnl-route-3.0 libnftables libcgroup json-c libseccomp libsystemd
 VERSION := 0.1.0
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -51,7 +51,7 @@ PROBE_CFLAGS = -std=gnu11 $(WARN) -O2 $(HARDEN) -Iharness/lib
 # The pure modules the unit tests link (no namespaces, no root).
 UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c lib/mountinfo.c \
             lib/procfs.c core/registry.c lib/report.c core/spec.c host/netlab.c \
-            core/known.c host/cgroup.c lib/ns.c lib/sys.c lib/cgfile.c \
+            core/known.c host/cgroup.c host/systemd.c lib/ns.c lib/sys.c lib/cgfile.c \
             out/tap.c out/results.c out/sink.c out/tap_sink.c out/matrix.c out/junit.c) \
             $(wildcard harness/runtime/*.c)
 # Shared fakes: libc calls the unit tests make fail on demand (fakes.h).
