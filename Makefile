@@ -14,7 +14,7 @@
 
 BUILD   := build
 CC      ?= cc
-PKGS    := libcap libnl-3.0 libnl-route-3.0 libnftables libcgroup json-c libseccomp
+PKGS    := libcap libnl-3.0 libnl-route-3.0 libnftables libcgroup json-c libseccomp libsystemd
 VERSION := 0.1.0
 
 PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
@@ -51,7 +51,7 @@ PROBE_CFLAGS = -std=gnu11 $(WARN) -O2 $(HARDEN) -Iharness/lib
 # The pure modules the unit tests link (no namespaces, no root).
 UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c lib/mountinfo.c \
             lib/procfs.c core/registry.c lib/report.c core/spec.c host/netlab.c \
-            core/known.c host/cgroup.c lib/ns.c lib/sys.c lib/cgfile.c \
+            core/known.c host/cgroup.c host/systemd.c lib/ns.c lib/sys.c lib/cgfile.c \
             out/tap.c out/results.c out/sink.c out/tap_sink.c out/matrix.c out/junit.c) \
             $(wildcard harness/runtime/*.c)
 # Shared fakes: libc calls the unit tests make fail on demand (fakes.h).
@@ -64,7 +64,7 @@ CMOCKA_LIBS   := $(shell pkg-config --libs cmocka 2>/dev/null)
 UNIT_CFLAGS = -std=gnu11 $(WARN) -O1 -g $(SAN) -DGOLDEN_DIR='"harness/tests/golden"' $(INCS) \
               $(CMOCKA_CFLAGS) $(PKG_CFLAGS)
 
-.PHONY: all fixtures run check check-vm _check-vm unit suite sabotage faults bench deps clean _run _check \
+.PHONY: all fixtures run check check-vm _check-vm check-runner _check-runner unit suite sabotage faults bench deps clean _run _check \
         build-matrix matrix-gcc matrix-clang matrix-gcc-fortify3 _matrix-leg compdb lint mutants regressions
 all: $(BUILD)/isocheck $(BUILD)/isoprobe
 
@@ -152,6 +152,17 @@ _check-vm: all fixtures $(BUILD)/vm-exit
 	    grep -E '^not ok|^# (runtime|cgroup)' $(BUILD)/vm-runtimes.tap; exit $$rc
 	$(BUILD)/isocheck --runtime all > $(BUILD)/host-runtimes.tap; \
 	    scripts/compare-tap $(BUILD)/host-runtimes.tap $(BUILD)/vm-runtimes.tap
+
+# A throwaway VM shaped like a GitHub-hosted runner (systemd as PID 1, pure
+# cgroup v2, the suite in a service's cgroup beside another process, Docker's
+# FORWARD DROP): the cgroup, NAT and PID cases must really run there on the
+# built-in runtime, crun and runc, from a delegated systemd scope, and skip
+# with the reason when delegation is off (scripts/runner-guest; the guest's
+# Debian tree is built once and kept in $(BUILD)/runner-guest).
+check-runner: deps
+	@$(MAKE) --no-print-directory _check-runner
+_check-runner: all fixtures $(BUILD)/vm-exit
+	scripts/runner-guest --build $(BUILD) > $(BUILD)/runner.tap
 
 # The same tree with each compiler it is built with -- gcc, clang, and a gcc that
 # predefines _FORTIFY_SOURCE=3 as Ubuntu 24.04's does -- each in its own build

@@ -374,6 +374,8 @@ static void note_run(const struct run *run)
                    cfg->cg.ctl[CG_CPU].ok ? "ok" : cfg->cg.ctl[CG_CPU].why);
     else
         sinks_note(&run->sinks, "no usable cgroups: %s", cfg->cg.ctl[CG_MEMORY].why);
+    if (cfg->cg.how[0])
+        sinks_note(&run->sinks, "%s", cfg->cg.how);
     for (int r = 0; r < run->nrt; r++) {
         const struct iso_runtime *rt = run->rts[r];
         if (!rt->external || !rt_binary(rt->name))

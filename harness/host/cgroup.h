@@ -1,7 +1,12 @@
 /* cgroup.h - the run's cgroups, v1 (per-controller hierarchies) or v2, over
- * libcgroup. Everything lives under the harness's own cgroup, in a per-run
- * parent "isocheck-<pid>-<starttime>" that the run removes at its end and a
- * later run removes if the run was killed. */
+ * libcgroup. Everything lives in a per-run parent "isocheck-<pid>-<starttime>"
+ * that the run removes at its end and a later run removes if the run was
+ * killed. On v1 and usually on v2 the parent is below the harness's own
+ * cgroup; on v2, when that cgroup also holds other processes (a systemd
+ * service such as a CI runner's agent), it cannot have children with
+ * controllers, and the parent goes into a delegated systemd scope the run
+ * moves into, or else beside it under the nearest ancestor that delegates.
+ * ISOCHECK_NO_DELEGATE=1 in the environment turns that off. */
 #ifndef ISO_CGROUP_H
 #define ISO_CGROUP_H
 
@@ -33,9 +38,15 @@ struct cg_info {
     struct {
         bool ok;
         char why[256];       /* why not ok: which hierarchy, which file */
-        char base[PATH_MAX]; /* the harness's own cgroup, relative to the mount */
+        char base[PATH_MAX]; /* where the run's parent is, relative to the mount: on v1 and
+                                usually on v2 the harness's own cgroup */
         char mount[PATH_MAX];
     } ctl[CG_NCTL];
+    /* v2: where the harness returns at cleanup (relative), what base's
+     * cgroup.subtree_control held before the run, and which way was taken */
+    char home[PATH_MAX];
+    char base_had[128];
+    char how[512];
 };
 
 struct iso_limits {
