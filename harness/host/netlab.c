@@ -3,6 +3,7 @@
  * namespace they were made in, so each is made after entering it. */
 #define _GNU_SOURCE
 #include "netlab.h"
+#include "dl.h"
 
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -299,21 +300,50 @@ static int setup_end(const char *ifname, const char *cidr4, const char *cidr6, c
 
 /* --- NAT --- */
 
+/* libnftables, loaded on first use (dl.h says why). */
+static struct {
+    __typeof__(nft_ctx_new) *ctx_new;
+    __typeof__(nft_ctx_free) *ctx_free;
+    __typeof__(nft_ctx_buffer_output) *buffer_output;
+    __typeof__(nft_ctx_buffer_error) *buffer_error;
+    __typeof__(nft_run_cmd_from_buffer) *run_cmd_from_buffer;
+    __typeof__(nft_ctx_get_output_buffer) *get_output_buffer;
+    __typeof__(nft_ctx_get_error_buffer) *get_error_buffer;
+} nft;
+
+static int nft_load(struct iso_err *err)
+{
+    static struct dl_lib lib = { "libnftables.so.1", NULL };
+    const struct dl_sym syms[] = {
+        { "nft_ctx_new", &nft.ctx_new },
+        { "nft_ctx_free", &nft.ctx_free },
+        { "nft_ctx_buffer_output", &nft.buffer_output },
+        { "nft_ctx_buffer_error", &nft.buffer_error },
+        { "nft_run_cmd_from_buffer", &nft.run_cmd_from_buffer },
+        { "nft_ctx_get_output_buffer", &nft.get_output_buffer },
+        { "nft_ctx_get_error_buffer", &nft.get_error_buffer },
+    };
+
+    return dl_load(&lib, syms, ARRAY_LEN(syms), err);
+}
+
 static int nft_run(const char *cmd, char *out, size_t size, struct iso_err *err)
 {
-    struct nft_ctx *nft = nft_ctx_new(NFT_CTX_DEFAULT);
+    struct nft_ctx *ctx;
     int rc;
 
-    if (!nft)
+    if (nft_load(err) < 0)
+        return -1;
+    if (!(ctx = nft.ctx_new(NFT_CTX_DEFAULT)))
         return iso_err_set(err, ENOMEM, "nft_ctx_new");
-    nft_ctx_buffer_output(nft);
-    nft_ctx_buffer_error(nft);
-    rc = nft_run_cmd_from_buffer(nft, cmd);
+    nft.buffer_output(ctx);
+    nft.buffer_error(ctx);
+    rc = nft.run_cmd_from_buffer(ctx, cmd);
     if (rc != 0)
-        iso_err_set(err, 0, "nft \"%.60s...\": %s", cmd, nft_ctx_get_error_buffer(nft));
+        iso_err_set(err, 0, "nft \"%.60s...\": %s", cmd, nft.get_error_buffer(ctx));
     else if (out)
-        strlcpy0(out, nft_ctx_get_output_buffer(nft), size);
-    nft_ctx_free(nft);
+        strlcpy0(out, nft.get_output_buffer(ctx), size);
+    nft.ctx_free(ctx);
     return rc != 0 ? -1 : 0;
 }
 
