@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#define SUMMARY_MAX (256 * 1024)
+#define SUMMARY_MAX ((size_t)256 * 1024)
 
 struct summary_sink {
     struct iso_sink base;
