@@ -215,6 +215,13 @@ static void note_cgroup(preflight_emit emit, void *arg)
     snprintf(dir, sizeof(dir), "%s/%s", root, rel);
     read_cg(dir, "cgroup.controllers", ctl, sizeof(ctl));
     read_cg(dir, "cgroup.subtree_control", sub, sizeof(sub));
+    if (!rel[0]) { /* the root: exempt from the no-internal-processes rule */
+        emitf(emit, arg,
+              "host: cgroup %s; this run's cgroup is the root; its controllers: %s; delegated "
+              "to its children (subtree_control): %s",
+              mode, ctl, sub);
+        return;
+    }
     others = count_others(dir);
     emitf(emit, arg,
           "host: cgroup %s; this run's cgroup /%s holds %d other process%s; its controllers: "
