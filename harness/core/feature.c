@@ -5,17 +5,14 @@
 #include <stdio.h>
 #include <string.h>
 
-static const struct iso_feature_row rows[ISO_FEAT_COUNT] = {
-    [ISO_FEAT_NONE] = { "", "nothing that can be required" },
-    [ISO_FEAT_CGROUP] = { "cgroup",
-                          "a cgroup controller the case limits with (memory, pids, cpu)" },
-    [ISO_FEAT_NET] = { "net", "veth links or nf_tables NAT between the lab's namespaces" },
-    [ISO_FEAT_IPV6] = { "ipv6", "IPv6 in the kernel" },
-    [ISO_FEAT_RUNTIME] = { "runtime", "the selected runtime's binary" },
-    [ISO_FEAT_RUNTIME_SPEC] = { "runtime-spec",
-                                "a way to ask the runtime for what the case needs" },
-    [ISO_FEAT_KERNEL_FILES] = { "kernel-files", "the kernel files a hardening case looks at" },
+#include "util.h"
+
+/* In the order of enum iso_feature. */
+static const struct iso_feature_row rows[] = {
+    { "" },        { "cgroup" },       { "net" },          { "ipv6" },
+    { "runtime" }, { "runtime-spec" }, { "kernel-files" },
 };
+_Static_assert(ARRAY_LEN(rows) == ISO_FEAT_COUNT, "one row per feature");
 
 const struct iso_feature_row *feature_row(enum iso_feature f)
 {
@@ -27,12 +24,13 @@ unsigned feature_bit(enum iso_feature f)
     return f > ISO_FEAT_NONE && f < ISO_FEAT_COUNT ? 1u << f : 0;
 }
 
-static int lookup(const char *name, size_t n)
+/* The feature named by the n bytes at name; ISO_FEAT_NONE when none is. */
+static enum iso_feature lookup(const char *name, size_t n)
 {
     for (int f = ISO_FEAT_NONE + 1; f < ISO_FEAT_COUNT; f++)
         if (strlen(rows[f].name) == n && strncmp(rows[f].name, name, n) == 0)
-            return f;
-    return -1;
+            return (enum iso_feature)f;
+    return ISO_FEAT_NONE;
 }
 
 int feature_parse_list(const char *text, unsigned *set, char *why, size_t len)
@@ -42,8 +40,8 @@ int feature_parse_list(const char *text, unsigned *set, char *why, size_t len)
     *set = 0;
     for (;;) {
         size_t n = strcspn(p, ",");
-        int f = lookup(p, n);
-        if (f < 0) {
+        enum iso_feature f = lookup(p, n);
+        if (f == ISO_FEAT_NONE) {
             char known[256];
             feature_names(~0u, known, sizeof(known));
             if (n == 0)
@@ -52,7 +50,7 @@ int feature_parse_list(const char *text, unsigned *set, char *why, size_t len)
                 snprintf(why, len, "unknown feature '%.*s' (known: %s)", (int)n, p, known);
             return -1;
         }
-        *set |= feature_bit((enum iso_feature)f);
+        *set |= feature_bit(f);
         if (!p[n])
             return 0;
         p += n + 1;
@@ -68,9 +66,6 @@ void feature_names(unsigned set, char *buf, size_t len)
     for (int f = ISO_FEAT_NONE + 1; f < ISO_FEAT_COUNT && used < len; f++) {
         if (!(set & feature_bit((enum iso_feature)f)))
             continue;
-        int n = snprintf(buf + used, len - used, "%s%s", used ? "," : "", rows[f].name);
-        if (n < 0)
-            break;
-        used += (size_t)n;
+        used += (size_t)snprintf(buf + used, len - used, "%s%s", used ? "," : "", rows[f].name);
     }
 }

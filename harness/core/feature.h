@@ -8,19 +8,18 @@
 #include <stddef.h>
 
 enum iso_feature {
-    ISO_FEAT_NONE, /* a skip nobody can require away (the case had nothing to look at) */
-    ISO_FEAT_CGROUP,
-    ISO_FEAT_NET,
-    ISO_FEAT_IPV6,
-    ISO_FEAT_RUNTIME,
-    ISO_FEAT_RUNTIME_SPEC,
-    ISO_FEAT_KERNEL_FILES,
+    ISO_FEAT_NONE,         /* a skip that names no feature */
+    ISO_FEAT_CGROUP,       /* no usable cgroup controller (memory, pids, cpu) for a limit */
+    ISO_FEAT_NET,          /* veth links or nf_tables NAT cannot be made in the lab */
+    ISO_FEAT_IPV6,         /* the kernel has no IPv6 */
+    ISO_FEAT_RUNTIME,      /* the selected runtime's binary is missing */
+    ISO_FEAT_RUNTIME_SPEC, /* the runtime has no way to ask for what the case needs */
+    ISO_FEAT_KERNEL_FILES, /* a hardening case found none of the kernel files it looks at */
     ISO_FEAT_COUNT
 };
 
 struct iso_feature_row {
     const char *name; /* as --require spells it */
-    const char *what; /* what is missing when a case skips for it */
 };
 
 const struct iso_feature_row *feature_row(enum iso_feature f);

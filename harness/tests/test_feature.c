@@ -36,6 +36,24 @@ static void test_parse(void **state)
     assert_int_equal(feature_parse_list("net,", &set, why, sizeof(why)), -1);
 }
 
+static void test_names(void **state)
+{
+    char buf[16];
+    (void)state;
+
+    memset(buf, 'x', sizeof(buf));
+    feature_names(0, buf, sizeof(buf));
+    assert_string_equal(buf, "");
+    feature_names(feature_bit(ISO_FEAT_KERNEL_FILES), buf, sizeof(buf));
+    assert_string_equal(buf, "kernel-files");
+    /* cut to the buffer, never past it */
+    feature_names(~0u, buf, 10);
+    assert_string_equal(buf, "cgroup,ne");
+    memset(buf, 'x', sizeof(buf));
+    feature_names(~0u, buf, 0);
+    assert_int_equal(buf[0], 'x');
+}
+
 static void test_bits(void **state)
 {
     (void)state;
@@ -44,7 +62,13 @@ static void test_bits(void **state)
     for (int a = 1; a < ISO_FEAT_COUNT; a++)
         for (int b = a + 1; b < ISO_FEAT_COUNT; b++)
             assert_int_equal(feature_bit(a) & feature_bit(b), 0);
+    assert_string_equal(feature_row(ISO_FEAT_NONE)->name, "");
+    assert_string_equal(feature_row(ISO_FEAT_CGROUP)->name, "cgroup");
     assert_string_equal(feature_row(ISO_FEAT_NET)->name, "net");
+    assert_string_equal(feature_row(ISO_FEAT_IPV6)->name, "ipv6");
+    assert_string_equal(feature_row(ISO_FEAT_RUNTIME)->name, "runtime");
+    assert_string_equal(feature_row(ISO_FEAT_RUNTIME_SPEC)->name, "runtime-spec");
+    assert_string_equal(feature_row(ISO_FEAT_KERNEL_FILES)->name, "kernel-files");
     assert_string_equal(feature_row(ISO_FEAT_COUNT)->name, "");
 }
 
@@ -107,9 +131,9 @@ static void test_path_lookup(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_parse),       cmocka_unit_test(test_bits),
-        cmocka_unit_test(test_os_name),     cmocka_unit_test(test_secure_path),
-        cmocka_unit_test(test_path_lookup),
+        cmocka_unit_test(test_parse),       cmocka_unit_test(test_names),
+        cmocka_unit_test(test_bits),        cmocka_unit_test(test_os_name),
+        cmocka_unit_test(test_secure_path), cmocka_unit_test(test_path_lookup),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
