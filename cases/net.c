@@ -17,7 +17,7 @@
         struct iso_err e_ = {0, ""};                                                               \
         int rc_ = (call);                                                                          \
         if (rc_ == ISO_UNSUPPORTED)                                                                \
-            ISO_SKIP(ctx, "%s", e_.msg);                                                           \
+            ISO_SKIP_FOR(ctx, ISO_FEAT_NET, "%s", e_.msg);                                         \
         if (rc_ < 0) {                                                                             \
             ISO_FAIL(ctx, "the lab's network could not be built", "%s", e_.msg);                   \
             return;                                                                                \
@@ -156,7 +156,7 @@ ISO_CASE(ipv6_veth_ping, "over IPv6 the container and the lab reach each other o
     int probe6 = socket(AF_INET6, SOCK_DGRAM, 0);
 
     if (probe6 < 0)
-        ISO_SKIP(ctx, "this kernel has no IPv6 (socket AF_INET6 failed)");
+        ISO_SKIP_FOR(ctx, ISO_FEAT_IPV6, "this kernel has no IPv6 (socket AF_INET6 failed)");
     close(probe6);
     s.net.ipv6 = true;
     net_addr6(2, 1, router, sizeof(router));

@@ -35,6 +35,7 @@
 #include "netlab.h"
 #include "options.h"
 #include "reaper.h"
+#include "preflight.h"
 #include "registry.h"
 #include "results.h"
 #include "runner.h"
@@ -224,6 +225,7 @@ static void validate(const struct options *o, struct run *run)
 {
     struct iso_config *cfg = &run->cfg;
     long ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+    char why[512];
 
     cfg->jobs = ncpu > 0 ? (int)ncpu : 1;
     if (o->sabotage && !(cfg->sabotage = spec_sabotage_lookup(o->sabotage)))
@@ -240,10 +242,12 @@ static void validate(const struct options *o, struct run *run)
             usage_error("--tap-version: '%s' is not 13 or 14", o->tap_version);
         cfg->tap_version = strcmp(o->tap_version, "14") == 0 ? 14 : 13;
     }
+    if (o->require && feature_parse_list(o->require, &cfg->require, why, sizeof(why)) < 0)
+        usage_error("--require: %s", why);
     run->repeat = o->repeat ? parse_positive_int("--repeat", o->repeat, 10000) : 1;
     run->bench = o->bench ? parse_positive_int("--bench", o->bench, 100000) : 0;
     select_cases(o, run);
-    if (o->list || o->list_sabotages || o->list_runtimes)
+    if (o->list || o->list_sabotages || o->list_runtimes || o->preflight)
         return; /* the lists need nothing from the host */
     set_rootfs(o, cfg);
     for (int i = 0; i < o->nrt_paths; i++)
@@ -412,6 +416,48 @@ static void setup_cgroups(const struct run *run, struct cg_info *cg)
     cg_run_none(cg, "cgroups are not set up: no selected case declares .needs = ISO_NEEDS_CGROUP");
 }
 
+/* --- the host's facts: every run's first comments, or --preflight --- */
+
+static void note_line(void *arg, const char *line)
+{
+    sinks_note(arg, "%s", line);
+}
+
+static void print_line(void *arg, const char *line)
+{
+    fprintf(arg, "# %s\n", line);
+}
+
+static void note_preflight(struct run *run)
+{
+    char req[256];
+
+    feature_names(run->cfg.require, req, sizeof(req));
+    sinks_note(&run->sinks, "required features: %s", req[0] ? req : "none");
+    preflight_host(note_line, &run->sinks);
+    preflight_runtimes(run->rts, run->versions, run->nrt, note_line, &run->sinks);
+}
+
+/* Every runtime, versions included. */
+static int print_preflight(void)
+{
+    const struct iso_runtime *rts[MAX_RUNTIMES];
+    const char *versions[MAX_RUNTIMES];
+    char vbuf[MAX_RUNTIMES][32];
+    int n = 0;
+
+    preflight_host(print_line, stdout);
+    for (int i = 0; i < rt_count() && n < MAX_RUNTIMES; i++, n++) {
+        rts[n] = rt_at(i);
+        vbuf[n][0] = '\0';
+        if (rts[n]->external && rt_binary(rts[n]->name))
+            rts[n]->version(rts[n], vbuf[n], sizeof(vbuf[n]));
+        versions[n] = vbuf[n][0] ? vbuf[n] : NULL;
+    }
+    preflight_runtimes(rts, versions, n, print_line, stdout);
+    return 0;
+}
+
 /* The lab's exit code: 0/1 from the runner, -1/-2/2 for the harness. */
 static int run_lab(struct run *run, struct iso_err *err)
 {
@@ -427,6 +473,7 @@ static int run_lab(struct run *run, struct iso_err *err)
         return lab_run(&run->cfg, bench_main, &ba, err) == 0 ? 0 : -1;
     }
     note_run(run);
+    note_preflight(run);
     struct runner_args ra = {.cfg = &run->cfg,
                              .sel = run->sel,
                              .n = run->n,
@@ -465,6 +512,8 @@ int main(int argc, char **argv)
         return 0;
     }
     validate(&o, &run);
+    if (o.preflight)
+        return print_preflight();
     if (o.list || o.list_sabotages || o.list_runtimes) {
         o.list ? list_cases() : o.list_sabotages ? list_sabotages() : list_runtimes();
         return 0;

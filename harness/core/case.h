@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include <sys/types.h>
 
+#include "feature.h"
 #include "report.h"
 #include "runtime.h"
 #include "spec.h"
@@ -20,6 +21,7 @@ struct iso_outcome {
     int status;
     int nfail;
     char reason[256]; /* skip reason */
+    int feature;      /* enum iso_feature a skip lacked (--require) */
     char doing[256];  /* the step in progress, for timeout reports */
     size_t diag_len;
     char diag[8192]; /* packed "key\0value\0" pairs for the YAML block */
@@ -41,6 +43,7 @@ struct iso_ctx {
     int index;       /* position of the case in the run, for unique names */
     const struct iso_runtime *rt; /* the runtime that builds this case's containers */
     char dir[PATH_MAX];           /* the case's directory (bundles, runtime state) */
+    enum iso_feature lacks;       /* what the last ISO_UNSUPPORTED from iso_start lacked */
 };
 
 #define ISO_XCHG "/mnt/xchg"
@@ -133,6 +136,9 @@ bool iso_expect_true(struct iso_ctx *ctx, const char *file, int line, const char
 void iso_fail(struct iso_ctx *ctx, const char *file, int line, const char *msg, const char *fmt,
               ...) ISO_PRINTF(5, 6);
 void iso_skip(struct iso_ctx *ctx, const char *fmt, ...) ISO_PRINTF(2, 3);
+/* A skip for want of a feature --require can insist on. */
+void iso_skip_for(struct iso_ctx *ctx, enum iso_feature lacks, const char *fmt, ...)
+    ISO_PRINTF(3, 4);
 void iso_doing(struct iso_ctx *ctx, const char *fmt, ...) ISO_PRINTF(2, 3);
 /* Add a key to the YAML diagnostics (shown when the case fails). */
 void iso_diag(struct iso_ctx *ctx, const char *key, const char *fmt, ...) ISO_PRINTF(3, 4);
@@ -283,6 +289,11 @@ void iso_diag(struct iso_ctx *ctx, const char *key, const char *fmt, ...) ISO_PR
         iso_skip(ctx, __VA_ARGS__);                                                                \
         return;                                                                                    \
     } while (0)
+#define ISO_SKIP_FOR(ctx, feature, ...)                                                            \
+    do {                                                                                           \
+        iso_skip_for(ctx, feature, __VA_ARGS__);                                                   \
+        return;                                                                                    \
+    } while (0)
 #define ISO_DOING(ctx, ...) iso_doing(ctx, __VA_ARGS__)
 
 /* --- containers --- */
@@ -331,8 +342,9 @@ int iso_finish(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err
 int iso_run(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[],
             struct iso_result *r, struct iso_err *err);
 
-/* iso_start/iso_run return this when the runtime cannot express the spec;
- * err then names what is missing, and the case is skipped. */
+/* iso_start/iso_run return this when the runtime cannot express the spec
+ * or the host lacks what it needs; err then names what is missing,
+ * ctx->lacks which feature it is, and the case is skipped. */
 #define ISO_UNSUPPORTED (-2)
 
 /* Record a failed container step as a case failure with its diagnostics. */
@@ -346,7 +358,7 @@ bool iso_check_exit(struct iso_ctx *ctx, const char *file, int line, const struc
         struct iso_err e_ = { 0, "" };                                                        \
         int rc_ = iso_run(ctx, spec, argv, r, &e_);                                           \
         if (rc_ == ISO_UNSUPPORTED)                                                           \
-            ISO_SKIP(ctx, "%s", e_.msg);                                                      \
+            ISO_SKIP_FOR(ctx, (ctx)->lacks, "%s", e_.msg);                                    \
         if (rc_ < 0) {                                                                        \
             iso_fail_run(ctx, __FILE__, __LINE__, &e_, r);                                    \
             return;                                                                           \
@@ -359,7 +371,7 @@ bool iso_check_exit(struct iso_ctx *ctx, const char *file, int line, const struc
         struct iso_err e_ = { 0, "" };                                                        \
         int rc_ = iso_start(ctx, spec, argv, c, &e_);                                         \
         if (rc_ == ISO_UNSUPPORTED)                                                           \
-            ISO_SKIP(ctx, "%s", e_.msg);                                                      \
+            ISO_SKIP_FOR(ctx, (ctx)->lacks, "%s", e_.msg);                                    \
         if (rc_ < 0 || iso_wait_ready(ctx, c, &e_) < 0) {                                     \
             iso_fail_run(ctx, __FILE__, __LINE__, &e_, &(c)->r);                              \
             return;                                                                           \

@@ -12,6 +12,7 @@ struct iso_config {
     char rootfs[PATH_MAX]; /* absolute path of the rootfs directory */
     char probe[PATH_MAX];  /* absolute path of the isoprobe binary */
     uint64_t sabotage;     /* ISO_SAB_* set applied to every spec */
+    unsigned require;      /* --require: feature bits whose skips are failures */
     double timeout_s;      /* per case */
     int jobs;
     int tap_version;

@@ -97,10 +97,12 @@ static int check_supported(struct iso_ctx *ctx, const struct iso_runtime *rt,
                            ctx->c ? ctx->c->name : "?");
     if (cg_needed(&s->lim) && !cg_usable(&ctx->cfg->cg, cg_needed(&s->lim), why, sizeof(why))) {
         iso_err_set(err, 0, "%s", why);
+        ctx->lacks = ISO_FEAT_CGROUP;
         return ISO_UNSUPPORTED;
     }
     if (!rt_supports(rt, s, why, sizeof(why))) {
         iso_err_set(err, 0, "runtime %s: %s", rt->name, why);
+        ctx->lacks = ISO_FEAT_RUNTIME_SPEC;
         return ISO_UNSUPPORTED;
     }
     return 0;
@@ -117,8 +119,10 @@ static int prepare_net(struct iso_ctx *ctx, struct iso_spec *s, struct start *st
     if (s->net.mode == ISO_NET_NONE)
         return 0;
     rc = net_prepare(ctx, &s->net, &st->netns, err);
-    if (rc == ISO_UNSUPPORTED)
+    if (rc == ISO_UNSUPPORTED) {
+        ctx->lacks = ISO_FEAT_NET;
         return rc;
+    }
     if (rc < 0)
         return iso_err_wrap(err, "network");
     if (s->ns & CLONE_NEWNET) {

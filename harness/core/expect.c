@@ -274,15 +274,32 @@ void iso_fail(struct iso_ctx *ctx, const char *file, int line, const char *msg, 
     record(ctx, file, line, msg, NULL, NULL, got);
 }
 
+static void skip_v(struct iso_ctx *ctx, enum iso_feature lacks, const char *fmt, va_list ap)
+    ISO_PRINTF(3, 0);
+static void skip_v(struct iso_ctx *ctx, enum iso_feature lacks, const char *fmt, va_list ap)
+{
+    vsnprintf(ctx->out->reason, sizeof(ctx->out->reason), fmt, ap);
+    ctx->out->feature = (int)lacks;
+    if (ctx->out->status != ISO_ST_FAIL)
+        ctx->out->status = ISO_ST_SKIP;
+}
+
 void iso_skip(struct iso_ctx *ctx, const char *fmt, ...)
 {
     va_list ap;
 
     va_start(ap, fmt);
-    vsnprintf(ctx->out->reason, sizeof(ctx->out->reason), fmt, ap);
+    skip_v(ctx, ISO_FEAT_NONE, fmt, ap);
     va_end(ap);
-    if (ctx->out->status != ISO_ST_FAIL)
-        ctx->out->status = ISO_ST_SKIP;
+}
+
+void iso_skip_for(struct iso_ctx *ctx, enum iso_feature lacks, const char *fmt, ...)
+{
+    va_list ap;
+
+    va_start(ap, fmt);
+    skip_v(ctx, lacks, fmt, ap);
+    va_end(ap);
 }
 
 void iso_doing(struct iso_ctx *ctx, const char *fmt, ...)

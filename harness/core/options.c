@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "feature.h"
 #include "sink.h"
 
 static const char usage_head[] =
@@ -22,6 +23,9 @@ static const char usage_head[] =
     "  -l, --list              list the cases with their descriptions and exit\n"
     "      --list-sabotages    list the sabotages, and the cases each must fail, and exit\n"
     "      --list-runtimes     list the runtimes (NAME and binary, - when none or missing) and exit\n"
+    "      --preflight         print what this host is (kernel, distribution, cgroups,\n"
+    "                          systemd, AppArmor, KVM, each runtime and the one sudo\n"
+    "                          would run) and exit; every run starts with these lines\n"
     "  -s, --sabotage NAME     apply the sabotage NAME to every container\n"
     "  -j, --jobs N            run N cases at once, 1 to 64 (default: number of CPUs)\n"
     "  -t, --timeout SECONDS   kill a case after SECONDS (default 10; decimals allowed)\n"
@@ -66,6 +70,8 @@ void usage_error(const char *fmt, ...)
 /* "      --junit FILE        text", continuation lines under the text. */
 void print_usage(void)
 {
+    char names[256];
+
     fputs(usage_head, stdout);
     for (int i = 0; i < sink_kind_count(); i++) {
         const struct sink_kind *k = sink_kind_at(i);
@@ -79,6 +85,11 @@ void print_usage(void)
         }
         putchar('\n');
     }
+    feature_names(~0u, names, sizeof(names));
+    printf("      --require FEATURES  a case skipped for want of one of these features fails\n"
+           "                          instead, so CI cannot pass with the cases it needs\n"
+           "                          skipped; comma-separated, of: %s\n",
+           names);
     fputs(usage_tail, stdout);
 }
 
@@ -92,6 +103,8 @@ enum {
     OPT_BENCH,
     OPT_NET_PREFIX,
     OPT_RT_PATH,
+    OPT_PREFLIGHT,
+    OPT_REQUIRE,
     OPT_SINK /* + sink kind index */
 };
 
@@ -114,6 +127,8 @@ void parse_options(int argc, char **argv, struct options *o)
         {"bench", required_argument, NULL, OPT_BENCH},
         {"net-prefix", required_argument, NULL, OPT_NET_PREFIX},
         {"runtime-path", required_argument, NULL, OPT_RT_PATH},
+        {"preflight", no_argument, NULL, OPT_PREFLIGHT},
+        {"require", required_argument, NULL, OPT_REQUIRE},
     };
     struct option opts[ARRAY_LEN(fixed) + ARRAY_LEN(o->outputs) + 1] = {{0}};
     int nopt = 0, opt;
@@ -137,6 +152,12 @@ void parse_options(int argc, char **argv, struct options *o)
             break;
         case OPT_LIST_RT:
             o->list_runtimes = true;
+            break;
+        case OPT_PREFLIGHT:
+            o->preflight = true;
+            break;
+        case OPT_REQUIRE:
+            o->require = optarg;
             break;
         case OPT_LIST_SAB:
             o->list_sabotages = true;

@@ -11,9 +11,9 @@
 
 /* The command line as given: strings, not yet checked. */
 struct options {
-    bool help, version, list, list_sabotages, list_runtimes;
+    bool help, version, list, list_sabotages, list_runtimes, preflight;
     const char *sabotage, *jobs, *timeout, *rootfs, *runtime, *tap_version, *net_prefix;
-    const char *repeat, *bench;
+    const char *repeat, *bench, *require;
     const char *rt_paths[16];
     int nrt_paths;
     const char *outputs[8]; /* FILE per sink kind, NULL when not asked for */

@@ -83,6 +83,20 @@ static __attribute__((noreturn)) void case_main(const struct runner_args *a, int
     _exit(0);
 }
 
+/* --require: a skip for want of a required feature is a failure, with
+ * the skip's reason kept in its diagnostics. */
+static void require_feature(const struct iso_config *cfg, struct iso_outcome *o)
+{
+    const char *name = feature_row((enum iso_feature)o->feature)->name;
+
+    if (o->status != ISO_ST_SKIP || !(cfg->require & feature_bit((enum iso_feature)o->feature)))
+        return;
+    o->status = ISO_ST_FAIL;
+    results_add_diag(o, "message", "a feature required with --require is missing");
+    results_add_diag(o, "feature", name);
+    results_add_diag(o, "reason", o->reason);
+}
+
 /* Can this runtime start a trivial container here at all? */
 static void preflight(const struct runner_args *a, int r, struct res_block *b)
 {
@@ -95,6 +109,11 @@ static void preflight(const struct runner_args *a, int r, struct res_block *b)
     if (!rt->available(why, sizeof(why))) {
         b->state = BLOCK_SKIP;
         snprintf(b->why.reason, sizeof(b->why.reason), "runtime %s: %s", rt->name, why);
+        b->why.status = ISO_ST_SKIP;
+        b->why.feature = ISO_FEAT_RUNTIME;
+        require_feature(a->cfg, &b->why);
+        if (b->why.status == ISO_ST_FAIL)
+            b->state = BLOCK_FAIL;
         return;
     }
     if (!rt->external)
@@ -186,6 +205,7 @@ static void settle(const struct runner_args *a, int item, const struct done *d)
         results_add_diag(o, "message", text);
         results_add_diag(o, "doing", o->doing);
     }
+    require_feature(a->cfg, o);
     if (o->status != ISO_ST_FAIL) {
         it->verdict = o->status == ISO_ST_SKIP ? V_SKIP : V_OK;
         return;

@@ -78,3 +78,30 @@ void results_add_diag(struct iso_outcome *o, const char *key, const char *val)
     memcpy(o->diag + o->diag_len + k, val, v);
     o->diag_len += k + v;
 }
+
+bool results_diag_next(const char *diag, size_t len, size_t *off, const char **key,
+                       const char **val)
+{
+    size_t k = *off, v;
+
+    if (k >= len)
+        return false;
+    v = k + strnlen(diag + k, len - k) + 1;
+    if (v >= len)
+        return false;
+    *key = diag + k;
+    *val = diag + v;
+    *off = v + strnlen(diag + v, len - v) + 1;
+    return true;
+}
+
+const char *results_diag_get(const char *diag, size_t len, const char *key)
+{
+    const char *k, *v;
+    size_t off = 0;
+
+    while (results_diag_next(diag, len, &off, &k, &v))
+        if (strcmp(k, key) == 0)
+            return v;
+    return NULL;
+}

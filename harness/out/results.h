@@ -64,5 +64,11 @@ static inline struct res_item *results_item(const struct iso_results *res, int r
 bool results_block_failed(const struct iso_results *res, int r);
 /* Add a key/value to an outcome's packed diagnostics (dropped when full). */
 void results_add_diag(struct iso_outcome *o, const char *key, const char *val);
+/* The packed diagnostics one pair at a time: the pair at *off, then *off
+ * past it; false at the end (or at a key without its value). */
+bool results_diag_next(const char *diag, size_t len, size_t *off, const char **key,
+                       const char **val);
+/* The value of key in packed diagnostics, NULL when absent. */
+const char *results_diag_get(const char *diag, size_t len, const char *key);
 
 #endif

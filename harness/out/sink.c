@@ -14,6 +14,16 @@ static const struct sink_kind kinds[] = {
      "with several runtimes: write the case x runtime table\n"
      "as Markdown to FILE (e.g. $GITHUB_STEP_SUMMARY)",
      matrix_sink_open},
+    {"summary",
+     "append the run as Markdown to FILE for a GitHub job\n"
+     "summary ($GITHUB_STEP_SUMMARY): environment, matrix,\n"
+     "failures with diagnostics, skips with reasons",
+     summary_sink_open},
+    {"annotations",
+     "write the failures as GitHub ::error workflow\n"
+     "commands to FILE (at most 10, then a ::notice);\n"
+     "print FILE in a step to annotate cases/*.c",
+     annotations_sink_open},
 };
 
 int sink_kind_count(void)

@@ -15,6 +15,7 @@
 #define ISO_SINK_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "results.h"
@@ -43,6 +44,7 @@ struct sink_opts {
     const char *path; /* the option's FILE, for file outputs */
     FILE *f;          /* or an open stream (stdout for TAP; tests) */
     int tap_version;
+    size_t max_bytes; /* a cap on a file output's size, 0 for its own default */
 };
 
 /* Outputs chosen with a command-line option: one row each. */
@@ -80,5 +82,7 @@ void sinks_destroy(struct sink_list *l);
 struct iso_sink *tap_sink_open(const struct sink_opts *o, struct iso_err *err);
 struct iso_sink *matrix_sink_open(const struct sink_opts *o, struct iso_err *err);
 struct iso_sink *junit_sink_open(const struct sink_opts *o, struct iso_err *err);
+struct iso_sink *summary_sink_open(const struct sink_opts *o, struct iso_err *err);
+struct iso_sink *annotations_sink_open(const struct sink_opts *o, struct iso_err *err);
 
 #endif
