@@ -14,8 +14,8 @@
 #include "case.h"
 
 /* Different offsets, so that swapping the two clocks shows. */
-#define MONOTONIC_S (3 * 86400)
-#define BOOTTIME_S  (40 * 86400)
+#define MONOTONIC_S (3LL * 86400)
+#define BOOTTIME_S  (40LL * 86400)
 #define NS          1000000000LL
 
 static struct iso_spec time_spec(struct iso_ctx *ctx)

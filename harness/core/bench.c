@@ -126,7 +126,7 @@ static void bench_runtimes(struct bench_args *a, struct iso_ctx *ctx, double *sc
                            double m_builtin)
 {
     static struct iso_result r;
-    double *t = calloc((size_t)(n * (a->nrt ? a->nrt : 1)), sizeof(double)), m;
+    double *t = calloc((size_t)n * (size_t)(a->nrt ? a->nrt : 1), sizeof(double)), m;
     bool ok[8] = { false };
     char why[256];
 
@@ -152,7 +152,7 @@ static void bench_runtimes(struct bench_args *a, struct iso_ctx *ctx, double *sc
                 ok[k] = false;
                 continue;
             }
-            t[k * n + i] = now_ms() - t0;
+            t[(size_t)k * (size_t)n + (size_t)i] = now_ms() - t0;
         }
     }
     ctx->rt = NULL;
@@ -163,7 +163,7 @@ static void bench_runtimes(struct bench_args *a, struct iso_ctx *ctx, double *sc
             continue;
         }
         snprintf(what, sizeof(what), "%s (probe pid, 5 namespaces)", a->rts[k]->name);
-        stats(what, t + k * n, n, &m);
+        stats(what, t + (size_t)k * (size_t)n, n, &m);
         printf("# %s / builtin = %.2fx\n", a->rts[k]->name, m / m_builtin);
     }
     fflush(stdout);
@@ -190,12 +190,12 @@ static void bench_case(struct bench_args *a)
         exit(2);
     }
     tf = t + n;
-    tu = t + 2 * n;
+    tu = t + 2 * (size_t)n;
     /* interleaved, so drift in the machine's load hits all three alike */
     for (int i = 0; i < n; i++) {
         struct iso_spec s = iso_spec_default(&ctx);
         double t0 = now_ms();
-        if (iso_run(&ctx, &s, ISO_ARGV("pid"), &r, &err) < 0 || strcmp(iso_get(&r, "pid") ?: "", "1")) {
+        if (iso_run(&ctx, &s, ISO_ARGV("pid"), &r, &err) < 0 || strcmp(iso_get(&r, "pid") ?: "", "1") != 0) {
             printf("Bail out! bench: builtin container failed: %s\n", err.msg);
             exit(2);
         }

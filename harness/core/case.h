@@ -148,6 +148,7 @@ void iso_diag(struct iso_ctx *ctx, const char *key, const char *fmt, ...) ISO_PR
         __typeof__(got) got_ = (got);                                                              \
         __typeof__(want) want_ = (want);                                                           \
         (void)sizeof(got_ % 1), (void)sizeof(want_ % 1);                                           \
+        /* NOLINTNEXTLINE(bugprone-macro-parentheses): op is an operator token, not a value */  \
         if (!(iso_int_cmp(ISO_INT_(got_), ISO_INT_(want_)) op 0)) {                                \
             iso_expect_int_failed(ctx, __FILE__, __LINE__, expr, #op, ISO_INT_(got_),              \
                                   ISO_INT_(want_), msg);                                           \
@@ -182,8 +183,9 @@ void iso_diag(struct iso_ctx *ctx, const char *key, const char *fmt, ...) ISO_PR
 
 #define ISO_CHECK_(ok, on_fail)                                                                    \
     do {                                                                                           \
-        if (!(ok))                                                                                 \
+        if (!(ok)) {                                                                               \
             on_fail;                                                                               \
+        }                                                                                          \
     } while (0)
 
 #define ISO_STR_(ctx, kind, got, want, expr, msg, on_fail)                                         \
@@ -390,5 +392,9 @@ static inline const char *iso_get(const struct iso_result *r, const char *key)
 {
     return report_get(&r->report, key);
 }
+
+/* A report value as a whole number: 0, or -1 with err saying the key is
+ * missing or showing what it holds instead. For ISO_REQUIRE_OK. */
+int iso_get_ll(const struct iso_result *r, const char *key, long long *v, struct iso_err *err);
 
 #endif

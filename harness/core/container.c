@@ -38,6 +38,17 @@ int iso_exit_signal(const struct iso_result *r)
     return 0;
 }
 
+int iso_get_ll(const struct iso_result *r, const char *key, long long *v, struct iso_err *err)
+{
+    const char *s = iso_get(r, key);
+
+    if (!s)
+        return iso_err_set(err, 0, "report: no \"%s\"", key);
+    if (parse_ll(s, v, NULL) < 0)
+        return iso_err_set(err, 0, "report: \"%s\" is \"%s\", not a whole number", key, s);
+    return 0;
+}
+
 static void reset_container(struct iso_container *c)
 {
     c->rt = NULL;

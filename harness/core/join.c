@@ -176,7 +176,7 @@ int iso_join_run(struct iso_ctx *ctx, const struct iso_join *j, char *const argv
     drain(out[0], errp[0], r);
     while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR)
         ;
-    pid = -1;
+    (void)steal_pid(&pid); /* reaped: nothing left for autokill */
     if (read(status[0], &m, sizeof(m)) > 0) {
         m.msg[sizeof(m.msg) - 1] = '\0';
         iso_err_set(err, m.errnum, "%s", m.msg);
