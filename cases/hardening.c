@@ -30,7 +30,7 @@
 /* The syscall the seccomp case denies, and with what: nothing a runtime
  * calls on its way to exec, and an errno no kernel path gives for it. */
 #define DENIED_SYSCALL "getpgid"
-#define DENIED_ERRNO   ENOTBLK
+#define DENIED_ERRNO ENOTBLK
 
 static int parse_mask(const char *key, const char *v, unsigned long long *mask, struct iso_err *err)
 {
@@ -67,7 +67,7 @@ ISO_CASE(caps_five_sets_as_asked,
          .detects = ISO_SAB_KEEP_INHERITABLE | ISO_SAB_NO_CAPDROP)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     unsigned long long have = 0, inh = 0, amb = 0, eff = 0, prm = 0, bnd = 0;
     struct iso_result r;
 
@@ -92,7 +92,7 @@ ISO_CASE(caps_inheritable_ambient_as_asked,
          .detects = ISO_SAB_KEEP_INHERITABLE)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     unsigned long long have = 0, inh = 0, amb = 0;
     struct iso_result r;
 
@@ -281,7 +281,8 @@ ISO_CASE(seccomp_denies_syscall,
     ISO_EXPECT_SYS(ctx, getpgid(0), DENIED_SYSCALL " works in the lab");
 }
 
-ISO_CASE(root_readonly_as_asked, "asked for a read-only root, creating a file in / fails with EROFS",
+ISO_CASE(root_readonly_as_asked,
+         "asked for a read-only root, creating a file in / fails with EROFS",
          .detects = ISO_SAB_WRITABLE_ROOT)
 {
     struct iso_spec s = iso_spec_default(ctx);

@@ -43,7 +43,7 @@ static const char *state_of(pid_t pid, char *buf, size_t size)
 static int run_in_lab(struct iso_ctx *ctx, char *const argv[], struct iso_result *r,
                       struct iso_err *err)
 {
-    struct iso_join here = {.target = getpid(), .ns = 0};
+    struct iso_join here = { .target = getpid(), .ns = 0 };
     return iso_join_run(ctx, &here, argv, r, err);
 }
 
@@ -78,7 +78,7 @@ ISO_CASE(pid_nesting_limit,
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;
     struct iso_result lab;
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     long long inside, outside;
     int rc;
 
@@ -91,7 +91,8 @@ ISO_CASE(pid_nesting_limit,
     ISO_REQUIRE_FINISH(ctx, &c);
     ISO_REQUIRE_OK(ctx, iso_get_ll(&c.r, "nested", &inside, &err), &err);
     ISO_REQUIRE_OK(ctx, iso_get_ll(&lab, "nested", &outside, &err), &err);
-    ISO_EXPECT_EQ(ctx, inside, outside - 1, "levels the container can still nest: the lab's less its own");
+    ISO_EXPECT_EQ(ctx, inside, outside - 1,
+                  "levels the container can still nest: the lab's less its own");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "error"), "ENOSPC", "the level beyond the limit");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&lab, "error"), "ENOSPC", "the same limit in the lab");
 }
@@ -104,7 +105,7 @@ ISO_CASE(user_nesting_limit,
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_result in, lab;
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     long long inside, outside;
 
     spec_map_root(&s, 100000, 65536);
@@ -112,7 +113,8 @@ ISO_CASE(user_nesting_limit,
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("nest-depth", "user"), &in);
     ISO_REQUIRE_OK(ctx, iso_get_ll(&in, "nested", &inside, &err), &err);
     ISO_REQUIRE_OK(ctx, iso_get_ll(&lab, "nested", &outside, &err), &err);
-    ISO_EXPECT_EQ(ctx, inside, outside - 1, "levels the container can still nest: the lab's less its own");
+    ISO_EXPECT_EQ(ctx, inside, outside - 1,
+                  "levels the container can still nest: the lab's less its own");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&in, "error"), "ENOSPC", "the level beyond the limit");
 }
 
@@ -123,7 +125,7 @@ ISO_CASE(init_death_kills_nested_namespace,
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     char st[2][64];
     pid_t inner, inner_child;
 

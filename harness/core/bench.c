@@ -89,8 +89,8 @@ static pid_t spawn_unshare(const char *root)
     if (pid == 0) {
         char rootopt[PATH_MAX + 8];
         snprintf(rootopt, sizeof(rootopt), "--root=%s", root);
-        execlp("unshare", "unshare", "--pid", "--fork", "--mount-proc", "--uts", "--ipc",
-               "--mount", "--net", rootopt, ISO_PROBE, "pid", (char *)NULL);
+        execlp("unshare", "unshare", "--pid", "--fork", "--mount-proc", "--uts", "--ipc", "--mount",
+               "--net", rootopt, ISO_PROBE, "pid", (char *)NULL);
         _exit(127);
     }
     return pid;
@@ -106,9 +106,10 @@ static void bench_bundle(struct iso_ctx *ctx, double *t, int n)
     snprintf(path, sizeof(path), "%s/bench-config.json", ctx->dir);
     for (int i = 0; i < n; i++) {
         double t0 = now_ms();
-        char *json = rt_oci_config(&s, ISO_ARGV("pid"), NULL,
-                                   cg_oci_path(&ctx->cfg->cg, "b", cgpath, sizeof(cgpath), why, sizeof(why)),
-                                   why, sizeof(why));
+        char *json =
+            rt_oci_config(&s, ISO_ARGV("pid"), NULL,
+                          cg_oci_path(&ctx->cfg->cg, "b", cgpath, sizeof(cgpath), why, sizeof(why)),
+                          why, sizeof(why));
         int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
         if (fd >= 0 && json)
             (void)!write(fd, json, strlen(json));
@@ -195,7 +196,8 @@ static void bench_case(struct bench_args *a)
     for (int i = 0; i < n; i++) {
         struct iso_spec s = iso_spec_default(&ctx);
         double t0 = now_ms();
-        if (iso_run(&ctx, &s, ISO_ARGV("pid"), &r, &err) < 0 || strcmp(iso_get(&r, "pid") ?: "", "1") != 0) {
+        if (iso_run(&ctx, &s, ISO_ARGV("pid"), &r, &err) < 0 ||
+            strcmp(iso_get(&r, "pid") ?: "", "1") != 0) {
             printf("Bail out! bench: builtin container failed: %s\n", err.msg);
             exit(2);
         }

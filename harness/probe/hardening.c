@@ -64,9 +64,10 @@ int cmd_status(int argc, char **argv)
 {
     static const struct {
         const char *field, *key;
-    } fields[] = {{"CapInh", "cap_inh"}, {"CapPrm", "cap_prm"}, {"CapEff", "cap_eff"},
-                  {"CapBnd", "cap_bnd"}, {"CapAmb", "cap_amb"}, {"NoNewPrivs", "no_new_privs"},
-                  {"Seccomp", "seccomp"}};
+    } fields[] = { { "CapInh", "cap_inh" }, { "CapPrm", "cap_prm" },
+                   { "CapEff", "cap_eff" }, { "CapBnd", "cap_bnd" },
+                   { "CapAmb", "cap_amb" }, { "NoNewPrivs", "no_new_privs" },
+                   { "Seccomp", "seccomp" } };
     char v[256];
 
     (void)argc, (void)argv;
@@ -292,8 +293,9 @@ int cmd_syscall(int argc, char **argv)
     static const struct {
         const char *name;
         long nr;
-    } calls[] = {
-        {"getpgid", SYS_getpgid}, {"getsid", SYS_getsid}, {"getpriority", SYS_getpriority}};
+    } calls[] = { { "getpgid", SYS_getpgid },
+                  { "getsid", SYS_getsid },
+                  { "getpriority", SYS_getpriority } };
 
     if (argc < 2)
         return fprintf(stderr, "usage: syscall getpgid|getsid|getpriority\n"), 2;

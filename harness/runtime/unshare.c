@@ -75,7 +75,8 @@ static int unshare_spawn(const struct iso_runtime *rt, const struct iso_spec *s,
     char why[256] = "";
     struct rt_exec x;
 
-    if (!rt_find_bin(rt->bin, why, sizeof(why)) || rt->translate(rt, s, probe, &cmd, why, sizeof(why)))
+    if (!rt_find_bin(rt->bin, why, sizeof(why)) ||
+        rt->translate(rt, s, probe, &cmd, why, sizeof(why)))
         return iso_err_set(err, 0, "%s", why);
     x = (struct rt_exec){ cmd.a.argv, stdio, -1, s->join_netns_fd, false };
     return rt_exec(&x, p, err);
