@@ -53,7 +53,7 @@ HARNESS := $(foreach d,$(HDIRS),$(wildcard harness/$(d)/*.c))
 HEADERS := $(foreach d,$(HDIRS),$(wildcard harness/$(d)/*.h))
 CASES   := $(wildcard cases/*.c)
 OBJS    := $(patsubst %.c,$(BUILD)/obj/%.o,harness/main.c $(HARNESS) $(CASES))
-PROBE_SRC := $(wildcard harness/probe/*.c) $(addprefix harness/lib/,mountinfo.c procfs.c icmp.c)
+PROBE_SRC := $(wildcard harness/probe/*.c) $(addprefix harness/lib/,mountinfo.c procfs.c icmp.c util.c)
 PROBE_CFLAGS = -std=gnu11 $(WARN) -O2 $(HARDEN) -Iharness/lib
 
 # The pure modules the unit tests link (no namespaces, no root).
@@ -84,7 +84,7 @@ $(BUILD)/obj/%.o: %.c
 $(BUILD)/isocheck: $(OBJS)
 	$(CC) $(CFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
 
-$(BUILD)/isoprobe: $(PROBE_SRC) $(wildcard harness/probe/*.h) harness/lib/mountinfo.h harness/lib/procfs.h harness/lib/icmp.h
+$(BUILD)/isoprobe: $(PROBE_SRC) $(wildcard harness/probe/*.h) harness/lib/mountinfo.h harness/lib/procfs.h harness/lib/icmp.h harness/lib/util.h
 	@mkdir -p $(BUILD)
 	$(CC) $(PROBE_CFLAGS) -static -o $@ $(PROBE_SRC)
 

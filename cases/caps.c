@@ -27,7 +27,7 @@ ISO_CASE(bounding_set_dropped,
          .detects = ISO_SAB_NO_CAPDROP)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     struct iso_result r;
     unsigned long long eff = 0, bnd = 0;
 

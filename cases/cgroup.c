@@ -27,7 +27,7 @@ ISO_CASE(oom_kill_at_limit,
          .detects = ISO_SAB_NO_MEMLIMIT, .needs = ISO_NEEDS_CGROUP)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     struct iso_container c;
     struct iso_result r;
     long long ooms = -1;
@@ -130,7 +130,7 @@ ISO_CASE(cpu_quota_throttles, "a busy loop under a 10% CPU quota is throttled",
          .detects = ISO_SAB_NO_CPULIMIT, .needs = ISO_NEEDS_CGROUP)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     struct iso_container c;
     long long throttled = -1;
 

@@ -30,7 +30,7 @@
 /* The syscall the seccomp case denies, and with what: nothing a runtime
  * calls on its way to exec, and an errno no kernel path gives for it. */
 #define DENIED_SYSCALL "getpgid"
-#define DENIED_ERRNO   ENOTBLK
+#define DENIED_ERRNO ENOTBLK
 
 static int parse_mask(const char *key, const char *v, unsigned long long *mask, struct iso_err *err)
 {
@@ -67,7 +67,7 @@ ISO_CASE(caps_five_sets_as_asked,
          .detects = ISO_SAB_KEEP_INHERITABLE | ISO_SAB_NO_CAPDROP)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     unsigned long long have = 0, inh = 0, amb = 0, eff = 0, prm = 0, bnd = 0;
     struct iso_result r;
 
@@ -92,7 +92,7 @@ ISO_CASE(caps_inheritable_ambient_as_asked,
          .detects = ISO_SAB_KEEP_INHERITABLE)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     unsigned long long have = 0, inh = 0, amb = 0;
     struct iso_result r;
 
@@ -121,12 +121,12 @@ static int check_fds_outside(struct iso_ctx *ctx, pid_t pid)
     snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
     ISO_EXPECT_TRUE(ctx, (d = opendir(dir)) != NULL, "the lab can list the init's descriptors");
     while (d && (e = readdir(d))) {
-        int fd = atoi(e->d_name);
+        long long fd;
         ssize_t n;
 
-        if (e->d_name[0] == '.' || fd <= 2)
-            continue;
-        snprintf(link, sizeof(link), "%s/%d", dir, fd);
+        if (parse_ll(e->d_name, &fd, NULL) < 0 || fd <= 2)
+            continue; /* ".", "..", stdio */
+        snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
         n = readlink(link, target, sizeof(target) - 1);
         target[n > 0 ? n : 0] = '\0';
         if (stat(link, &held) < 0)
@@ -137,7 +137,7 @@ static int check_fds_outside(struct iso_ctx *ctx, pid_t pid)
             continue;
         bad++;
         ISO_FAIL(ctx, "the container's init holds a descriptor to something outside it",
-                 "fd %d -> \"%s\" (dev %u:%u ino %lu), not that object inside the container", fd,
+                 "fd %lld -> \"%s\" (dev %u:%u ino %lu), not that object inside the container", fd,
                  target, major(held.st_dev), minor(held.st_dev), (unsigned long)held.st_ino);
     }
     if (d)
@@ -194,7 +194,7 @@ static const char *path_key(const char *prefix, const char *path, char *buf, siz
     size_t o = (size_t)snprintf(buf, size, "%s.", prefix);
 
     for (const char *p = path + 1; *p && o < size - 1; p++)
-        buf[o++] = *p == '/' ? '.' : *p;
+        buf[o++] = (char)(*p == '/' ? '.' : *p);
     buf[o] = '\0';
     return buf;
 }
@@ -267,19 +267,22 @@ ISO_CASE(seccomp_denies_syscall,
          .detects = ISO_SAB_NO_SECCOMP)
 {
     struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
     struct iso_result r;
+    long long errnum;
 
     s.seccomp_deny = DENIED_SYSCALL;
     s.seccomp_errno = DENIED_ERRNO;
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("syscall", DENIED_SYSCALL), &r);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "seccomp"), "2", "Seccomp in /proc/self/status (filter)");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "syscall_rc"), "-1", DENIED_SYSCALL " fails inside");
-    ISO_EXPECT_EQ(ctx, atoi(iso_get(&r, "syscall_errno") ? iso_get(&r, "syscall_errno") : "0"),
-                  DENIED_ERRNO, "with the spec's errno");
+    ISO_REQUIRE_OK(ctx, iso_get_ll(&r, "syscall_errno", &errnum, &err), &err);
+    ISO_EXPECT_EQ(ctx, errnum, DENIED_ERRNO, "with the spec's errno");
     ISO_EXPECT_SYS(ctx, getpgid(0), DENIED_SYSCALL " works in the lab");
 }
 
-ISO_CASE(root_readonly_as_asked, "asked for a read-only root, creating a file in / fails with EROFS",
+ISO_CASE(root_readonly_as_asked,
+         "asked for a read-only root, creating a file in / fails with EROFS",
          .detects = ISO_SAB_WRITABLE_ROOT)
 {
     struct iso_spec s = iso_spec_default(ctx);
@@ -297,12 +300,13 @@ struct bin_state {
     struct stat st;
 };
 
-static long long ns_of(const struct timespec *t) { return t->tv_sec * 1000000000ll + t->tv_nsec; }
+static long long ns_of(const struct timespec *t) { return t->tv_sec * 1000000000LL + t->tv_nsec; }
 
 static int runtime_binary(const struct iso_ctx *ctx, struct bin_state *b, struct iso_err *err)
 {
     const char *path = ctx->rt->bin ? rt_binary(ctx->rt->name) : "/proc/self/exe";
 
+    *b = (struct bin_state){ 0 }; /* empty when it fails */
     if (!path)
         return iso_err_set(err, 0, "runtime \"%s\": no binary found", ctx->rt->name);
     if (!realpath(path, b->path))
@@ -325,20 +329,20 @@ static void check_exes_outside(struct iso_ctx *ctx, pid_t init, const struct sta
                         "the lab reads the init's PID namespace");
     d = opendir("/proc");
     while (d && (e = readdir(d))) {
-        int pid = atoi(e->d_name);
+        long long pid;
         struct stat exe;
         ssize_t n;
 
-        if (pid <= 0)
+        if (parse_ll(e->d_name, &pid, NULL) < 0 || pid <= 0)
             continue;
-        snprintf(path, sizeof(path), "/proc/%d/ns/pid", pid);
+        snprintf(path, sizeof(path), "/proc/%lld/ns/pid", pid);
         n = readlink(path, ns, sizeof(ns) - 1);
         if (n <= 0 || (ns[n] = '\0', strcmp(ns, init_ns) != 0))
             continue;
-        snprintf(path, sizeof(path), "/proc/%d/exe", pid);
+        snprintf(path, sizeof(path), "/proc/%lld/exe", pid);
         if (stat(path, &exe) == 0 && exe.st_dev == bin->st_dev && exe.st_ino == bin->st_ino)
             ISO_FAIL(ctx, "a process of the container runs the runtime's binary",
-                     "pid %d: /proc/%d/exe is dev %u:%u ino %lu", pid, pid, major(exe.st_dev),
+                     "pid %lld: /proc/%lld/exe is dev %u:%u ino %lu", pid, pid, major(exe.st_dev),
                      minor(exe.st_dev), (unsigned long)exe.st_ino);
     }
     if (d)

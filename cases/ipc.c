@@ -11,9 +11,9 @@
 #define ISO_FAMILY "ipc"
 #include "case.h"
 
-#define KEY      0x15c0c4ec
+#define KEY 0x15c0c4ec
 #define KEY_TEXT "0x15c0c4ec"
-#define MQ       "/isocheck-mq"
+#define MQ "/isocheck-mq"
 
 static const char *seen(int rc)
 {
@@ -25,7 +25,7 @@ ISO_CASE(lab_objects_invisible_inside,
          .detects = ISO_SAB_NO_IPCNS)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    struct mq_attr attr = {.mq_maxmsg = 1, .mq_msgsize = 16};
+    struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 16 };
     struct iso_result r;
     int flags = IPC_CREAT | 0600;
 

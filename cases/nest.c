@@ -18,9 +18,13 @@
 static pid_t first_child(pid_t pid)
 {
     char path[64], text[64] = "";
+    const char *end;
+    long long child;
 
     snprintf(path, sizeof(path), "/proc/%d/task/%d/children", pid, pid);
-    return read_file(path, text, sizeof(text)) > 0 ? (pid_t)atoi(text) : -1;
+    if (read_file(path, text, sizeof(text)) <= 0 || parse_ll(text, &child, &end) < 0)
+        return -1;
+    return (pid_t)child;
 }
 
 static const char *state_of(pid_t pid, char *buf, size_t size)
@@ -28,10 +32,9 @@ static const char *state_of(pid_t pid, char *buf, size_t size)
     char path[64];
 
     snprintf(path, sizeof(path), "/proc/%d/status", pid);
-    if (pid <= 0 || procfs_status_field(path, "State", buf, size) < 0)
+    /* a zombie is dead, not yet reaped */
+    if (pid <= 0 || procfs_status_field(path, "State", buf, size) < 0 || buf[0] == 'Z')
         snprintf(buf, size, "gone");
-    else if (buf[0] == 'Z')
-        snprintf(buf, size, "gone"); /* dead, not yet reaped */
     return buf;
 }
 
@@ -40,7 +43,7 @@ static const char *state_of(pid_t pid, char *buf, size_t size)
 static int run_in_lab(struct iso_ctx *ctx, char *const argv[], struct iso_result *r,
                       struct iso_err *err)
 {
-    struct iso_join here = {.target = getpid(), .ns = 0};
+    struct iso_join here = { .target = getpid(), .ns = 0 };
     return iso_join_run(ctx, &here, argv, r, err);
 }
 
@@ -75,7 +78,8 @@ ISO_CASE(pid_nesting_limit,
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;
     struct iso_result lab;
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
+    long long inside, outside;
     int rc;
 
     /* both sides at once: most of the time goes in tearing the levels down */
@@ -85,8 +89,9 @@ ISO_CASE(pid_nesting_limit,
     ISO_REQUIRE_OK(ctx, rc, &err);
     ISO_REQUIRE_OK(ctx, run_in_lab(ctx, ISO_ARGV("nest-depth", "pid"), &lab, &err), &err);
     ISO_REQUIRE_FINISH(ctx, &c);
-    ISO_EXPECT_EQ(ctx, atoi(iso_get(&c.r, "nested") ?: "-1"),
-                  atoi(iso_get(&lab, "nested") ?: "0") - 1,
+    ISO_REQUIRE_OK(ctx, iso_get_ll(&c.r, "nested", &inside, &err), &err);
+    ISO_REQUIRE_OK(ctx, iso_get_ll(&lab, "nested", &outside, &err), &err);
+    ISO_EXPECT_EQ(ctx, inside, outside - 1,
                   "levels the container can still nest: the lab's less its own");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "error"), "ENOSPC", "the level beyond the limit");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&lab, "error"), "ENOSPC", "the same limit in the lab");
@@ -100,13 +105,15 @@ ISO_CASE(user_nesting_limit,
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_result in, lab;
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
+    long long inside, outside;
 
     spec_map_root(&s, 100000, 65536);
     ISO_REQUIRE_OK(ctx, run_in_lab(ctx, ISO_ARGV("nest-depth", "user"), &lab, &err), &err);
     ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("nest-depth", "user"), &in);
-    ISO_EXPECT_EQ(ctx, atoi(iso_get(&in, "nested") ?: "-1"),
-                  atoi(iso_get(&lab, "nested") ?: "0") - 1,
+    ISO_REQUIRE_OK(ctx, iso_get_ll(&in, "nested", &inside, &err), &err);
+    ISO_REQUIRE_OK(ctx, iso_get_ll(&lab, "nested", &outside, &err), &err);
+    ISO_EXPECT_EQ(ctx, inside, outside - 1,
                   "levels the container can still nest: the lab's less its own");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&in, "error"), "ENOSPC", "the level beyond the limit");
 }
@@ -118,7 +125,7 @@ ISO_CASE(init_death_kills_nested_namespace,
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     char st[2][64];
     pid_t inner, inner_child;
 

@@ -14,7 +14,7 @@
 
 #define REQUIRE_NET(ctx, call)                                                                     \
     do {                                                                                           \
-        struct iso_err e_ = {0, ""};                                                               \
+        struct iso_err e_ = { 0, "" };                                                             \
         int rc_ = (call);                                                                          \
         if (rc_ == ISO_UNSUPPORTED)                                                                \
             ISO_SKIP_FOR(ctx, ISO_FEAT_NET, "%s", e_.msg);                                         \
@@ -80,7 +80,7 @@ ISO_CASE(nat_masquerades_to_upstream,
          .detects = ISO_SAB_NO_NETNS | ISO_SAB_NO_VETH | ISO_SAB_NO_NAT)
 {
     struct iso_spec s = net_spec(ctx, ISO_NET_NAT, 1);
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     struct iso_container c;
     char upstream[64], lab_up[64], want[160], seen[256];
     int listener;

@@ -69,7 +69,7 @@ ISO_CASE(init_ignores_sigterm_dies_on_lab_sigkill,
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
 
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("signal-init"), &c);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "self_pid"), "1", "the probe is the namespace's init");

@@ -15,9 +15,9 @@
 #include "case.h"
 #include "join.h"
 
-#define KEY      0x15c0c5e7
+#define KEY 0x15c0c5e7
 #define KEY_TEXT "0x15c0c5e7"
-#define MQ       "/isocheck-setns"
+#define MQ "/isocheck-setns"
 #define HOSTNAME "iso-joined"
 
 static struct iso_spec named_spec(struct iso_ctx *ctx)
@@ -83,10 +83,10 @@ ISO_CASE(proc_ns_files_join_container,
     struct iso_spec s = named_spec(ctx);
     struct iso_container c;
     struct iso_result joined;
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
 
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ipc", "create", KEY_TEXT, MQ), &c);
-    struct iso_join j = {.target = c.r.pid, .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID};
+    struct iso_join j = { .target = c.r.pid, .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID };
     ISO_REQUIRE_OK(ctx, iso_join_run(ctx, &j, ISO_ARGV("view", KEY_TEXT, MQ), &joined, &err), &err);
     if (!iso_check_exit(ctx, __FILE__, __LINE__, &joined))
         return;
@@ -102,11 +102,12 @@ ISO_CASE(pidfd_joins_several_at_once,
     struct iso_spec s = named_spec(ctx);
     struct iso_container c;
     struct iso_result joined;
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
 
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ipc", "create", KEY_TEXT, MQ), &c);
-    struct iso_join j = {
-        .target = c.r.pid, .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID, .pidfd = true};
+    struct iso_join j = { .target = c.r.pid,
+                          .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID,
+                          .pidfd = true };
     ISO_REQUIRE_OK(ctx, iso_join_run(ctx, &j, ISO_ARGV("view", KEY_TEXT, MQ), &joined, &err), &err);
     if (!iso_check_exit(ctx, __FILE__, __LINE__, &joined))
         return;
@@ -123,7 +124,7 @@ ISO_CASE(child_userns_cannot_join_parents,
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_container c;
     struct iso_result joined;
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     char path[64];
     autoclose int lab_uts = -1, ct_uts = -1;
 
@@ -132,8 +133,8 @@ ISO_CASE(child_userns_cannot_join_parents,
     snprintf(path, sizeof(path), "/proc/%d/ns/uts", c.r.pid);
     ISO_REQUIRE_SYS(ctx, lab_uts = open("/proc/self/ns/uts", O_RDONLY | O_CLOEXEC), "lab's");
     ISO_REQUIRE_SYS_PATH(ctx, ct_uts = open(path, O_RDONLY | O_CLOEXEC), path, "container's");
-    const int fds[] = {lab_uts, ct_uts};
-    struct iso_join j = {.target = c.r.pid, .ns = CLONE_NEWUSER, .fds = fds, .nfds = 2};
+    const int fds[] = { lab_uts, ct_uts };
+    struct iso_join j = { .target = c.r.pid, .ns = CLONE_NEWUSER, .fds = fds, .nfds = 2 };
     ISO_REQUIRE_OK(ctx, iso_join_run(ctx, &j, ISO_ARGV("setns", "3", "4"), &joined, &err), &err);
     ISO_EXPECT_EQ_STR(ctx, iso_get(&joined, "setns_3"), "EPERM", "setns into the lab's UTS");
     ISO_EXPECT_EQ_STR(ctx, iso_get(&joined, "setns_4"), "ok", "setns into the container's UTS");

@@ -14,15 +14,15 @@
 #include "case.h"
 
 /* Different offsets, so that swapping the two clocks shows. */
-#define MONOTONIC_S (3 * 86400)
-#define BOOTTIME_S  (40 * 86400)
-#define NS          1000000000LL
+#define MONOTONIC_S (3LL * 86400)
+#define BOOTTIME_S (40LL * 86400)
+#define NS 1000000000LL
 
 static struct iso_spec time_spec(struct iso_ctx *ctx)
 {
     struct iso_spec s = iso_spec_default(ctx);
-    spec_time_offsets(&s, (struct iso_clock_offset){MONOTONIC_S, 0},
-                      (struct iso_clock_offset){BOOTTIME_S, 0});
+    spec_time_offsets(&s, (struct iso_clock_offset){ MONOTONIC_S, 0 },
+                      (struct iso_clock_offset){ BOOTTIME_S, 0 });
     return s;
 }
 
@@ -37,8 +37,8 @@ static struct lab_clocks lab_clocks(void)
     clock_gettime(CLOCK_MONOTONIC, &m);
     clock_gettime(CLOCK_BOOTTIME, &b);
     clock_gettime(CLOCK_REALTIME, &r);
-    return (struct lab_clocks){m.tv_sec * NS + m.tv_nsec, b.tv_sec * NS + b.tv_nsec,
-                               r.tv_sec * NS + r.tv_nsec};
+    return (struct lab_clocks){ m.tv_sec * NS + m.tv_nsec, b.tv_sec * NS + b.tv_nsec,
+                                r.tv_sec * NS + r.tv_nsec };
 }
 
 static long long report_ll(const struct iso_result *r, const char *key)

@@ -7,8 +7,8 @@
 #define ISO_FAMILY "user"
 #include "case.h"
 
-#define OUTER    100000u
-#define COUNT    65536u
+#define OUTER 100000u
+#define COUNT 65536u
 #define MAP_TEXT "0 100000 65536"
 
 static struct iso_spec mapped_spec(struct iso_ctx *ctx)

@@ -89,8 +89,8 @@ static pid_t spawn_unshare(const char *root)
     if (pid == 0) {
         char rootopt[PATH_MAX + 8];
         snprintf(rootopt, sizeof(rootopt), "--root=%s", root);
-        execlp("unshare", "unshare", "--pid", "--fork", "--mount-proc", "--uts", "--ipc",
-               "--mount", "--net", rootopt, ISO_PROBE, "pid", (char *)NULL);
+        execlp("unshare", "unshare", "--pid", "--fork", "--mount-proc", "--uts", "--ipc", "--mount",
+               "--net", rootopt, ISO_PROBE, "pid", (char *)NULL);
         _exit(127);
     }
     return pid;
@@ -106,9 +106,10 @@ static void bench_bundle(struct iso_ctx *ctx, double *t, int n)
     snprintf(path, sizeof(path), "%s/bench-config.json", ctx->dir);
     for (int i = 0; i < n; i++) {
         double t0 = now_ms();
-        char *json = rt_oci_config(&s, ISO_ARGV("pid"), NULL,
-                                   cg_oci_path(&ctx->cfg->cg, "b", cgpath, sizeof(cgpath), why, sizeof(why)),
-                                   why, sizeof(why));
+        char *json =
+            rt_oci_config(&s, ISO_ARGV("pid"), NULL,
+                          cg_oci_path(&ctx->cfg->cg, "b", cgpath, sizeof(cgpath), why, sizeof(why)),
+                          why, sizeof(why));
         int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
         if (fd >= 0 && json)
             (void)!write(fd, json, strlen(json));
@@ -126,7 +127,7 @@ static void bench_runtimes(struct bench_args *a, struct iso_ctx *ctx, double *sc
                            double m_builtin)
 {
     static struct iso_result r;
-    double *t = calloc((size_t)(n * (a->nrt ? a->nrt : 1)), sizeof(double)), m;
+    double *t = calloc((size_t)n * (size_t)(a->nrt ? a->nrt : 1), sizeof(double)), m;
     bool ok[8] = { false };
     char why[256];
 
@@ -152,7 +153,7 @@ static void bench_runtimes(struct bench_args *a, struct iso_ctx *ctx, double *sc
                 ok[k] = false;
                 continue;
             }
-            t[k * n + i] = now_ms() - t0;
+            t[(size_t)k * (size_t)n + (size_t)i] = now_ms() - t0;
         }
     }
     ctx->rt = NULL;
@@ -163,7 +164,7 @@ static void bench_runtimes(struct bench_args *a, struct iso_ctx *ctx, double *sc
             continue;
         }
         snprintf(what, sizeof(what), "%s (probe pid, 5 namespaces)", a->rts[k]->name);
-        stats(what, t + k * n, n, &m);
+        stats(what, t + (size_t)k * (size_t)n, n, &m);
         printf("# %s / builtin = %.2fx\n", a->rts[k]->name, m / m_builtin);
     }
     fflush(stdout);
@@ -190,12 +191,13 @@ static void bench_case(struct bench_args *a)
         exit(2);
     }
     tf = t + n;
-    tu = t + 2 * n;
+    tu = t + 2 * (size_t)n;
     /* interleaved, so drift in the machine's load hits all three alike */
     for (int i = 0; i < n; i++) {
         struct iso_spec s = iso_spec_default(&ctx);
         double t0 = now_ms();
-        if (iso_run(&ctx, &s, ISO_ARGV("pid"), &r, &err) < 0 || strcmp(iso_get(&r, "pid") ?: "", "1")) {
+        if (iso_run(&ctx, &s, ISO_ARGV("pid"), &r, &err) < 0 ||
+            strcmp(iso_get(&r, "pid") ?: "", "1") != 0) {
             printf("Bail out! bench: builtin container failed: %s\n", err.msg);
             exit(2);
         }

@@ -38,9 +38,9 @@ struct iso_ctx {
     char xchg[PATH_MAX];   /* shared exchange mount, lab side; inside: ISO_XCHG */
     char marker[PATH_MAX]; /* a file only the lab can see, same path both sides */
     char lab_hostname[65];
-    int seq;         /* containers started by this case so far */
-    int upstream_fd; /* the upstream host's network namespace, -1 until made */
-    int index;       /* position of the case in the run, for unique names */
+    int seq;                      /* containers started by this case so far */
+    int upstream_fd;              /* the upstream host's network namespace, -1 until made */
+    int index;                    /* position of the case in the run, for unique names */
     const struct iso_runtime *rt; /* the runtime that builds this case's containers */
     char dir[PATH_MAX];           /* the case's directory (bundles, runtime state) */
     enum iso_feature lacks;       /* what the last ISO_UNSUPPORTED from iso_start lacked */
@@ -70,18 +70,18 @@ void iso_register(struct iso_case *c);
 #define ISO_CONCAT(a, b) ISO_CONCAT_(a, b)
 
 /* ISO_FAMILY must be defined by the case file ("pid", "uts", ...). */
-#define ISO_CASE(id, description, ...)                                                        \
-    static void iso_case_fn_##id(struct iso_ctx *ctx);                                       \
-    static struct iso_case iso_case_##id = { .name = ISO_FAMILY "." #id,                       \
-                                             .desc = description,                             \
-                                             .fn = iso_case_fn_##id,                          \
-                                             .file = __FILE__,                                \
-                                             .line = __LINE__,                                \
-                                             __VA_ARGS__ };                                   \
-    __attribute__((constructor)) static void iso_case_reg_##id(void)                         \
-    {                                                                                         \
-        iso_register(&iso_case_##id);                                                         \
-    }                                                                                         \
+#define ISO_CASE(id, description, ...)                                                             \
+    static void iso_case_fn_##id(struct iso_ctx *ctx);                                             \
+    static struct iso_case iso_case_##id = { .name = ISO_FAMILY "." #id,                           \
+                                             .desc = description,                                  \
+                                             .fn = iso_case_fn_##id,                               \
+                                             .file = __FILE__,                                     \
+                                             .line = __LINE__,                                     \
+                                             __VA_ARGS__ };                                        \
+    __attribute__((constructor)) static void iso_case_reg_##id(void)                               \
+    {                                                                                              \
+        iso_register(&iso_case_##id);                                                              \
+    }                                                                                              \
     static void iso_case_fn_##id(struct iso_ctx *ctx)
 
 /* --- assertions: EXPECT records and continues, REQUIRE ends the case ---
@@ -107,7 +107,7 @@ struct iso_int {
 };
 
 #define ISO_IS_SIGNED_(v) ((__typeof__(v))-1 < (__typeof__(v))1)
-#define ISO_INT_(v)       ((struct iso_int){(unsigned long long)(v), ISO_IS_SIGNED_(v)})
+#define ISO_INT_(v) ((struct iso_int){ (unsigned long long)(v), ISO_IS_SIGNED_(v) })
 
 /* -1, 0 or 1 as a is below, equal to or above b, by value (not by C's
  * usual conversions). */
@@ -154,6 +154,7 @@ void iso_diag(struct iso_ctx *ctx, const char *key, const char *fmt, ...) ISO_PR
         __typeof__(got) got_ = (got);                                                              \
         __typeof__(want) want_ = (want);                                                           \
         (void)sizeof(got_ % 1), (void)sizeof(want_ % 1);                                           \
+        /* NOLINTNEXTLINE(bugprone-macro-parentheses): op is an operator token, not a value */     \
         if (!(iso_int_cmp(ISO_INT_(got_), ISO_INT_(want_)) op 0)) {                                \
             iso_expect_int_failed(ctx, __FILE__, __LINE__, expr, #op, ISO_INT_(got_),              \
                                   ISO_INT_(want_), msg);                                           \
@@ -188,8 +189,9 @@ void iso_diag(struct iso_ctx *ctx, const char *key, const char *fmt, ...) ISO_PR
 
 #define ISO_CHECK_(ok, on_fail)                                                                    \
     do {                                                                                           \
-        if (!(ok))                                                                                 \
+        if (!(ok)) {                                                                               \
             on_fail;                                                                               \
+        }                                                                                          \
     } while (0)
 
 #define ISO_STR_(ctx, kind, got, want, expr, msg, on_fail)                                         \
@@ -254,7 +256,7 @@ void iso_diag(struct iso_ctx *ctx, const char *key, const char *fmt, ...) ISO_PR
             on_fail;                                                                               \
         }                                                                                          \
     } while (0)
-#define ISO_EXPECT_OK(ctx, call, errp)  ISO_OK_(ctx, call, errp, #call, ISO_PASS_)
+#define ISO_EXPECT_OK(ctx, call, errp) ISO_OK_(ctx, call, errp, #call, ISO_PASS_)
 #define ISO_REQUIRE_OK(ctx, call, errp) ISO_OK_(ctx, call, errp, #call, ISO_STOP_)
 
 /* A libc call that returns < 0 and sets errno on failure; errno is cleared
@@ -271,9 +273,9 @@ void iso_diag(struct iso_ctx *ctx, const char *key, const char *fmt, ...) ISO_PR
             on_fail;                                                                               \
         }                                                                                          \
     } while (0)
-#define ISO_EXPECT_SYS(ctx, call, msg)             ISO_SYS_(ctx, call, NULL, #call, msg, ISO_PASS_)
-#define ISO_REQUIRE_SYS(ctx, call, msg)            ISO_SYS_(ctx, call, NULL, #call, msg, ISO_STOP_)
-#define ISO_EXPECT_SYS_PATH(ctx, call, path, msg)  ISO_SYS_(ctx, call, path, #call, msg, ISO_PASS_)
+#define ISO_EXPECT_SYS(ctx, call, msg) ISO_SYS_(ctx, call, NULL, #call, msg, ISO_PASS_)
+#define ISO_REQUIRE_SYS(ctx, call, msg) ISO_SYS_(ctx, call, NULL, #call, msg, ISO_STOP_)
+#define ISO_EXPECT_SYS_PATH(ctx, call, path, msg) ISO_SYS_(ctx, call, path, #call, msg, ISO_PASS_)
 #define ISO_REQUIRE_SYS_PATH(ctx, call, path, msg) ISO_SYS_(ctx, call, path, #call, msg, ISO_STOP_)
 
 /* The boolean form, for a fact that has no value to show: msg says what
@@ -299,16 +301,16 @@ void iso_diag(struct iso_ctx *ctx, const char *key, const char *fmt, ...) ISO_PR
 /* --- containers --- */
 
 struct iso_result {
-    int status;          /* wait status of the process the runtime made (or the runtime) */
-    pid_t pid;           /* the container's first process as the lab sees it */
-    bool external;       /* made by an external runtime: exit 128+N means killed by N */
+    int status;    /* wait status of the process the runtime made (or the runtime) */
+    pid_t pid;     /* the container's first process as the lab sees it */
+    bool external; /* made by an external runtime: exit 128+N means killed by N */
     struct iso_report report;
-    char out[16384];     /* the probe's stdout */
+    char out[16384]; /* the probe's stdout */
     size_t out_len;
-    char err[4096];      /* its stderr (truncated) */
+    char err[4096]; /* its stderr (truncated) */
     size_t err_len;
-    char cg_rel[64];     /* its cgroup below the run's parent, "" when none */
-    char cg_leaf[80];    /* the runtime's own cgroup below it (external runtimes) */
+    char cg_rel[64];  /* its cgroup below the run's parent, "" when none */
+    char cg_leaf[80]; /* the runtime's own cgroup below it (external runtimes) */
 };
 
 struct iso_container {
@@ -377,15 +379,15 @@ bool iso_check_exit(struct iso_ctx *ctx, const char *file, int line, const struc
             return;                                                                           \
         }                                                                                     \
     } while (0)
-#define ISO_REQUIRE_FINISH(ctx, c)                                                             \
-    do {                                                                                      \
-        struct iso_err e_ = { 0, "" };                                                        \
-        if (iso_finish(ctx, c, &e_) < 0) {                                                    \
-            iso_fail_run(ctx, __FILE__, __LINE__, &e_, &(c)->r);                              \
-            return;                                                                           \
-        }                                                                                     \
-        if (!iso_check_exit(ctx, __FILE__, __LINE__, &(c)->r))                                \
-            return;                                                                           \
+#define ISO_REQUIRE_FINISH(ctx, c)                                                                 \
+    do {                                                                                           \
+        struct iso_err e_ = { 0, "" };                                                             \
+        if (iso_finish(ctx, c, &e_) < 0) {                                                         \
+            iso_fail_run(ctx, __FILE__, __LINE__, &e_, &(c)->r);                                   \
+            return;                                                                                \
+        }                                                                                          \
+        if (!iso_check_exit(ctx, __FILE__, __LINE__, &(c)->r))                                     \
+            return;                                                                                \
     } while (0)
 
 /* A counter from the container's cgroup, e.g. ("memory.events", "oom_kill").
@@ -402,5 +404,9 @@ static inline const char *iso_get(const struct iso_result *r, const char *key)
 {
     return report_get(&r->report, key);
 }
+
+/* A report value as a whole number: 0, or -1 with err saying the key is
+ * missing or showing what it holds instead. For ISO_REQUIRE_OK. */
+int iso_get_ll(const struct iso_result *r, const char *key, long long *v, struct iso_err *err);
 
 #endif

@@ -38,6 +38,17 @@ int iso_exit_signal(const struct iso_result *r)
     return 0;
 }
 
+int iso_get_ll(const struct iso_result *r, const char *key, long long *v, struct iso_err *err)
+{
+    const char *s = iso_get(r, key);
+
+    if (!s)
+        return iso_err_set(err, 0, "report: no \"%s\"", key);
+    if (parse_ll(s, v, NULL) < 0)
+        return iso_err_set(err, 0, "report: \"%s\" is \"%s\", not a whole number", key, s);
+    return 0;
+}
+
 static void reset_container(struct iso_container *c)
 {
     c->rt = NULL;
@@ -72,8 +83,8 @@ static void copy_result(struct iso_result *to, const struct iso_result *from)
 
 /* What iso_start holds until the container runs; released in one place. */
 struct start {
-    int netns;             /* the prepared network namespace, or -1 */
-    struct cg_handle cgh;  /* the container's cgroup, for the builtin to join */
+    int netns;                  /* the prepared network namespace, or -1 */
+    struct cg_handle cgh;       /* the container's cgroup, for the builtin to join */
     int in[2], out[2], errp[2]; /* the probe's stdio */
 };
 
@@ -182,8 +193,8 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
     s.workdir = ctx->dir;
     c->rt = rt;
     c->r.external = rt->external;
-    if ((rc = prepare_net(ctx, &s, &st, err)) == 0 && (rc = make_cgroup(ctx, rt, &s, c, &st, err)) == 0 &&
-        (rc = make_stdio(&st, err)) == 0) {
+    if ((rc = prepare_net(ctx, &s, &st, err)) == 0 &&
+        (rc = make_cgroup(ctx, rt, &s, c, &st, err)) == 0 && (rc = make_stdio(&st, err)) == 0) {
         const int stdio[3] = { st.in[0], st.out[1], st.errp[1] };
         rc = rt->spawn(rt, &s, argv, stdio, &c->p, err);
     }
@@ -323,9 +334,11 @@ int iso_cg_counter(struct iso_ctx *ctx, const struct iso_result *r, int ctl, con
     /* the runtime's own cgroup while it exists, else the parent the
      * harness made (hierarchical counters such as OOM kills) */
     if (strcmp(r->cg_leaf, r->cg_rel) != 0 &&
-        cg_read_key(&ctx->cfg->cg, (enum cg_ctl)ctl, r->cg_leaf, r->external, file, key, value, err) == 0)
+        cg_read_key(&ctx->cfg->cg, (enum cg_ctl)ctl, r->cg_leaf, r->external, file, key, value,
+                    err) == 0)
         return 0;
-    return cg_read_key(&ctx->cfg->cg, (enum cg_ctl)ctl, r->cg_rel, r->external, file, key, value, err);
+    return cg_read_key(&ctx->cfg->cg, (enum cg_ctl)ctl, r->cg_rel, r->external, file, key, value,
+                       err);
 }
 
 int iso_run(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[],

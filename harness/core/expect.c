@@ -102,16 +102,13 @@ static const struct {
     bool want_match;      /* pass when got equals (contains) want */
     bool substring;
 } str_kinds[] = {
-    [ISO_STR_EQ] = {"", true, false},
-    [ISO_STR_NE] = {"anything but ", false, false},
-    [ISO_STR_CONTAINS] = {"containing ", true, true},
-    [ISO_STR_NOT_CONTAINS] = {"not containing ", false, true},
+    [ISO_STR_EQ] = { "", true, false },
+    [ISO_STR_NE] = { "anything but ", false, false },
+    [ISO_STR_CONTAINS] = { "containing ", true, true },
+    [ISO_STR_NOT_CONTAINS] = { "not containing ", false, true },
 };
 
-static const char *or_null(const char *s)
-{
-    return s ? s : "null";
-}
+static const char *or_null(const char *s) { return s ? s : "null"; }
 
 bool iso_expect_str(struct iso_ctx *ctx, const char *file, int line, const char *expr,
                     enum iso_str_kind kind, const char *got, const char *want, const char *msg)
@@ -156,10 +153,10 @@ static const struct {
     bool name_want;              /* name the wanted bits too */
     bool extra, missing, common; /* got & ~want, want & ~got, got & want */
 } caps_kinds[] = {
-    [ISO_CAPS_EQ] = {"", false, true, true, false},
-    [ISO_CAPS_SUBSET] = {"within ", false, true, false, false},
-    [ISO_CAPS_HAS] = {"all of ", true, false, true, false},
-    [ISO_CAPS_NONE] = {"none of ", true, false, false, true},
+    [ISO_CAPS_EQ] = { "", false, true, true, false },
+    [ISO_CAPS_SUBSET] = { "within ", false, true, false, false },
+    [ISO_CAPS_HAS] = { "all of ", true, false, true, false },
+    [ISO_CAPS_NONE] = { "none of ", true, false, false, true },
 };
 
 bool iso_expect_caps(struct iso_ctx *ctx, const char *file, int line, const char *expr,
@@ -171,9 +168,9 @@ bool iso_expect_caps(struct iso_ctx *ctx, const char *file, int line, const char
         const char *label;
         unsigned long long bits;
     } wrong[] = {
-        {caps_kinds[kind].extra, "extra", got & ~want},
-        {caps_kinds[kind].missing, "missing", want & ~got},
-        {caps_kinds[kind].common, "has", got & want},
+        { caps_kinds[kind].extra, "extra", got & ~want },
+        { caps_kinds[kind].missing, "missing", want & ~got },
+        { caps_kinds[kind].common, "has", got & want },
     };
     char names[700], expected[800], seen[2400];
     size_t off;

@@ -32,7 +32,7 @@ static __attribute__((noreturn)) void join_fail(int status_fd, int errnum, const
 
 static void join_fail(int status_fd, int errnum, const char *fmt, ...)
 {
-    struct rt_setup_error m = {.errnum = errnum};
+    struct rt_setup_error m = { .errnum = errnum };
     va_list ap;
 
     va_start(ap, fmt);
@@ -89,7 +89,7 @@ static void close_joiner(struct joiner *w)
 static __attribute__((noreturn)) void joiner_main(const struct iso_join *j, struct joiner *w,
                                                   char *const argv[])
 {
-    static char *const envp[] = {"PATH=/bin:/sbin:/usr/bin:/usr/sbin", NULL};
+    static char *const envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", NULL };
     pid_t child;
     int st;
 
@@ -127,9 +127,10 @@ static __attribute__((noreturn)) void joiner_main(const struct iso_join *j, stru
  * run this way write a few lines to stderr at most, never a pipe's worth. */
 static void drain(int out, int errfd, struct iso_result *r)
 {
-    int fds[2] = {out, errfd};
-    char *buf[2] = {r->out, r->err};
-    size_t cap[2] = {sizeof(r->out) - 1, sizeof(r->err) - 1}, *len[2] = {&r->out_len, &r->err_len};
+    int fds[2] = { out, errfd };
+    char *buf[2] = { r->out, r->err };
+    size_t cap[2] = { sizeof(r->out) - 1, sizeof(r->err) - 1 },
+           *len[2] = { &r->out_len, &r->err_len };
 
     for (int i = 0; i < 2; i++) {
         ssize_t n;
@@ -144,9 +145,9 @@ static void drain(int out, int errfd, struct iso_result *r)
 int iso_join_run(struct iso_ctx *ctx, const struct iso_join *j, char *const argv[],
                  struct iso_result *r, struct iso_err *err)
 {
-    struct joiner w = {.probe = -1, .pidfd = -1, .out = -1, .errfd = -1, .status = -1};
-    int out[2] = {-1, -1}, errp[2] = {-1, -1}, status[2] = {-1, -1};
-    struct rt_setup_error m = {0, ""};
+    struct joiner w = { .probe = -1, .pidfd = -1, .out = -1, .errfd = -1, .status = -1 };
+    int out[2] = { -1, -1 }, errp[2] = { -1, -1 }, status[2] = { -1, -1 };
+    struct rt_setup_error m = { 0, "" };
     autokill pid_t pid = -1;
     int rc = -1;
 
@@ -176,7 +177,7 @@ int iso_join_run(struct iso_ctx *ctx, const struct iso_join *j, char *const argv
     drain(out[0], errp[0], r);
     while (waitpid(pid, &r->status, 0) < 0 && errno == EINTR)
         ;
-    pid = -1;
+    (void)steal_pid(&pid); /* reaped: nothing left for autokill */
     if (read(status[0], &m, sizeof(m)) > 0) {
         m.msg[sizeof(m.msg) - 1] = '\0';
         iso_err_set(err, m.errnum, "%s", m.msg);

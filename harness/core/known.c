@@ -30,8 +30,8 @@ static int valid_version(const char *v)
     return 1;
 }
 
-int known_parse(const char *text, const char *file, const char *rt, struct known *out, int n, int max,
-                char *why, size_t len)
+int known_parse(const char *text, const char *file, const char *rt, struct known *out, int n,
+                int max, char *why, size_t len)
 {
     char line[512];
     int lineno = 0;
@@ -43,7 +43,8 @@ int known_parse(const char *text, const char *file, const char *rt, struct known
         int consumed = 0;
 
         lineno++;
-        snprintf(line, sizeof(line), "%.*s", (int)(l < sizeof(line) - 1 ? l : sizeof(line) - 1), text);
+        snprintf(line, sizeof(line), "%.*s", (int)(l < sizeof(line) - 1 ? l : sizeof(line) - 1),
+                 text);
         text += l + (nl ? 1 : 0);
         if (strchr(line, '#'))
             *strchr(line, '#') = '\0';
@@ -61,7 +62,8 @@ int known_parse(const char *text, const char *file, const char *rt, struct known
         snprintf(k->runtime, sizeof(k->runtime), "%s", rt);
         snprintf(k->kase, sizeof(k->kase), "%s", kase);
         snprintf(k->reason, sizeof(k->reason), "%s", line + consumed);
-        for (char *e = k->reason + strlen(k->reason); e > k->reason && isspace((unsigned char)e[-1]);)
+        for (char *e = k->reason + strlen(k->reason);
+             e > k->reason && isspace((unsigned char)e[-1]);)
             *--e = '\0';
         if (!k->reason[0])
             goto bad;

@@ -18,8 +18,8 @@ int known_version_cmp(const char *a, const char *b);
 /* Parse one file for runtime rt: lines "CASE VERSIONS REASON...", where
  * VERSIONS is "*", "X" or "X-Y"; '#' starts a comment. Appends to out
  * (at most max), returns the new count, or -1 with why (file:line). */
-int known_parse(const char *text, const char *file, const char *rt, struct known *out, int n, int max,
-                char *why, size_t len);
+int known_parse(const char *text, const char *file, const char *rt, struct known *out, int n,
+                int max, char *why, size_t len);
 /* The reason a failure of kase on rt at version is known, or NULL. */
 const char *known_match(const struct known *k, int n, const char *rt, const char *version,
                         const char *kase);

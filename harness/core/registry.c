@@ -43,7 +43,7 @@ int registry_count(void) { return ncases; }
 struct iso_case *registry_at(int i)
 {
     if (!sorted) {
-        qsort(cases, (size_t)ncases, sizeof(cases[0]), by_order);
+        qsort(cases, (size_t)ncases, sizeof(struct iso_case *), by_order); /* the pointers */
         sorted = true;
     }
     return (i >= 0 && i < ncases) ? cases[i] : NULL;

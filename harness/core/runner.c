@@ -60,7 +60,7 @@ static __attribute__((noreturn)) void case_main(const struct runner_args *a, int
 {
     struct iso_case *c = registry_at(a->sel[item % a->n]);
     struct iso_ctx ctx;
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     sigset_t none;
 
     sigemptyset(&none);
@@ -121,7 +121,7 @@ static void preflight(const struct runner_args *a, int r, struct res_block *b)
     pid = fork();
     if (pid == 0) {
         struct iso_ctx ctx;
-        struct iso_err err = {0, ""};
+        struct iso_err err = { 0, "" };
         static struct iso_result res;
         struct iso_spec s;
 
@@ -239,7 +239,7 @@ static void reap_all(const struct runner_args *a, struct slot *slots, int jobs, 
                 rt_cleanup(a->rts[slots[j].item / a->n], dir);
             }
             done[slots[j].item] =
-                (struct done){true, slots[j].killed, status, now_ms() - slots[j].start};
+                (struct done){ true, slots[j].killed, status, now_ms() - slots[j].start };
             slots[j].pid = 0;
         }
         /* any other pid is an orphan re-parented to us: reaped, forgotten */
@@ -318,7 +318,7 @@ static void fill_slots(const struct runner_args *a, struct slot *slots, int jobs
             start_case(a, &slots[j], item, &a->res->items[item].out);
         }
         if (slots[j].pid < 0) { /* fork failed */
-            done[slots[j].item] = (struct done){true, false, 0x7f00, 0};
+            done[slots[j].item] = (struct done){ true, false, 0x7f00, 0 };
             slots[j].pid = 0;
         }
     }
@@ -363,7 +363,7 @@ int runner_main(void *args)
     int total = a->n * a->nrt, jobs = a->cfg->jobs, next = 0, printed = 0;
     int opened = -1; /* the block whose start is reported */
     bool failed = false;
-    struct slot slots[64] = {0};
+    struct slot slots[64] = { 0 };
     struct done *done = calloc((size_t)total + 1, sizeof(*done));
     sigset_t wake;
 

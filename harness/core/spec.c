@@ -86,8 +86,10 @@ static void expose_runtime(struct iso_spec *s) { s->expose_runtime = true; }
 static void follow_image_symlinks(struct iso_spec *s) { s->follow_image_symlinks = true; }
 
 const char *const spec_masked_paths[] = {
-    "/proc/acpi",        "/proc/kcore",       "/proc/keys",       "/proc/latency_stats",
-    "/proc/timer_list",  "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi",
+    "/proc/acpi",        "/proc/kcore",
+    "/proc/keys",        "/proc/latency_stats",
+    "/proc/timer_list",  "/proc/timer_stats",
+    "/proc/sched_debug", "/proc/scsi",
     "/sys/firmware",     NULL,
 };
 const char *const spec_readonly_paths[] = {
@@ -98,7 +100,8 @@ static void drop_timens(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWTIME;
 
 static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_NO_PIDNS, "no-pidns", "no new PID namespace", drop_pidns },
-    { ISO_SAB_NO_UTSNS, "no-utsns", "no new UTS namespace (the hostname is still set)", drop_utsns },
+    { ISO_SAB_NO_UTSNS, "no-utsns", "no new UTS namespace (the hostname is still set)",
+      drop_utsns },
     { ISO_SAB_NO_IPCNS, "no-ipcns", "no new IPC namespace", drop_ipcns },
     { ISO_SAB_NO_USERNS, "no-userns", "no user namespace: no uid/gid maps, real root inside",
       drop_userns },
@@ -128,16 +131,16 @@ static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_NO_TIMENS, "no-timens", "no time namespace: the clock offsets are never applied",
       drop_timens },
     { ISO_SAB_KEEP_INHERITABLE, "keep-inheritable",
-      "the inheritable set keeps CAP_KILL, CAP_NET_BIND_SERVICE and CAP_AUDIT_WRITE (CVE-2022-29162)",
+      "the inheritable set keeps CAP_KILL, CAP_NET_BIND_SERVICE and CAP_AUDIT_WRITE "
+      "(CVE-2022-29162)",
       keep_inheritable },
     { ISO_SAB_LEAK_FD, "leak-fd",
       "a descriptor to a lab directory stays open across exec (CVE-2024-21626)", leak_fd },
     { ISO_SAB_NO_NNP, "no-nnp", "no_new_privs is not set when the spec asks for it", no_nnp },
-    { ISO_SAB_NO_MASK, "no-mask", "the masked and read-only paths are left as they are",
-      no_mask },
+    { ISO_SAB_NO_MASK, "no-mask", "the masked and read-only paths are left as they are", no_mask },
     { ISO_SAB_NO_SECCOMP, "no-seccomp", "the spec's seccomp filter is not loaded", no_seccomp },
-    { ISO_SAB_WRITABLE_ROOT, "writable-root", "the root is left writable when the spec asks for it read-only",
-      writable_root },
+    { ISO_SAB_WRITABLE_ROOT, "writable-root",
+      "the root is left writable when the spec asks for it read-only", writable_root },
     { ISO_SAB_EXPOSE_RUNTIME, "expose-runtime",
       "a descriptor to the runtime's own binary stays open across exec (CVE-2019-5736)",
       expose_runtime },

@@ -51,30 +51,30 @@ struct iso_spec {
     int n_uid_map, n_gid_map;
     enum iso_root root;
     enum iso_proc proc;
-    bool private_mounts;  /* make every mount private before the root switch */
-    bool detach_old_root; /* unmount the old root after pivot_root */
-    bool drop_caps;       /* reduce the bounding set to caps_keep */
-    uint64_t caps_keep;   /* bit per CAP_* number */
-    uint64_t caps_inh;    /* the inheritable set asked for (normally empty) */
-    uint64_t caps_amb;    /* the ambient set asked for (normally empty) */
-    bool no_new_privs;    /* PR_SET_NO_NEW_PRIVS before exec */
-    bool mask_paths;      /* the OCI default masked and read-only paths */
+    bool private_mounts;      /* make every mount private before the root switch */
+    bool detach_old_root;     /* unmount the old root after pivot_root */
+    bool drop_caps;           /* reduce the bounding set to caps_keep */
+    uint64_t caps_keep;       /* bit per CAP_* number */
+    uint64_t caps_inh;        /* the inheritable set asked for (normally empty) */
+    uint64_t caps_amb;        /* the ambient set asked for (normally empty) */
+    bool no_new_privs;        /* PR_SET_NO_NEW_PRIVS before exec */
+    bool mask_paths;          /* the OCI default masked and read-only paths */
     const char *seccomp_deny; /* a syscall the filter denies, or NULL for no filter */
     int seccomp_errno;        /* ... with this errno */
-    bool leak_fd;         /* builtin only: a lab directory stays open across exec */
-    bool readonly_root;   /* the container's / is mounted read-only */
-    bool expose_runtime;  /* builtin only: a descriptor to its own binary stays open across exec */
+    bool leak_fd;             /* builtin only: a lab directory stays open across exec */
+    bool readonly_root;       /* the container's / is mounted read-only */
+    bool expose_runtime; /* builtin only: a descriptor to its own binary stays open across exec */
     bool follow_image_symlinks; /* builtin only: setup through joined paths, not in the root */
-    const char *rootfs;   /* container root as the lab sees it */
+    const char *rootfs;         /* container root as the lab sees it */
     struct iso_net net;
     struct iso_limits lim;
     /* with CLONE_NEWTIME: written to the time namespace before its first
      * process runs in it */
     struct iso_clock_offset monotonic, boottime;
-    int join_netns_fd;    /* set by iso_start: a prepared namespace to join, or -1 */
+    int join_netns_fd;        /* set by iso_start: a prepared namespace to join, or -1 */
     struct cg_handle *cgroup; /* set by iso_start: the cgroup to attach to, or NULL */
-    char id[32];          /* set by iso_start: unique container name in the run */
-    const char *workdir;  /* set by iso_start: the case's directory for bundles and state */
+    char id[32];              /* set by iso_start: unique container name in the run */
+    const char *workdir;      /* set by iso_start: the case's directory for bundles and state */
     const char *cgroups_path; /* set by iso_start for runtimes that make their own cgroup */
 };
 

@@ -33,7 +33,7 @@
 
 /* What the lab writes on its report pipe: one tag byte, then the exit code
  * or the setup error. */
-#define LAB_DONE         'R'
+#define LAB_DONE 'R'
 #define LAB_SETUP_FAILED 'E'
 
 static int copy_file(const char *from, const char *to, mode_t mode, struct iso_err *err)
@@ -99,8 +99,8 @@ struct lab_args {
 
 static __attribute__((noreturn)) void lab_main(struct lab_args *a)
 {
-    struct pollfd p = {a->alive_fd, POLLIN, 0};
-    struct iso_err err = {0, ""};
+    struct pollfd p = { a->alive_fd, POLLIN, 0 };
+    struct iso_err err = { 0, "" };
     char msg[1 + sizeof(err.msg)];
     sigset_t all;
     int rc;
@@ -144,7 +144,7 @@ static int block_signals(sigset_t *set, sigset_t *old)
  * the report's length (0: the lab died without one), or -2 on a signal. */
 static ssize_t wait_report(pid_t pid, int sfd, int report_fd, char *msg, size_t size)
 {
-    struct pollfd p[2] = {{report_fd, POLLIN, 0}, {sfd, POLLIN, 0}};
+    struct pollfd p[2] = { { report_fd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
 
     for (;;) {
         struct signalfd_siginfo si;
@@ -188,7 +188,7 @@ int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct i
         return iso_err_set(err, e, sfd < 0 ? "signalfd" : "clone the lab namespaces");
     }
     if (pid == 0) {
-        struct lab_args a = {cfg, fn, arg, alive[0], report[1]};
+        struct lab_args a = { cfg, fn, arg, alive[0], report[1] };
         close(sfd);
         close(alive[1]);
         close(report[0]);
@@ -246,16 +246,16 @@ static int mkdirs(const char *base, const char *const dirs[], const mode_t modes
 
 int lab_case_setup(struct iso_ctx *ctx, int idx, struct iso_err *err)
 {
-    static const char *const dirs[] = {"",
-                                       "upper",
-                                       "work",
-                                       "root",
-                                       "upper/proc",
-                                       "upper/mnt",
-                                       "upper/mnt/xchg",
-                                       "upper/tmp",
-                                       "upper/.isocheck-oldroot"};
-    static const mode_t modes[] = {0755, 0755, 0755, 0755, 0555, 0755, 0755, 01777, 0700};
+    static const char *const dirs[] = { "",
+                                        "upper",
+                                        "work",
+                                        "root",
+                                        "upper/proc",
+                                        "upper/mnt",
+                                        "upper/mnt/xchg",
+                                        "upper/tmp",
+                                        "upper/.isocheck-oldroot" };
+    static const mode_t modes[] = { 0755, 0755, 0755, 0755, 0555, 0755, 0755, 01777, 0700 };
     char dir[PATH_MAX], path[PATH_MAX], opts[PATH_MAX * 3 + 64];
 
     if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) < 0)

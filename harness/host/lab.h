@@ -5,7 +5,7 @@
 #include "case.h"
 #include "config.h"
 
-#define LAB_DIR      "/run/isocheck"
+#define LAB_DIR "/run/isocheck"
 #define LAB_HOSTNAME "isocheck-lab"
 
 /* Clone the lab (pid+mnt+uts), run fn(arg) in it as its PID 1 and return

@@ -173,7 +173,8 @@ static int add_addr(struct route_nl *n, int ifindex, const char *cidr, struct is
     return rc < 0 ? nl_fail(err, rc, "add address", cidr) : 0;
 }
 
-static int add_default_route(struct route_nl *n, int ifindex, const char *gw_text, struct iso_err *err)
+static int add_default_route(struct route_nl *n, int ifindex, const char *gw_text,
+                             struct iso_err *err)
 {
     struct rtnl_route *r = rtnl_route_alloc();
     struct rtnl_nexthop *nh = rtnl_route_nh_alloc();
@@ -222,7 +223,8 @@ static int add_veth(struct route_nl *n, const char *name, const char *peer_name,
     if (rc < 0) {
         nl_fail(err, rc, "create veth", name);
         /* found by trying: a kernel without veth says so here */
-        return (rc == -NLE_OPNOTSUPP || rc == -NLE_NOATTR || rc == -NLE_INVAL) ? ISO_UNSUPPORTED : -1;
+        return (rc == -NLE_OPNOTSUPP || rc == -NLE_NOATTR || rc == -NLE_INVAL) ? ISO_UNSUPPORTED
+                                                                               : -1;
     }
     return 0;
 }
@@ -522,7 +524,8 @@ int net_echo_sources(int fd, char *out, size_t size)
         count++;
         if (strstr(out, src)) /* distinct sources only */
             continue;
-        off += (size_t)snprintf(out + off, size > off ? size - off : 0, "%s%s", off ? "," : "", src);
+        off +=
+            (size_t)snprintf(out + off, size > off ? size - off : 0, "%s%s", off ? "," : "", src);
     }
     return count;
 }

@@ -26,10 +26,7 @@ pid_t sys_clone3(uint64_t flags, int *pidfd)
     return (pid_t)syscall(SYS_clone3, &args, sizeof(args));
 }
 
-int sys_pidfd_open(pid_t pid, unsigned flags)
-{
-    return (int)syscall(SYS_pidfd_open, pid, flags);
-}
+int sys_pidfd_open(pid_t pid, unsigned flags) { return (int)syscall(SYS_pidfd_open, pid, flags); }
 
 int sys_pivot_root(const char *new_root, const char *put_old)
 {

@@ -98,7 +98,8 @@ int parse_ll(const char *s, long long *out, const char **end_out)
 {
     char *end;
 
-    if (!isdigit((unsigned char)s[0]) && !((s[0] == '-' || s[0] == '+') && isdigit((unsigned char)s[1])))
+    if (!isdigit((unsigned char)s[0]) &&
+        !((s[0] == '-' || s[0] == '+') && isdigit((unsigned char)s[1])))
         return -1;
     errno = 0;
     *out = strtoll(s, &end, 10);

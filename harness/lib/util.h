@@ -15,8 +15,8 @@
 /* A function that can fail returns a negative int (or NULL) and fills an
  * iso_err; on success it leaves it alone. */
 struct iso_err {
-    int errnum;       /* errno of the failing call, 0 if none */
-    char msg[512];    /* "verb \"object\": strerror" with context prepended */
+    int errnum;    /* errno of the failing call, 0 if none */
+    char msg[512]; /* "verb \"object\": strerror" with context prepended */
 };
 
 /* Set err to "fmt: strerror(errnum)" (or just fmt when errnum is 0);

@@ -10,6 +10,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -21,6 +22,7 @@
 #include <unistd.h>
 
 #include "procfs.h"
+#include "util.h"
 
 static void put(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
@@ -52,7 +54,7 @@ static const char *path_key(const char *path, char *buf, size_t size)
 
     for (const char *p = path; *p && o < size - 1; p++)
         if (!(*p == '/' && (o == 0 || p[1] == '\0')))
-            buf[o++] = *p == '/' ? '.' : *p;
+            buf[o++] = (char)(*p == '/' ? '.' : *p);
     buf[o] = '\0';
     return buf;
 }
@@ -62,9 +64,10 @@ int cmd_status(int argc, char **argv)
 {
     static const struct {
         const char *field, *key;
-    } fields[] = {{"CapInh", "cap_inh"}, {"CapPrm", "cap_prm"}, {"CapEff", "cap_eff"},
-                  {"CapBnd", "cap_bnd"}, {"CapAmb", "cap_amb"}, {"NoNewPrivs", "no_new_privs"},
-                  {"Seccomp", "seccomp"}};
+    } fields[] = { { "CapInh", "cap_inh" }, { "CapPrm", "cap_prm" },
+                   { "CapEff", "cap_eff" }, { "CapBnd", "cap_bnd" },
+                   { "CapAmb", "cap_amb" }, { "NoNewPrivs", "no_new_privs" },
+                   { "Seccomp", "seccomp" } };
     char v[256];
 
     (void)argc, (void)argv;
@@ -95,6 +98,15 @@ static void append(char *list, size_t size, int fd)
         snprintf(list + o, size - o, "%s%d", o ? "," : "", fd);
 }
 
+/* The number a /proc directory entry is named by (a pid, a descriptor),
+ * -1 for any other entry ("." and ".."). */
+static int entry_number(const struct dirent *e)
+{
+    long long v;
+
+    return parse_ll(e->d_name, &v, NULL) == 0 && v >= 0 && v <= INT_MAX ? (int)v : -1;
+}
+
 static void report_fds(void)
 {
     char all[512] = "", outside[512] = "", anon[512] = "";
@@ -107,12 +119,12 @@ static void report_fds(void)
     }
     while ((e = readdir(d))) {
         char link[64], target[512], key[32];
-        int fd = atoi(e->d_name);
+        int fd = entry_number(e);
         struct stat st;
         const char *where;
         ssize_t n;
 
-        if (e->d_name[0] == '.' || fd <= 2 || fd == dirfd(d))
+        if (fd <= 2 || fd == dirfd(d))
             continue;
         snprintf(link, sizeof(link), "/proc/self/fd/%d", fd);
         n = readlink(link, target, sizeof(target) - 1);
@@ -281,8 +293,9 @@ int cmd_syscall(int argc, char **argv)
     static const struct {
         const char *name;
         long nr;
-    } calls[] = {
-        {"getpgid", SYS_getpgid}, {"getsid", SYS_getsid}, {"getpriority", SYS_getpriority}};
+    } calls[] = { { "getpgid", SYS_getpgid },
+                  { "getsid", SYS_getsid },
+                  { "getpriority", SYS_getpriority } };
 
     if (argc < 2)
         return fprintf(stderr, "usage: syscall getpgid|getsid|getpriority\n"), 2;
@@ -328,6 +341,19 @@ struct file_id {
     unsigned long ino;
 };
 
+/* "MAJ:MIN:INO", each a whole number. */
+static int parse_file_id(const char *s, struct file_id *id)
+{
+    unsigned long long maj, min, ino;
+    const char *p;
+
+    if (parse_ull(s, &maj, &p) < 0 || *p != ':' || parse_ull(p + 1, &min, &p) < 0 || *p != ':' ||
+        parse_ull(p + 1, &ino, NULL) < 0 || maj > UINT_MAX || min > UINT_MAX || ino > ULONG_MAX)
+        return -1;
+    *id = (struct file_id){ (unsigned)maj, (unsigned)min, (unsigned long)ino };
+    return 0;
+}
+
 static bool same_file(const struct stat *st, const struct file_id *id)
 {
     return major(st->st_dev) == id->maj && minor(st->st_dev) == id->min && st->st_ino == id->ino;
@@ -371,7 +397,7 @@ static void scan_processes(const struct file_id *id)
     while (d && (e = readdir(d))) {
         char path[64];
         struct stat st;
-        int pid = atoi(e->d_name);
+        int pid = entry_number(e);
 
         if (pid <= 0)
             continue;
@@ -396,9 +422,9 @@ static void scan_fds(const struct file_id *id)
 
     while (d && (e = readdir(d))) {
         struct stat st;
-        int fd = atoi(e->d_name);
+        int fd = entry_number(e);
 
-        if (e->d_name[0] != '.' && fd != dirfd(d) && fstat(fd, &st) == 0 && same_file(&st, id))
+        if (fd >= 0 && fd != dirfd(d) && fstat(fd, &st) == 0 && same_file(&st, id))
             append(fds, sizeof(fds), fd);
     }
     if (d)
@@ -442,7 +468,7 @@ int cmd_runtime_bin(int argc, char **argv)
 {
     struct file_id id;
 
-    if (argc < 2 || sscanf(argv[1], "%u:%u:%lu", &id.maj, &id.min, &id.ino) != 3)
+    if (argc < 2 || parse_file_id(argv[1], &id) < 0)
         return fprintf(stderr, "usage: runtime-bin MAJ:MIN:INO [--wait]\n"), 2;
     put("self_exe_writable", "%d", opens_for_writing("/proc/self/exe"));
     scan_processes(&id);

@@ -3,6 +3,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <mqueue.h>
 #include <sched.h>
 #include <stdio.h>
@@ -15,6 +16,7 @@
 
 #include "kv.h"
 #include "procfs.h"
+#include "util.h"
 
 static const char *seen(int rc)
 {
@@ -53,9 +55,12 @@ int probe_cmd_setns(int argc, char **argv)
     char key[32];
 
     for (int i = 1; i < argc; i++) {
-        int fd = atoi(argv[i]);
-        snprintf(key, sizeof(key), "setns_%d", fd);
-        probe_kv(key, "%s", probe_errname(setns(fd, 0) < 0 ? errno : 0));
+        long long fd;
+
+        if (parse_ll(argv[i], &fd, NULL) < 0 || fd < 0 || fd > INT_MAX)
+            return fprintf(stderr, "setns: \"%s\" is not a descriptor\n", argv[i]), 2;
+        snprintf(key, sizeof(key), "setns_%lld", fd);
+        probe_kv(key, "%s", probe_errname(setns((int)fd, 0) < 0 ? errno : 0));
     }
     return 0;
 }

@@ -15,9 +15,9 @@ static void report_clocks(const char *prefix)
     static const struct {
         clockid_t id;
         const char *name;
-    } clocks[] = {{CLOCK_MONOTONIC, "monotonic_ns"},
-                  {CLOCK_BOOTTIME, "boottime_ns"},
-                  {CLOCK_REALTIME, "realtime_ns"}};
+    } clocks[] = { { CLOCK_MONOTONIC, "monotonic_ns" },
+                   { CLOCK_BOOTTIME, "boottime_ns" },
+                   { CLOCK_REALTIME, "realtime_ns" } };
     char key[64];
 
     for (size_t i = 0; i < sizeof(clocks) / sizeof(clocks[0]); i++) {

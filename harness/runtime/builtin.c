@@ -159,8 +159,8 @@ static unsigned long locked_flags(const char *path)
 {
     static const struct {
         unsigned long st, ms;
-    } map[] = { { ST_NOSUID, MS_NOSUID },   { ST_NODEV, MS_NODEV },
-                { ST_NOEXEC, MS_NOEXEC },   { ST_NOATIME, MS_NOATIME },
+    } map[] = { { ST_NOSUID, MS_NOSUID },         { ST_NODEV, MS_NODEV },
+                { ST_NOEXEC, MS_NOEXEC },         { ST_NOATIME, MS_NOATIME },
                 { ST_NODIRATIME, MS_NODIRATIME }, { ST_RELATIME, MS_RELATIME } };
     struct statvfs v;
     unsigned long flags = 0;
@@ -207,7 +207,8 @@ static void mask_paths(const struct iso_spec *s, const char *root, int sync_fd)
             child_fail(sync_fd, errno, "stat \"%s\"", path);
         }
         if (mount(path, path, NULL, MS_BIND | MS_REC, NULL) < 0 ||
-            mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(path), NULL) < 0)
+            mount(NULL, path, NULL, MS_BIND | MS_REMOUNT | MS_RDONLY | locked_flags(path), NULL) <
+                0)
             child_fail(sync_fd, errno, "make \"%s\" read-only", path);
     }
 }
@@ -533,7 +534,8 @@ static int builtin_translate(const struct iso_runtime *rt, const struct iso_spec
         return ISO_RT_UNSUPPORTED;
     }
     if ((s->ns & CLONE_NEWUSER) && !(s->ns & CLONE_NEWUTS) && s->hostname[0]) {
-        snprintf(why, len, "a user namespace without its own UTS namespace cannot set the hostname");
+        snprintf(why, len,
+                 "a user namespace without its own UTS namespace cannot set the hostname");
         return ISO_RT_UNSUPPORTED;
     }
     return 0;

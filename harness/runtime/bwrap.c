@@ -60,10 +60,11 @@ int rt_bwrap_argv(const struct iso_spec *s, const char *bin, char *const probe_a
 
 static bool bwrap_available(char *why, size_t len) { return rt_find_bin(&bwrap_bin, why, len); }
 
-static int bwrap_translate(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
-                           struct rt_cmd *cmd, char *why, size_t len)
+static int bwrap_translate(const struct iso_runtime *rt, const struct iso_spec *s,
+                           char *const probe[], struct rt_cmd *cmd, char *why, size_t len)
 {
-    return rt_bwrap_argv(s, rt->bin->path[0] ? rt->bin->path : rt->bin->exe, probe, &cmd->a, why, len);
+    return rt_bwrap_argv(s, rt->bin->path[0] ? rt->bin->path : rt->bin->exe, probe, &cmd->a, why,
+                         len);
 }
 
 static int bwrap_spawn(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
@@ -73,7 +74,8 @@ static int bwrap_spawn(const struct iso_runtime *rt, const struct iso_spec *s, c
     char why[256] = "";
     int info[2], rc;
 
-    if (!rt_find_bin(rt->bin, why, sizeof(why)) || rt->translate(rt, s, probe, &cmd, why, sizeof(why)))
+    if (!rt_find_bin(rt->bin, why, sizeof(why)) ||
+        rt->translate(rt, s, probe, &cmd, why, sizeof(why)))
         return iso_err_set(err, 0, "%s", why);
     if (pipe2(info, O_CLOEXEC | O_NONBLOCK) < 0)
         return iso_err_set(err, errno, "pipe");

@@ -16,9 +16,9 @@ void rt_bin_version(const struct iso_runtime *rt, char *out, size_t size);
 /* How to run a runtime's command line. */
 struct rt_exec {
     char *const *argv;
-    const int *stdio; /* the probe's stdin, stdout, stderr */
-    int info_fd;      /* handed on as RT_INFO_FD, or -1 */
-    int netns_fd;     /* setns into it before exec, or -1 */
+    const int *stdio;  /* the probe's stdin, stdout, stderr */
+    int info_fd;       /* handed on as RT_INFO_FD, or -1 */
+    int netns_fd;      /* setns into it before exec, or -1 */
     bool hide_unified; /* in a mount namespace without /sys/fs/cgroup/unified */
 };
 /* fork and exec; p->pid is the runtime, p->status_fd says why exec failed. */

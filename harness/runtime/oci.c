@@ -122,7 +122,8 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
                     const char *cgroups_path, char *why, size_t len)
 {
     static const char *const proc_opts[] = { "nosuid", "noexec", "nodev", NULL };
-    static const char *const dev_opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k", NULL };
+    static const char *const dev_opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k",
+                                            NULL };
     json_object *root, *proc, *args, *env, *user, *lnx, *nss, *mounts, *res, *rootobj;
     const char *text;
     char *out;
@@ -133,7 +134,8 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
         rt_unsupported(why, len, "no mount namespace (OCI runtimes always make one)");
         return NULL;
     }
-    if ((s->lim.memory || s->lim.pids || s->lim.cpu_quota_us || s->lim.own_cgroup) && !cgroups_path) {
+    if ((s->lim.memory || s->lim.pids || s->lim.cpu_quota_us || s->lim.own_cgroup) &&
+        !cgroups_path) {
         rt_unsupported(why, len, "limits without a cgroup path this host can give");
         return NULL;
     }
@@ -194,7 +196,8 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
     if (s->lim.memory) {
         json_object *mem = json_object_new_object();
         json_object_object_add(mem, "limit", json_object_new_int64((int64_t)s->lim.memory));
-        json_object_object_add(mem, "swap", json_object_new_int64((int64_t)s->lim.memory)); /* memory+swap: no swap */
+        json_object_object_add(
+            mem, "swap", json_object_new_int64((int64_t)s->lim.memory)); /* memory+swap: no swap */
         json_object_object_add(res, "memory", mem);
     }
     if (s->lim.pids) {
@@ -204,7 +207,9 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
     }
     if (s->lim.cpu_quota_us) {
         json_object *cpu = json_object_new_object();
-        json_object_object_add(cpu, "quota", json_object_new_int64(s->lim.cpu_quota_us > 0 ? s->lim.cpu_quota_us : -1));
+        json_object_object_add(
+            cpu, "quota",
+            json_object_new_int64(s->lim.cpu_quota_us > 0 ? s->lim.cpu_quota_us : -1));
         json_object_object_add(cpu, "period", json_object_new_int64(s->lim.cpu_period_us));
         json_object_object_add(res, "cpu", cpu);
     }
@@ -216,7 +221,8 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
     if (s->seccomp_deny)
         json_object_object_add(lnx, "seccomp", seccomp_filter(s));
     json_object_object_add(root, "linux", lnx);
-    text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
+    text = json_object_to_json_string_ext(root,
+                                          JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_NOSLASHESCAPE);
     out = strdup(text);
     json_object_put(root);
     return out;
@@ -257,8 +263,8 @@ static const char *oci_cgroups_path(const struct iso_spec *s, char *buf, size_t 
 
 /* RUNTIME --root STATE run --bundle BUNDLE --pid-file FILE ID, and the
  * config.json it reads. */
-static int oci_translate(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
-                         struct rt_cmd *cmd, char *why, size_t len)
+static int oci_translate(const struct iso_runtime *rt, const struct iso_spec *s,
+                         char *const probe[], struct rt_cmd *cmd, char *why, size_t len)
 {
     struct rt_argv *a = &cmd->a;
     char cgpath[PATH_MAX];
@@ -344,14 +350,17 @@ static int oci_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *er
     const struct timespec tick = { 0, 1000000 };
     double deadline = now_ms() + 3000;
     char text[32] = "";
+    const char *end;
+    long long pid = 0;
 
-    while (read_file(p->pid_file, text, sizeof(text)) <= 0 || atoi(text) <= 0) {
+    while (read_file(p->pid_file, text, sizeof(text)) <= 0 || parse_ll(text, &pid, &end) < 0 ||
+           pid <= 0 || pid > INT_MAX) {
         if (now_ms() > deadline)
             return iso_err_set(err, errno, "read the runtime's pid file \"%s\" (\"%s\")",
                                p->pid_file, text);
         nanosleep(&tick, NULL);
     }
-    *init = (pid_t)atoi(text);
+    *init = (pid_t)pid;
     return 0;
 }
 

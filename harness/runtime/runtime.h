@@ -14,10 +14,10 @@
 
 /* One container as a driver started it. */
 struct rt_proc {
-    pid_t pid;     /* the process to wait for: the runtime, or the init itself */
-    int status_fd; /* read once the probe's stdout has ended: a struct
-                    * rt_setup_error if a setup step failed, else nothing; -1 */
-    int info_fd;   /* where the runtime reports its init (bwrap --info-fd), or -1 */
+    pid_t pid;               /* the process to wait for: the runtime, or the init itself */
+    int status_fd;           /* read once the probe's stdout has ended: a struct
+                              * rt_setup_error if a setup step failed, else nothing; -1 */
+    int info_fd;             /* where the runtime reports its init (bwrap --info-fd), or -1 */
     char pid_file[PATH_MAX]; /* where it writes the init's pid (OCI --pid-file), or "" */
 };
 

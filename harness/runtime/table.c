@@ -67,8 +67,8 @@ int rt_set_path(const char *name, const char *path, char *why, size_t len)
         size_t off = (size_t)snprintf(why, len, "'%s' is not an external runtime (", name);
         for (int i = 0; i < rt_count() && off < len; i++)
             if (runtimes[i]->bin)
-                off += (size_t)snprintf(why + off, len - off, "%s%s", off && why[off - 1] != '(' ? ", " : "",
-                                        runtimes[i]->name);
+                off += (size_t)snprintf(why + off, len - off, "%s%s",
+                                        off && why[off - 1] != '(' ? ", " : "", runtimes[i]->name);
         if (off < len)
             snprintf(why + off, len - off, ")");
         return -1;

@@ -3,6 +3,7 @@
  * its exec (without one). A prepared network namespace is entered before
  * unshare runs. */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,10 +73,12 @@ static int unshare_spawn(const struct iso_runtime *rt, const struct iso_spec *s,
 {
     struct rt_cmd cmd;
     char why[256] = "";
-    struct rt_exec x = { cmd.a.argv, stdio, -1, s->join_netns_fd, false };
+    struct rt_exec x;
 
-    if (!rt_find_bin(rt->bin, why, sizeof(why)) || rt->translate(rt, s, probe, &cmd, why, sizeof(why)))
+    if (!rt_find_bin(rt->bin, why, sizeof(why)) ||
+        rt->translate(rt, s, probe, &cmd, why, sizeof(why)))
         return iso_err_set(err, 0, "%s", why);
+    x = (struct rt_exec){ cmd.a.argv, stdio, -1, s->join_netns_fd, false };
     return rt_exec(&x, p, err);
 }
 
@@ -84,11 +87,19 @@ static int unshare_spawn(const struct iso_runtime *rt, const struct iso_spec *s,
 static int unshare_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *err)
 {
     char path[64], text[64];
+    const char *end;
+    long long pid;
 
     snprintf(path, sizeof(path), "/proc/%d/task/%d/children", p->pid, p->pid);
     if (read_file(path, text, sizeof(text)) < 0)
         return iso_err_set(err, errno, "read \"%s\"", path);
-    *init = text[0] ? (pid_t)atoi(text) : p->pid;
+    if (!text[0]) {
+        *init = p->pid;
+        return 0;
+    }
+    if (parse_ll(text, &pid, &end) < 0 || pid <= 0 || pid > INT_MAX)
+        return iso_err_set(err, 0, "read \"%s\": \"%s\" is not a pid", path, text);
+    *init = (pid_t)pid;
     return 0;
 }
 
