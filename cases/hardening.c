@@ -258,7 +258,8 @@ ISO_CASE(readonly_paths_refuse_writes,
     }
     iso_diag(ctx, "untested", "%s", untested[0] ? untested + 1 : "none");
     if (tried == 0)
-        ISO_SKIP_FOR(ctx, ISO_FEAT_KERNEL_FILES, "this kernel has no writable file below the read-only paths");
+        ISO_SKIP_FOR(ctx, ISO_FEAT_KERNEL_FILES,
+                     "this kernel has no writable file below the read-only paths");
 }
 
 ISO_CASE(seccomp_denies_syscall,

@@ -151,7 +151,8 @@ static void list_cases(void)
 static void list_runtimes(void)
 {
     for (int i = 0; i < rt_count(); i++)
-        printf("%s %s\n", rt_at(i)->name, rt_binary(rt_at(i)->name) ? rt_binary(rt_at(i)->name) : "-");
+        printf("%s %s\n", rt_at(i)->name,
+               rt_binary(rt_at(i)->name) ? rt_binary(rt_at(i)->name) : "-");
 }
 
 static void list_sabotages(void)
@@ -297,7 +298,7 @@ static void prepare_runtimes(struct run *run)
  * that main still has it after the lab is gone. */
 static void make_store(struct run *run)
 {
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
 
     if (results_alloc(&run->res, run->bench ? 0 : run->nrt, run->n, &err) < 0)
         usage_error("%s", err.msg);
@@ -310,20 +311,22 @@ static void make_store(struct run *run)
 
 static void open_outputs(const struct options *o, struct run *run)
 {
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     struct iso_sink *s;
 
     for (int i = 0; i < sink_kind_count(); i++) {
         const struct sink_kind *k = sink_kind_at(i);
         if (!o->outputs[i])
             continue;
-        s = k->open(&(struct sink_opts){.path = o->outputs[i], .tap_version = run->cfg.tap_version},
-                    &err);
+        s = k->open(
+            &(struct sink_opts){ .path = o->outputs[i], .tap_version = run->cfg.tap_version },
+            &err);
         if (!s || sink_add(&run->sinks, s, &err) < 0)
             usage_error("--%s: %s", k->option, err.msg);
     }
     /* last: its header is the first byte on stdout */
-    s = tap_sink_open(&(struct sink_opts){.f = stdout, .tap_version = run->cfg.tap_version}, &err);
+    s = tap_sink_open(&(struct sink_opts){ .f = stdout, .tap_version = run->cfg.tap_version },
+                      &err);
     if (!s || sink_add(&run->sinks, s, &err) < 0)
         usage_error("%s", err.msg);
 }
@@ -418,15 +421,9 @@ static void setup_cgroups(const struct run *run, struct cg_info *cg)
 
 /* --- the host's facts: every run's first comments, or --preflight --- */
 
-static void note_line(void *arg, const char *line)
-{
-    sinks_note(arg, "%s", line);
-}
+static void note_line(void *arg, const char *line) { sinks_note(arg, "%s", line); }
 
-static void print_line(void *arg, const char *line)
-{
-    fprintf(arg, "# %s\n", line);
-}
+static void print_line(void *arg, const char *line) { fprintf(arg, "# %s\n", line); }
 
 static void note_preflight(struct run *run)
 {
@@ -467,23 +464,23 @@ static int run_lab(struct run *run, struct iso_err *err)
         for (int r = 0; r < run->nrt; r++)
             if (run->rts[r]->external)
                 brts[nb++] = run->rts[r];
-        struct bench_args ba = {&run->cfg, run->bench, brts, nb};
+        struct bench_args ba = { &run->cfg, run->bench, brts, nb };
         *run->res.ready = 1;
         sinks_plan(&run->sinks, &run->res); /* 1..0: no results, only the bench's comments */
         return lab_run(&run->cfg, bench_main, &ba, err) == 0 ? 0 : -1;
     }
     note_run(run);
     note_preflight(run);
-    struct runner_args ra = {.cfg = &run->cfg,
-                             .sel = run->sel,
-                             .n = run->n,
-                             .rts = run->rts,
-                             .versions = run->versions,
-                             .nrt = run->nrt,
-                             .known = run->known,
-                             .nknown = run->nknown,
-                             .sinks = &run->sinks,
-                             .res = &run->res};
+    struct runner_args ra = { .cfg = &run->cfg,
+                              .sel = run->sel,
+                              .n = run->n,
+                              .rts = run->rts,
+                              .versions = run->versions,
+                              .nrt = run->nrt,
+                              .known = run->known,
+                              .nknown = run->nknown,
+                              .sinks = &run->sinks,
+                              .res = &run->res };
     return lab_run(&run->cfg, runner_main, &ra, err);
 }
 
@@ -497,9 +494,9 @@ static int bail(struct run *run, const char *reason)
 
 int main(int argc, char **argv)
 {
-    struct options o = {0};
+    struct options o = { 0 };
     static struct run run;
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     int rc;
 
     parse_options(argc, argv, &o);

@@ -355,29 +355,29 @@ void iso_fail_run(struct iso_ctx *ctx, const char *file, int line, const struct 
 /* True when the probe exited 0; otherwise records why and returns false. */
 bool iso_check_exit(struct iso_ctx *ctx, const char *file, int line, const struct iso_result *r);
 
-#define ISO_REQUIRE_RUN(ctx, spec, argv, r)                                                    \
-    do {                                                                                      \
-        struct iso_err e_ = { 0, "" };                                                        \
-        int rc_ = iso_run(ctx, spec, argv, r, &e_);                                           \
-        if (rc_ == ISO_UNSUPPORTED)                                                           \
-            ISO_SKIP_FOR(ctx, (ctx)->lacks, "%s", e_.msg);                                    \
-        if (rc_ < 0) {                                                                        \
-            iso_fail_run(ctx, __FILE__, __LINE__, &e_, r);                                    \
-            return;                                                                           \
-        }                                                                                     \
-        if (!iso_check_exit(ctx, __FILE__, __LINE__, r))                                      \
-            return;                                                                           \
+#define ISO_REQUIRE_RUN(ctx, spec, argv, r)                                                        \
+    do {                                                                                           \
+        struct iso_err e_ = { 0, "" };                                                             \
+        int rc_ = iso_run(ctx, spec, argv, r, &e_);                                                \
+        if (rc_ == ISO_UNSUPPORTED)                                                                \
+            ISO_SKIP_FOR(ctx, (ctx)->lacks, "%s", e_.msg);                                         \
+        if (rc_ < 0) {                                                                             \
+            iso_fail_run(ctx, __FILE__, __LINE__, &e_, r);                                         \
+            return;                                                                                \
+        }                                                                                          \
+        if (!iso_check_exit(ctx, __FILE__, __LINE__, r))                                           \
+            return;                                                                                \
     } while (0)
-#define ISO_REQUIRE_START(ctx, spec, argv, c)                                                  \
-    do {                                                                                      \
-        struct iso_err e_ = { 0, "" };                                                        \
-        int rc_ = iso_start(ctx, spec, argv, c, &e_);                                         \
-        if (rc_ == ISO_UNSUPPORTED)                                                           \
-            ISO_SKIP_FOR(ctx, (ctx)->lacks, "%s", e_.msg);                                    \
-        if (rc_ < 0 || iso_wait_ready(ctx, c, &e_) < 0) {                                     \
-            iso_fail_run(ctx, __FILE__, __LINE__, &e_, &(c)->r);                              \
-            return;                                                                           \
-        }                                                                                     \
+#define ISO_REQUIRE_START(ctx, spec, argv, c)                                                      \
+    do {                                                                                           \
+        struct iso_err e_ = { 0, "" };                                                             \
+        int rc_ = iso_start(ctx, spec, argv, c, &e_);                                              \
+        if (rc_ == ISO_UNSUPPORTED)                                                                \
+            ISO_SKIP_FOR(ctx, (ctx)->lacks, "%s", e_.msg);                                         \
+        if (rc_ < 0 || iso_wait_ready(ctx, c, &e_) < 0) {                                          \
+            iso_fail_run(ctx, __FILE__, __LINE__, &e_, &(c)->r);                                   \
+            return;                                                                                \
+        }                                                                                          \
     } while (0)
 #define ISO_REQUIRE_FINISH(ctx, c)                                                                 \
     do {                                                                                           \

@@ -22,7 +22,8 @@ static const char usage_head[] =
     "\n"
     "  -l, --list              list the cases with their descriptions and exit\n"
     "      --list-sabotages    list the sabotages, and the cases each must fail, and exit\n"
-    "      --list-runtimes     list the runtimes (NAME and binary, - when none or missing) and exit\n"
+    "      --list-runtimes     list the runtimes (NAME and binary, - when none or missing) and "
+    "exit\n"
     "      --preflight         print what this host is (kernel, distribution, cgroups,\n"
     "                          systemd, AppArmor, KVM, each runtime and the one sudo\n"
     "                          would run) and exit; every run starts with these lines\n"
@@ -111,93 +112,59 @@ enum {
 void parse_options(int argc, char **argv, struct options *o)
 {
     static const struct option fixed[] = {
-        {"help", no_argument, NULL, 'h'},
-        {"version", no_argument, NULL, 'V'},
-        {"list", no_argument, NULL, 'l'},
-        {"list-sabotages", no_argument, NULL, OPT_LIST_SAB},
-        {"list-runtimes", no_argument, NULL, OPT_LIST_RT},
-        {"sabotage", required_argument, NULL, 's'},
-        {"jobs", required_argument, NULL, 'j'},
-        {"timeout", required_argument, NULL, 't'},
-        {"rootfs", required_argument, NULL, OPT_ROOTFS},
-        {"runtime", required_argument, NULL, 'r'},
-        {"tap-version", required_argument, NULL, OPT_TAP},
-        {"keep-going", no_argument, NULL, OPT_KEEP},
-        {"repeat", required_argument, NULL, OPT_REPEAT},
-        {"bench", required_argument, NULL, OPT_BENCH},
-        {"net-prefix", required_argument, NULL, OPT_NET_PREFIX},
-        {"runtime-path", required_argument, NULL, OPT_RT_PATH},
-        {"preflight", no_argument, NULL, OPT_PREFLIGHT},
-        {"require", required_argument, NULL, OPT_REQUIRE},
+        { "help", no_argument, NULL, 'h' },
+        { "version", no_argument, NULL, 'V' },
+        { "list", no_argument, NULL, 'l' },
+        { "list-sabotages", no_argument, NULL, OPT_LIST_SAB },
+        { "list-runtimes", no_argument, NULL, OPT_LIST_RT },
+        { "sabotage", required_argument, NULL, 's' },
+        { "jobs", required_argument, NULL, 'j' },
+        { "timeout", required_argument, NULL, 't' },
+        { "rootfs", required_argument, NULL, OPT_ROOTFS },
+        { "runtime", required_argument, NULL, 'r' },
+        { "tap-version", required_argument, NULL, OPT_TAP },
+        { "keep-going", no_argument, NULL, OPT_KEEP },
+        { "repeat", required_argument, NULL, OPT_REPEAT },
+        { "bench", required_argument, NULL, OPT_BENCH },
+        { "net-prefix", required_argument, NULL, OPT_NET_PREFIX },
+        { "runtime-path", required_argument, NULL, OPT_RT_PATH },
+        { "preflight", no_argument, NULL, OPT_PREFLIGHT },
+        { "require", required_argument, NULL, OPT_REQUIRE },
     };
-    struct option opts[ARRAY_LEN(fixed) + ARRAY_LEN(o->outputs) + 1] = {{0}};
+    struct option opts[ARRAY_LEN(fixed) + ARRAY_LEN(o->outputs) + 1] = { { 0 } };
     int nopt = 0, opt;
 
     for (size_t i = 0; i < ARRAY_LEN(fixed); i++)
         opts[nopt++] = fixed[i];
     for (int i = 0; i < sink_kind_count() && i < (int)ARRAY_LEN(o->outputs); i++)
         opts[nopt++] =
-            (struct option){sink_kind_at(i)->option, required_argument, NULL, OPT_SINK + i};
+            (struct option){ sink_kind_at(i)->option, required_argument, NULL, OPT_SINK + i };
     opterr = 0;
     while ((opt = getopt_long(argc, argv, ":hVls:j:t:r:", opts, NULL)) != -1) {
         switch (opt) {
-        case 'h':
-            o->help = true;
-            break;
-        case 'V':
-            o->version = true;
-            break;
-        case 'l':
-            o->list = true;
-            break;
-        case OPT_LIST_RT:
-            o->list_runtimes = true;
-            break;
-        case OPT_PREFLIGHT:
-            o->preflight = true;
-            break;
-        case OPT_REQUIRE:
-            o->require = optarg;
-            break;
-        case OPT_LIST_SAB:
-            o->list_sabotages = true;
-            break;
-        case 's':
-            o->sabotage = optarg;
-            break;
-        case 'j':
-            o->jobs = optarg;
-            break;
-        case 't':
-            o->timeout = optarg;
-            break;
-        case OPT_ROOTFS:
-            o->rootfs = optarg;
-            break;
-        case 'r':
-            o->runtime = optarg;
-            break;
-        case OPT_TAP:
-            o->tap_version = optarg;
-            break;
-        case OPT_KEEP:
-            break;
-        case OPT_NET_PREFIX:
-            o->net_prefix = optarg;
-            break;
-        case OPT_BENCH:
-            o->bench = optarg;
-            break;
-        case OPT_REPEAT:
-            o->repeat = optarg;
-            break;
+        case 'h': o->help = true; break;
+        case 'V': o->version = true; break;
+        case 'l': o->list = true; break;
+        case OPT_LIST_RT: o->list_runtimes = true; break;
+        case OPT_PREFLIGHT: o->preflight = true; break;
+        case OPT_REQUIRE: o->require = optarg; break;
+        case OPT_LIST_SAB: o->list_sabotages = true; break;
+        case 's': o->sabotage = optarg; break;
+        case 'j': o->jobs = optarg; break;
+        case 't': o->timeout = optarg; break;
+        case OPT_ROOTFS: o->rootfs = optarg; break;
+        case 'r': o->runtime = optarg; break;
+        case OPT_TAP: o->tap_version = optarg; break;
+        case OPT_KEEP: break;
+        case OPT_NET_PREFIX: o->net_prefix = optarg; break;
+        case OPT_BENCH: o->bench = optarg; break;
+        case OPT_REPEAT: o->repeat = optarg; break;
         case OPT_RT_PATH:
             if (o->nrt_paths >= (int)ARRAY_LEN(o->rt_paths))
                 usage_error("--runtime-path: more than %d given", (int)ARRAY_LEN(o->rt_paths));
             o->rt_paths[o->nrt_paths++] = optarg;
             break;
-        case ':':
-            usage_error("option '%s' needs an argument", argv[optind - 1]);
+        case ':': usage_error("option '%s' needs an argument", argv[optind - 1]);
         default:
             if (opt >= OPT_SINK && opt < OPT_SINK + sink_kind_count()) {
                 o->outputs[opt - OPT_SINK] = optarg;

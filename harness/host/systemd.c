@@ -20,7 +20,6 @@
 /* a loaded machine, or a guest under TCG, can take seconds */
 #define SCOPE_TIMEOUT_US (30ULL * 1000 * 1000)
 
-
 /* libsystemd, loaded on first use (dl.h says why). */
 static struct {
     __typeof__(sd_booted) *booted;

@@ -75,8 +75,7 @@ void junit_escape(FILE *f, const char *s, size_t len, bool attr)
             fputs("&#13;", f);
             i++;
             continue;
-        default:
-            break;
+        default: break;
         }
         n = c < 0x20 || c == 0x7f ? 0 : utf8_len(p + i, len - i);
         /* U+FFFE and U+FFFF are UTF-8 but not XML characters */
@@ -92,10 +91,7 @@ void junit_escape(FILE *f, const char *s, size_t len, bool attr)
     }
 }
 
-static void escape_str(FILE *f, const char *s, bool attr)
-{
-    junit_escape(f, s, strlen(s), attr);
-}
+static void escape_str(FILE *f, const char *s, bool attr) { junit_escape(f, s, strlen(s), attr); }
 
 /* The packed diagnostics as YAML lines, then XML-escaped as text. */
 static void write_diag_text(FILE *f, const char *diag, size_t len)
@@ -159,9 +155,7 @@ static void write_testcase(struct junit_sink *j, const char *name, const char *c
     j->tests++;
     j->secs += secs;
     switch (kind) {
-    case TC_PASS:
-        fputs("/>\n", f);
-        return;
+    case TC_PASS: fputs("/>\n", f); return;
     case TC_FAIL:
         j->failures++;
         fputs(">\n      <failure message=\"", f);
@@ -319,7 +313,7 @@ struct iso_sink *junit_sink_open(const struct sink_opts *o, struct iso_err *err)
         iso_err_set(err, errno, "allocate the JUnit writer");
         return NULL;
     }
-    j->base = (struct iso_sink){&junit_ops, false};
+    j->base = (struct iso_sink){ &junit_ops, false };
     j->sf = open_memstream(&j->suites, &j->suites_len);
     j->f = o->f;
     if (!j->f) {

@@ -57,7 +57,7 @@ struct iso_sink *matrix_sink_open(const struct sink_opts *o, struct iso_err *err
         iso_err_set(err, errno, "allocate the matrix writer");
         return NULL;
     }
-    m->base = (struct iso_sink){&matrix_ops, false};
+    m->base = (struct iso_sink){ &matrix_ops, false };
     m->f = o->f;
     if (!m->f) {
         m->f = fopen(o->path, "we");

@@ -6,8 +6,8 @@
 
 static const char *const verdict_words[V_COUNT][VW_STYLES] = {
     /*            plain    markdown */
-    [V_NONE] = {"-", "–"},       [V_OK] = {"ok", "ok"},       [V_FAIL] = {"FAIL", "**FAIL**"},
-    [V_SKIP] = {"skip", "skip"}, [V_TODO] = {"TODO", "TODO"},
+    [V_NONE] = { "-", "–" },       [V_OK] = { "ok", "ok" },       [V_FAIL] = { "FAIL", "**FAIL**" },
+    [V_SKIP] = { "skip", "skip" }, [V_TODO] = { "TODO", "TODO" },
 };
 
 const char *verdict_word(enum iso_verdict v, enum verdict_style style)
@@ -17,10 +17,7 @@ const char *verdict_word(enum iso_verdict v, enum verdict_style style)
     return verdict_words[v][style];
 }
 
-bool verdict_fails(enum iso_verdict v)
-{
-    return v == V_FAIL;
-}
+bool verdict_fails(enum iso_verdict v) { return v == V_FAIL; }
 
 /* aligned so the blocks after it are */
 struct shared {

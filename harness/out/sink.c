@@ -6,34 +6,28 @@
 #include <string.h>
 
 static const struct sink_kind kinds[] = {
-    {"junit",
-     "write the results as JUnit XML to FILE, one testsuite\n"
-     "per runtime; a known difference (# TODO) is <skipped>",
-     junit_sink_open},
-    {"matrix",
-     "with several runtimes: write the case x runtime table\n"
-     "as Markdown to FILE (e.g. $GITHUB_STEP_SUMMARY)",
-     matrix_sink_open},
-    {"summary",
-     "append the run as Markdown to FILE for a GitHub job\n"
-     "summary ($GITHUB_STEP_SUMMARY): environment, matrix,\n"
-     "failures with diagnostics, skips with reasons",
-     summary_sink_open},
-    {"annotations",
-     "write the failures as GitHub ::error workflow\n"
-     "commands to FILE (at most 10, then a ::notice);\n"
-     "print FILE in a step to annotate cases/*.c",
-     annotations_sink_open},
+    { "junit",
+      "write the results as JUnit XML to FILE, one testsuite\n"
+      "per runtime; a known difference (# TODO) is <skipped>",
+      junit_sink_open },
+    { "matrix",
+      "with several runtimes: write the case x runtime table\n"
+      "as Markdown to FILE (e.g. $GITHUB_STEP_SUMMARY)",
+      matrix_sink_open },
+    { "summary",
+      "append the run as Markdown to FILE for a GitHub job\n"
+      "summary ($GITHUB_STEP_SUMMARY): environment, matrix,\n"
+      "failures with diagnostics, skips with reasons",
+      summary_sink_open },
+    { "annotations",
+      "write the failures as GitHub ::error workflow\n"
+      "commands to FILE (at most 10, then a ::notice);\n"
+      "print FILE in a step to annotate cases/*.c",
+      annotations_sink_open },
 };
 
-int sink_kind_count(void)
-{
-    return (int)ARRAY_LEN(kinds);
-}
-const struct sink_kind *sink_kind_at(int i)
-{
-    return &kinds[i];
-}
+int sink_kind_count(void) { return (int)ARRAY_LEN(kinds); }
+const struct sink_kind *sink_kind_at(int i) { return &kinds[i]; }
 
 int sink_add(struct sink_list *l, struct iso_sink *s, struct iso_err *err)
 {
@@ -102,7 +96,7 @@ static int finish_each(const struct sink_list *l, enum audience who, const struc
 
     for (int i = 0; i < l->n; i++) {
         struct iso_sink *s = l->s[i];
-        struct iso_err e = {0, ""};
+        struct iso_err e = { 0, "" };
         if (!s->ops->finish || !hears(s, who))
             continue;
         if (s->ops->finish(s, res, &e) < 0 && rc == 0) {
@@ -115,14 +109,11 @@ static int finish_each(const struct sink_list *l, enum audience who, const struc
 
 void sinks_finish(const struct sink_list *l, const struct iso_results *res)
 {
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     finish_each(l, LIVE, res, &err); /* a stream to stdout has nowhere to report to */
 }
 
-void sinks_bail(const struct sink_list *l, const char *reason)
-{
-    EACH(l, ALL, bail, reason);
-}
+void sinks_bail(const struct sink_list *l, const char *reason) { EACH(l, ALL, bail, reason); }
 
 int sink_replay(const struct sink_list *l, const struct iso_results *res, struct iso_err *err)
 {

@@ -101,8 +101,7 @@ void tap_yaml_quote(FILE *f, const char *s, size_t len)
             fputs("\\r", f);
             i++;
             continue;
-        default:
-            break;
+        default: break;
         }
         if (c < 0x20 || c == 0x7f) {
             fprintf(f, "\\x%02x", c);

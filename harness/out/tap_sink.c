@@ -51,7 +51,7 @@ static void tap_sink_block_start(struct iso_sink *s, const struct iso_results *r
 {
     struct tap_sink *t = (struct tap_sink *)s;
     const struct res_block *b = &res->blocks[r];
-    struct tap_result line = {.name = res->runtimes[r]};
+    struct tap_result line = { .name = res->runtimes[r] };
 
     if (b->state == BLOCK_OK) {
         if (nested(t, res)) {
@@ -78,7 +78,7 @@ static void tap_sink_result(struct iso_sink *s, const struct iso_results *res, i
     struct tap_sink *t = (struct tap_sink *)s;
     const struct res_item *it = results_item(res, r, k);
     char name[300], note[64];
-    struct tap_result line = {.ok = it->verdict == V_OK || it->verdict == V_SKIP, .note = note};
+    struct tap_result line = { .ok = it->verdict == V_OK || it->verdict == V_SKIP, .note = note };
 
     if (it->timed_out)
         snprintf(note, sizeof(note), "timeout");
@@ -108,7 +108,7 @@ static void tap_sink_result(struct iso_sink *s, const struct iso_results *res, i
 static void tap_sink_block_end(struct iso_sink *s, const struct iso_results *res, int r)
 {
     struct tap_sink *t = (struct tap_sink *)s;
-    struct tap_result line = {.ok = !results_block_failed(res, r), .name = res->runtimes[r]};
+    struct tap_result line = { .ok = !results_block_failed(res, r), .name = res->runtimes[r] };
 
     if (nested(t, res) && res->blocks[r].state == BLOCK_OK)
         emit_top(t, res, &line);
@@ -143,10 +143,7 @@ static void tap_sink_bail(struct iso_sink *s, const char *reason)
     tap_bail(&((struct tap_sink *)s)->w, reason);
 }
 
-static void tap_sink_destroy(struct iso_sink *s)
-{
-    free(s);
-}
+static void tap_sink_destroy(struct iso_sink *s) { free(s); }
 
 static const struct iso_sink_ops tap_ops = {
     .note = tap_sink_note,
@@ -168,7 +165,7 @@ struct iso_sink *tap_sink_open(const struct sink_opts *o, struct iso_err *err)
         iso_err_set(err, errno, "allocate the TAP writer");
         return NULL;
     }
-    t->base = (struct iso_sink){&tap_ops, true};
+    t->base = (struct iso_sink){ &tap_ops, true };
     tap_begin(&t->w, o->f ? o->f : stdout, o->tap_version);
     return &t->base;
 }
