@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 #include <linux/capability.h>
+#include <malloc.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -36,6 +37,177 @@ static char *joined(const struct rt_argv *a)
     for (int i = 0; i < a->argc; i++)
         off += (size_t)snprintf(buf + off, sizeof(buf) - off, "%s%s", i ? " " : "", a->argv[i]);
     return buf;
+}
+
+/* The argv builder: NULL-terminated after every argument, and full at
+ * RT_MAX_ARGS - 1 arguments (the last slot is the terminator's); what
+ * does not fit is dropped, not written past the end. */
+static void test_rt_arg_bounds(void **state)
+{
+    static struct rt_argv a;
+    (void)state;
+    memset(&a, 0xa5, sizeof(a));
+    a.argc = 0;
+    a.used = 0;
+    rt_arg(&a, "x");
+    assert_int_equal(a.argc, 1);
+    assert_string_equal(a.argv[0], "x");
+    assert_null(a.argv[1]);
+    for (int i = 0; i < RT_MAX_ARGS + 4; i++)
+        rt_arg(&a, "y");
+    assert_int_equal(a.argc, RT_MAX_ARGS - 1);
+    assert_string_equal(a.argv[RT_MAX_ARGS - 2], "y");
+    assert_null(a.argv[RT_MAX_ARGS - 1]);
+}
+
+/* Generated arguments live in a.buf, each with its own terminator; one
+ * that would be cut is refused and leaves everything as it was. */
+static void test_rt_argf(void **state)
+{
+    static struct rt_argv a;
+    (void)state;
+    memset(&a, 0xa5, sizeof(a));
+    a.argc = 0;
+    a.used = 0;
+    assert_int_equal(rt_argf(&a, "--uid=%d", 7), 0);
+    assert_int_equal(rt_argf(&a, "%s", ""), 0); /* an empty argument is an argument */
+    assert_int_equal(rt_argf(&a, "%s", "next"), 0);
+    assert_int_equal(a.argc, 3);
+    assert_string_equal(a.argv[0], "--uid=7");
+    assert_string_equal(a.argv[1], "");
+    assert_string_equal(a.argv[2], "next");
+    assert_null(a.argv[3]);
+    assert_int_equal(a.used, sizeof("--uid=7") + sizeof("") + sizeof("next"));
+    /* exactly the room left fits, one byte more does not */
+    a.used = sizeof(a.buf) - 4;
+    assert_int_equal(rt_argf(&a, "%s", "abcd"), -1);
+    assert_int_equal(a.argc, 3);
+    assert_int_equal(a.used, sizeof(a.buf) - 4);
+    assert_int_equal(rt_argf(&a, "%s", "abc"), 0);
+    assert_int_equal(a.argc, 4);
+    assert_string_equal(a.argv[3], "abc");
+    assert_int_equal(a.used, sizeof(a.buf));
+    assert_int_equal(rt_argf(&a, "%s", ""), -1); /* not even a terminator left */
+    assert_int_equal(a.argc, 4);
+}
+
+/* The probe runs as ISO_PROBE with its own arguments after argv[0]. */
+static void test_rt_arg_probe(void **state)
+{
+    struct rt_argv a = { .argc = 0 };
+    (void)state;
+    rt_arg(&a, "runtime");
+    rt_arg_probe(&a, probe);
+    assert_string_equal(joined(&a), "runtime /isoprobe pid --wait");
+    assert_null(a.argv[a.argc]);
+}
+
+static void assert_refused(int rc, const char *why, const char *what)
+{
+    char want[256];
+    snprintf(want, sizeof(want), "no way to ask for %s", what);
+    assert_int_equal(rc, ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, want);
+}
+
+/* Each knob only the built-in runtime has is refused on its own; a spec
+ * without them passes. */
+static void test_rt_builtin_only(void **state)
+{
+    static const char sab[] = "the built-in runtime's sabotages";
+    struct iso_spec s;
+    char why[256];
+    (void)state;
+    spec_init(&s, "/r");
+    assert_int_equal(rt_builtin_only(&s, why, sizeof(why)), 0);
+    s.root = ISO_ROOT_CHROOT;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.proc = ISO_PROC_HOST;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.private_mounts = false;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.detach_old_root = false;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.leak_fd = true;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.expose_runtime = true;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+}
+
+/* Each limit is refused on its own, naming it; without limits the
+ * built-in-only knobs are still checked. */
+static void test_rt_no_limits(void **state)
+{
+    struct iso_spec s;
+    char why[256];
+    (void)state;
+    spec_init(&s, "/r");
+    assert_int_equal(rt_no_limits(&s, why, sizeof(why)), 0);
+    s.lim.memory = 1 << 20;
+    assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "a memory limit");
+    spec_init(&s, "/r");
+    s.lim.pids = 4;
+    assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "a pids limit");
+    spec_init(&s, "/r");
+    s.lim.cpu_quota_us = 10000;
+    assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "a CPU quota");
+    spec_init(&s, "/r");
+    s.lim.own_cgroup = true;
+    assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "a cgroup of the container's own");
+    spec_init(&s, "/r");
+    s.leak_fd = true;
+    assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "the built-in runtime's sabotages");
+}
+
+/* Inheritable and ambient capabilities each on their own; no_new_privs
+ * only where the runtime cannot set it. */
+static void test_rt_no_hardening(void **state)
+{
+    struct iso_spec s;
+    char why[256];
+    (void)state;
+    spec_init(&s, "/r");
+    assert_int_equal(rt_no_hardening(&s, false, why, sizeof(why)), 0);
+    assert_int_equal(rt_no_hardening(&s, true, why, sizeof(why)), 0);
+    s.caps_inh = 1ull << CAP_CHOWN;
+    assert_refused(rt_no_hardening(&s, true, why, sizeof(why)), why,
+                   "an inheritable or ambient capability set");
+    spec_init(&s, "/r");
+    s.caps_amb = 1ull << CAP_CHOWN;
+    assert_refused(rt_no_hardening(&s, true, why, sizeof(why)), why,
+                   "an inheritable or ambient capability set");
+    spec_init(&s, "/r");
+    s.no_new_privs = true;
+    assert_int_equal(rt_no_hardening(&s, true, why, sizeof(why)), 0);
+    assert_refused(rt_no_hardening(&s, false, why, sizeof(why)), why, "no_new_privs");
+    spec_init(&s, "/r");
+    s.mask_paths = true;
+    assert_refused(rt_no_hardening(&s, true, why, sizeof(why)), why, "masked and read-only paths");
+    spec_init(&s, "/r");
+    s.seccomp_deny = "getpgid";
+    assert_refused(rt_no_hardening(&s, true, why, sizeof(why)), why, "a seccomp filter");
+}
+
+/* Capability names as OCI spells them; the name libcap hands out is
+ * freed (a leak shows as heap that grows with every call). */
+static void test_rt_cap_name(void **state)
+{
+    char buf[64];
+    size_t before;
+    (void)state;
+    assert_string_equal(rt_cap_name(CAP_CHOWN, buf, sizeof(buf)), "CAP_CHOWN");
+    assert_string_equal(rt_cap_name(CAP_SYS_ADMIN, buf, sizeof(buf)), "CAP_SYS_ADMIN");
+    assert_string_equal(rt_cap_name(CAP_NET_BIND_SERVICE, buf, sizeof(buf)), "CAP_NET_BIND_SERVICE");
+    assert_string_equal(rt_cap_name(CAP_CHOWN, buf, 4), "CAP");
+    before = mallinfo2().uordblks;
+    for (int i = 0; i < 1000; i++)
+        rt_cap_name(CAP_DAC_READ_SEARCH, buf, sizeof(buf));
+    assert_true(mallinfo2().uordblks < before + 1000);
 }
 
 static void test_unshare_default(void **state)
@@ -445,6 +617,10 @@ int main(void)
         cmocka_unit_test(test_ns_table),        cmocka_unit_test(test_driver_table),
         cmocka_unit_test(test_builtin_init_pid), cmocka_unit_test(test_clone3),
         cmocka_unit_test(test_external_init_pid), cmocka_unit_test(test_oci_hardening),
+        cmocka_unit_test(test_rt_arg_bounds),   cmocka_unit_test(test_rt_argf),
+        cmocka_unit_test(test_rt_arg_probe),    cmocka_unit_test(test_rt_builtin_only),
+        cmocka_unit_test(test_rt_no_limits),    cmocka_unit_test(test_rt_no_hardening),
+        cmocka_unit_test(test_rt_cap_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
