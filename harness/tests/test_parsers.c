@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -150,6 +151,26 @@ static void test_report_reparse(void **state)
     assert_int_equal(r.garbage, 0);
     assert_null(report_get(&r, "b"));
     assert_string_equal(report_get(&r, "c"), "3");
+    /* nor of the bytes after it: the text ends at its length */
+    report_parse(&r, "noise-without-a-newline", 23);
+    assert_int_equal(report_parse(&r, "d=4", 3), 1);
+    assert_string_equal(report_get(&r, "d"), "4");
+}
+
+/* An empty first line: nothing before the buffer is looked at or
+ * written (a CR stripped from the end of a line is in the line). */
+static void test_report_empty_first_line(void **state)
+{
+    static union {
+        struct iso_report r;
+        char bytes[sizeof(struct iso_report) + 16];
+    } mem;
+    struct iso_report *r = (struct iso_report *)(mem.bytes + 16);
+    (void)state;
+    mem.bytes[15] = '\r';
+    assert_int_equal(report_parse(r, "\nk=v\r\n", 6), 1);
+    assert_string_equal(report_get(r, "k"), "v");
+    assert_int_equal(mem.bytes[15], '\r');
 }
 
 static void test_report_cut(void **state)
@@ -220,6 +241,40 @@ static void test_mountinfo_escapes(void **state)
     assert_string_equal(e.source, "none");
 }
 
+/* Numbers: decimal digits only (no sign, no space), within their range,
+ * each ended by its own separator; errno left by earlier calls does not
+ * matter. */
+static void test_mountinfo_numbers(void **state)
+{
+    struct mountinfo_entry e;
+    (void)state;
+    assert_int_equal(mountinfo_parse_line("+1 2 3:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 +2 3:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 +3:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3:+4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3: 4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("2147483648 2 3:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2147483648 3:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 4294967296:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3:99999999999999999999 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("5x1 2 3:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3-4 / /x rw - ext4 s rw", &e), -1);
+    errno = ERANGE;
+    assert_int_equal(mountinfo_parse_line("2147483647 0 4294967295:4294967295 / /x rw - ext4 s rw", &e), 0);
+    assert_int_equal(e.id, 2147483647);
+    assert_int_equal(e.parent, 0);
+    assert_int_equal(e.major, 4294967295u);
+    assert_int_equal(e.minor, 4294967295u);
+    /* the mount options are no optional field, whatever they say */
+    assert_int_equal(mountinfo_parse_line("1 2 3:4 / /x shared:1 - ext4 s rw", &e), 0);
+    assert_false(e.shared);
+    assert_string_equal(e.fstype, "ext4");
+    /* a backslash before anything but three octal digits stays */
+    assert_int_equal(mountinfo_parse_line("1 2 3:4 /\\/00\\3/0\\30/ /x rw - ext4 s rw", &e), 0);
+    assert_string_equal(e.root, "/\\/00\\3/0\\30/");
+}
+
 static void test_mountinfo_short(void **state)
 {
     struct mountinfo_entry e;
@@ -272,7 +327,8 @@ int main(void)
         cmocka_unit_test(test_report_reparse),   cmocka_unit_test(test_report_cut),
         cmocka_unit_test(test_idmap_edges),      cmocka_unit_test(test_idmap_parse_edges),
         cmocka_unit_test(test_mountinfo_escapes), cmocka_unit_test(test_mountinfo_short),
-        cmocka_unit_test(test_status_edges),
+        cmocka_unit_test(test_status_edges),     cmocka_unit_test(test_mountinfo_numbers),
+        cmocka_unit_test(test_report_empty_first_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
