@@ -6,9 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "fixture_results.h"
 #include "sink.h"
@@ -216,6 +220,30 @@ static void test_markdown_matrix(void **state)
     free(text);
 }
 
+/* No memory for the store: an error saying so, nothing written (the
+ * child has no address space left to give). */
+static void test_results_no_memory(void **state)
+{
+    pid_t pid;
+    int st;
+    (void)state;
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct iso_results res = {0};
+        struct iso_err err = {0, ""};
+        struct rlimit none = {0, 0};
+        if (setrlimit(RLIMIT_AS, &none) < 0)
+            _exit(2);
+        if (results_alloc(&res, 3, 4, &err) != -1 || err.errnum != ENOMEM)
+            _exit(3);
+        _exit(strcmp(err.msg, "map the result store: Cannot allocate memory") == 0 ? 0 : 4);
+    }
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -223,7 +251,7 @@ int main(void)
         cmocka_unit_test(test_live_and_replayed), cmocka_unit_test(test_replay_interrupted),
         cmocka_unit_test(test_tap13_one_runtime), cmocka_unit_test(test_tap13_runtimes),
         cmocka_unit_test(test_tap14_one_runtime), cmocka_unit_test(test_tap14_runtimes),
-        cmocka_unit_test(test_markdown_matrix),
+        cmocka_unit_test(test_markdown_matrix),   cmocka_unit_test(test_results_no_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
