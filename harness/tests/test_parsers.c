@@ -218,6 +218,7 @@ static void test_idmap_parse_edges(void **state)
     assert_int_equal(idmap_parse("1 x 3\n", m, 2), -1);
     assert_int_equal(idmap_parse("1 2\n3\n", m, 2), -1); /* a field on the next line */
     assert_int_equal(idmap_parse("1 2 3x\n", m, 2), -1);
+    assert_int_equal(idmap_parse("1 2 3 4 5 6\n", m, 2), -1); /* two entries on one line */
     assert_int_equal(idmap_parse("4294967295 0 1\n", m, 2), 1);
     assert_int_equal(m[0].inner, 4294967295u);
     assert_int_equal(idmap_parse("1 2 3\n4 5 6\n", m, 2), 2);

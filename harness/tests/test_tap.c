@@ -166,6 +166,7 @@ static void test_utf8_len(void **state)
         { "\xc1\xbf", 2, 0 },             /* U+007F overlong */
         { "\xc2\x80", 2, 2 },             /* U+0080 */
         { "\xc3\xa9", 2, 2 },             /* U+00E9 */
+        { "\x80\x80\x80\x80", 4, 0 },     /* nothing of the last one carries over */
         { "\xdf\xbf", 2, 2 },             /* U+07FF */
         { "\xc3\x28", 2, 0 },             /* not a continuation byte */
         { "\xc3\xc0", 2, 0 },
@@ -185,6 +186,7 @@ static void test_utf8_len(void **state)
         { "\xf0\x90\x80\x80", 4, 4 },     /* U+10000 */
         { "\xf1\x80\x80\x80", 4, 4 },     /* U+40000 */
         { "\xf4\x8f\xbf\xbf", 4, 4 },     /* U+10FFFF */
+        { "\xbf\xbf\xbf\xbf", 4, 0 },
         { "\xf4\x90\x80\x80", 4, 0 },     /* U+110000 */
         { "\xf0\x90\x80\x80", 3, 0 },     /* cut */
         { "\xf0\x90\x80\xc0", 4, 0 },
@@ -226,7 +228,8 @@ static void test_escape_edges(void **state)
 }
 
 /* Each call leaves its lines in the stream (one fflush per result), so a
- * run killed after it loses nothing it wrote. */
+ * run killed after it loses nothing it wrote: a memory stream's length
+ * grows only when it is flushed. */
 static void test_flushed(void **state)
 {
     char *text = NULL;
@@ -238,8 +241,9 @@ static void test_flushed(void **state)
     tap_begin(&w, f, 13);
     assert_int_equal(len, strlen("TAP version 13\n"));
     tap_plan(&w, 2);
-    assert_string_equal(text, "TAP version 13\n1..2\n");
+    assert_int_equal(len, strlen("TAP version 13\n1..2\n"));
     tap_emit(&w, &(struct tap_result){ .ok = true, .name = "a" });
+    assert_int_equal(len, strlen("TAP version 13\n1..2\nok 1 - a\n"));
     assert_string_equal(text, "TAP version 13\n1..2\nok 1 - a\n");
     tap_comment(&w, "c");
     assert_string_equal(text + len - 4, "# c\n");
@@ -298,6 +302,19 @@ static void test_diag_keys(void **state)
     free(text);
     text = emit(&(struct tap_result){ .ok = true, .name = "n", .diag = diag, .diag_len = 0 });
     assert_string_equal(text, "ok 1 - n\n");
+    free(text);
+    text = emit(&(struct tap_result){ .ok = true, .name = "n", .note = "x" });
+    assert_string_equal(text, "ok 1 - n # x\n");
+    free(text);
+    text = emit(&(struct tap_result){ .ok = true, .name = "n", .directive = "SKIP", .reason = "x" });
+    assert_string_equal(text, "ok 1 - n # SKIP x\n");
+    free(text);
+    /* one byte of diagnostics: an empty key, its value cut off */
+    text = emit(&(struct tap_result){ .name = "n", .diag = diag + sizeof(diag) - 1, .diag_len = 1 });
+    assert_string_equal(text, "not ok 1 - n\n"
+                              "  ---\n"
+                              "  key: \"\"\n"
+                              "  ...\n");
     free(text);
 }
 
