@@ -129,10 +129,8 @@ static void test_path_sizes(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lines),
-        cmocka_unit_test(test_controllers),
-        cmocka_unit_test(test_path),
-        cmocka_unit_test(test_controller_edges),
+        cmocka_unit_test(test_lines),      cmocka_unit_test(test_controllers),
+        cmocka_unit_test(test_path),       cmocka_unit_test(test_controller_edges),
         cmocka_unit_test(test_path_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

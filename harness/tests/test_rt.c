@@ -202,7 +202,8 @@ static void test_rt_cap_name(void **state)
     (void)state;
     assert_string_equal(rt_cap_name(CAP_CHOWN, buf, sizeof(buf)), "CAP_CHOWN");
     assert_string_equal(rt_cap_name(CAP_SYS_ADMIN, buf, sizeof(buf)), "CAP_SYS_ADMIN");
-    assert_string_equal(rt_cap_name(CAP_NET_BIND_SERVICE, buf, sizeof(buf)), "CAP_NET_BIND_SERVICE");
+    assert_string_equal(rt_cap_name(CAP_NET_BIND_SERVICE, buf, sizeof(buf)),
+                        "CAP_NET_BIND_SERVICE");
     assert_string_equal(rt_cap_name(CAP_CHOWN, buf, 4), "CAP");
     before = mallinfo2().uordblks;
     for (int i = 0; i < 1000; i++)
@@ -218,9 +219,10 @@ static void test_unshare_default(void **state)
     (void)state;
     spec_init(&s, "/run/isocheck/c1/root");
     assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), 0);
-    assert_string_equal(joined(&a), "unshare --pid --mount --uts --ipc --net --fork --kill-child "
-                                    "--propagation private --root=/run/isocheck/c1/root --mount-proc "
-                                    "/isoprobe pid --wait");
+    assert_string_equal(joined(&a),
+                        "unshare --pid --mount --uts --ipc --net --fork --kill-child "
+                        "--propagation private --root=/run/isocheck/c1/root --mount-proc "
+                        "/isoprobe pid --wait");
     assert_null(a.argv[a.argc]);
     /* the cgroup and time namespaces in unshare(1)'s words, the offsets
      * each to its own clock */
@@ -244,18 +246,22 @@ static void test_unshare_unsupported(void **state)
     (void)state;
     spec_init(&s, "/r");
     s.lim.memory = 1 << 25;
-    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                     ISO_RT_UNSUPPORTED);
     assert_string_equal(why, "no way to ask for a memory limit");
     spec_init(&s, "/r");
-    strcpy(s.hostname, "h");
-    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    snprintf(s.hostname, sizeof(s.hostname), "h");
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                     ISO_RT_UNSUPPORTED);
     assert_string_equal(why, "no way to ask for a hostname");
     spec_init(&s, "/r");
     spec_map_root(&s, 100000, 65536);
-    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                     ISO_RT_UNSUPPORTED);
     spec_init(&s, "/r");
     s.root = ISO_ROOT_CHROOT; /* a sabotage only the built-in runtime can apply */
-    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                     ISO_RT_UNSUPPORTED);
 }
 
 static void test_bwrap(void **state)
@@ -265,14 +271,15 @@ static void test_bwrap(void **state)
     char why[256];
     (void)state;
     spec_init(&s, "/root-dir");
-    strcpy(s.hostname, "box");
+    snprintf(s.hostname, sizeof(s.hostname), "box");
     s.ns &= ~(unsigned)CLONE_NEWNET; /* a prepared namespace is joined, not made */
     s.drop_caps = true;
     s.caps_keep = 1ull << CAP_CHOWN;
     assert_int_equal(rt_bwrap_argv(&s, "/usr/bin/bwrap", probe, &a, why, sizeof(why)), 0);
-    assert_string_equal(joined(&a), "/usr/bin/bwrap --die-with-parent --info-fd 3 --unshare-pid "
-                                    "--unshare-uts --unshare-ipc --as-pid-1 --hostname box --bind /root-dir / "
-                                    "--proc /proc --cap-drop ALL --cap-add CAP_CHOWN /isoprobe pid --wait");
+    assert_string_equal(joined(&a),
+                        "/usr/bin/bwrap --die-with-parent --info-fd 3 --unshare-pid "
+                        "--unshare-uts --unshare-ipc --as-pid-1 --hostname box --bind /root-dir / "
+                        "--proc /proc --cap-drop ALL --cap-add CAP_CHOWN /isoprobe pid --wait");
     /* the cgroup namespace, spelt as bwrap spells it */
     spec_init(&s, "/r");
     s.ns |= CLONE_NEWCGROUP;
@@ -291,7 +298,7 @@ static void test_bwrap(void **state)
 static json_object *get(json_object *o, const char *path)
 {
     char buf[128], *tok, *save = NULL;
-    strcpy(buf, path);
+    snprintf(buf, sizeof(buf), "%s", path);
     for (tok = strtok_r(buf, ".", &save); tok && o; tok = strtok_r(NULL, ".", &save))
         if (!json_object_object_get_ex(o, tok, &o))
             return NULL;
@@ -308,7 +315,7 @@ static void test_oci_config(void **state)
     spec_init(&s, "/run/isocheck/c3/root");
     spec_map_root(&s, 100000, 65536);
     s.ns |= CLONE_NEWCGROUP;
-    strcpy(s.hostname, "oci");
+    snprintf(s.hostname, sizeof(s.hostname), "oci");
     s.lim.memory = 32u << 20;
     s.lim.pids = 8;
     s.lim.cpu_quota_us = 10000;
@@ -320,10 +327,10 @@ static void test_oci_config(void **state)
     assert_non_null(j);
     assert_string_equal(json_object_get_string(get(j, "root.path")), "/run/isocheck/c3/root");
     assert_string_equal(json_object_get_string(get(j, "hostname")), "oci");
-    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(j, "process.args"), 0)),
-                        "/isoprobe");
-    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(j, "process.args"), 2)),
-                        "--wait");
+    assert_string_equal(
+        json_object_get_string(json_object_array_get_idx(get(j, "process.args"), 0)), "/isoprobe");
+    assert_string_equal(
+        json_object_get_string(json_object_array_get_idx(get(j, "process.args"), 2)), "--wait");
     /* present and false: without it a runtime may default to a terminal */
     assert_non_null(get(j, "process.terminal"));
     assert_true(json_object_is_type(get(j, "process.terminal"), json_type_boolean));
@@ -332,7 +339,8 @@ static void test_oci_config(void **state)
     assert_int_equal(json_object_get_int64(get(j, "linux.resources.memory.swap")), 32 << 20);
     assert_int_equal(json_object_get_int64(get(j, "linux.resources.pids.limit")), 8);
     assert_int_equal(json_object_get_int64(get(j, "linux.resources.cpu.quota")), 10000);
-    assert_string_equal(json_object_get_string(get(j, "linux.cgroupsPath")), "/isocheck-1-2/c3n1/ctr");
+    assert_string_equal(json_object_get_string(get(j, "linux.cgroupsPath")),
+                        "/isocheck-1-2/c3n1/ctr");
     assert_string_equal(json_object_get_string(get(j, "linux.rootfsPropagation")), "rprivate");
     m = json_object_array_get_idx(get(j, "linux.uidMappings"), 0);
     assert_int_equal(json_object_get_int64(get(m, "hostID")), 100000);
@@ -377,10 +385,14 @@ static void test_oci_time_and_joined_net(void **state)
     assert_int_equal(json_object_get_int64(get(j, "linux.timeOffsets.boottime.nanosecs")), 6);
     ns = get(j, "linux.namespaces");
     assert_int_equal(json_object_array_length(ns), 3);
-    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 0), "type")), "mount");
-    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 1), "type")), "network");
-    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 1), "path")), "/b/netns");
-    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 2), "type")), "time");
+    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 0), "type")),
+                        "mount");
+    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 1), "type")),
+                        "network");
+    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 1), "path")),
+                        "/b/netns");
+    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 2), "type")),
+                        "time");
     json_object_put(j);
     free(text);
 }
@@ -416,17 +428,23 @@ static void test_oci_hardening(void **state)
     text = rt_oci_config(&s, probe, NULL, "/cg", why, sizeof(why));
     j = json_tokener_parse(text);
     assert_string_equal(json_object_get_string(json_object_array_get_idx(
-                            get(j, "process.capabilities.inheritable"), 0)), "CAP_CHOWN");
-    assert_string_equal(json_object_get_string(json_object_array_get_idx(
-                            get(j, "process.capabilities.ambient"), 0)), "CAP_CHOWN");
+                            get(j, "process.capabilities.inheritable"), 0)),
+                        "CAP_CHOWN");
+    assert_string_equal(json_object_get_string(
+                            json_object_array_get_idx(get(j, "process.capabilities.ambient"), 0)),
+                        "CAP_CHOWN");
     assert_true(json_object_get_boolean(get(j, "process.noNewPrivileges")));
-    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(j, "linux.maskedPaths"), 2)),
-                        "/proc/keys");
-    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(j, "linux.readonlyPaths"), 3)),
-                        "/proc/sys");
-    assert_string_equal(json_object_get_string(get(j, "linux.seccomp.defaultAction")), "SCMP_ACT_ALLOW");
+    assert_string_equal(
+        json_object_get_string(json_object_array_get_idx(get(j, "linux.maskedPaths"), 2)),
+        "/proc/keys");
+    assert_string_equal(
+        json_object_get_string(json_object_array_get_idx(get(j, "linux.readonlyPaths"), 3)),
+        "/proc/sys");
+    assert_string_equal(json_object_get_string(get(j, "linux.seccomp.defaultAction")),
+                        "SCMP_ACT_ALLOW");
     rule = json_object_array_get_idx(get(j, "linux.seccomp.syscalls"), 0);
-    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(rule, "names"), 0)), "getpgid");
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(rule, "names"), 0)),
+                        "getpgid");
     assert_string_equal(json_object_get_string(get(rule, "action")), "SCMP_ACT_ERRNO");
     assert_int_equal(json_object_get_int(get(rule, "errnoRet")), 15);
     json_object_put(j);
@@ -440,9 +458,11 @@ static void test_oci_hardening(void **state)
     assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
     assert_string_equal(why, "no way to ask for a seccomp filter");
     s.seccomp_deny = NULL;
-    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), 0); /* it always sets nnp */
+    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)),
+                     0); /* it always sets nnp */
     s.drop_caps = false;
-    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                     ISO_RT_UNSUPPORTED);
     assert_string_equal(why, "no way to ask for no_new_privs");
     s.no_new_privs = false;
     s.leak_fd = true; /* a sabotage only the built-in runtime has */
@@ -602,24 +622,36 @@ static void test_known(void **state)
     assert_int_equal(known_version_cmp("1.10", "1.9"), 1);
     assert_int_equal(known_version_cmp("2.38.1", "2.38.1"), 0);
     assert_int_equal(known_version_cmp("2.38", "2.38.1"), -1);
-    assert_int_equal(known_parse("case-without-range\n", "x.known", "x", k, 0, 8, why, sizeof(why)), -1);
-    assert_string_equal(why, "x.known:1: expected \"CASE VERSIONS REASON\" (VERSIONS: *, X or X-Y)");
+    assert_int_equal(known_parse("case-without-range\n", "x.known", "x", k, 0, 8, why, sizeof(why)),
+                     -1);
+    assert_string_equal(why,
+                        "x.known:1: expected \"CASE VERSIONS REASON\" (VERSIONS: *, X or X-Y)");
     assert_int_equal(known_parse("a 1.x reason\n", "y.known", "y", k, 0, 8, why, sizeof(why)), -1);
-    assert_int_equal(known_parse("a 1.0\n", "z.known", "z", k, 0, 8, why, sizeof(why)), -1); /* no reason */
+    assert_int_equal(known_parse("a 1.0\n", "z.known", "z", k, 0, 8, why, sizeof(why)),
+                     -1); /* no reason */
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_unshare_default), cmocka_unit_test(test_unshare_unsupported),
-        cmocka_unit_test(test_bwrap),           cmocka_unit_test(test_oci_config),
-        cmocka_unit_test(test_known),           cmocka_unit_test(test_oci_time_and_joined_net),
-        cmocka_unit_test(test_ns_table),        cmocka_unit_test(test_driver_table),
-        cmocka_unit_test(test_builtin_init_pid), cmocka_unit_test(test_clone3),
-        cmocka_unit_test(test_external_init_pid), cmocka_unit_test(test_oci_hardening),
-        cmocka_unit_test(test_rt_arg_bounds),   cmocka_unit_test(test_rt_argf),
-        cmocka_unit_test(test_rt_arg_probe),    cmocka_unit_test(test_rt_builtin_only),
-        cmocka_unit_test(test_rt_no_limits),    cmocka_unit_test(test_rt_no_hardening),
+        cmocka_unit_test(test_unshare_default),
+        cmocka_unit_test(test_unshare_unsupported),
+        cmocka_unit_test(test_bwrap),
+        cmocka_unit_test(test_oci_config),
+        cmocka_unit_test(test_known),
+        cmocka_unit_test(test_oci_time_and_joined_net),
+        cmocka_unit_test(test_ns_table),
+        cmocka_unit_test(test_driver_table),
+        cmocka_unit_test(test_builtin_init_pid),
+        cmocka_unit_test(test_clone3),
+        cmocka_unit_test(test_external_init_pid),
+        cmocka_unit_test(test_oci_hardening),
+        cmocka_unit_test(test_rt_arg_bounds),
+        cmocka_unit_test(test_rt_argf),
+        cmocka_unit_test(test_rt_arg_probe),
+        cmocka_unit_test(test_rt_builtin_only),
+        cmocka_unit_test(test_rt_no_limits),
+        cmocka_unit_test(test_rt_no_hardening),
         cmocka_unit_test(test_rt_cap_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -40,17 +40,17 @@ static char *write_stream(int version)
     tap_begin(&w, f, version);
     tap_plan(&w, 4);
     tap_emit(&w,
-             &(struct tap_result){.ok = true, .name = "pid.init_is_pid1", .note = "time=2.10ms"});
-    tap_emit(&w, &(struct tap_result){.ok = false,
-                                      .name = "uts.hostname_isolated",
-                                      .note = "time=1.90ms",
-                                      .diag = diag,
-                                      .diag_len = sizeof(diag)});
-    tap_emit(&w, &(struct tap_result){.ok = true,
-                                      .name = "cgroup.oom # odd \\ name",
-                                      .directive = "SKIP",
-                                      .reason = "no memory # controller"});
-    tap_emit(&w, &(struct tap_result){.ok = false, .name = "pid.hangs", .note = "timeout"});
+             &(struct tap_result){ .ok = true, .name = "pid.init_is_pid1", .note = "time=2.10ms" });
+    tap_emit(&w, &(struct tap_result){ .ok = false,
+                                       .name = "uts.hostname_isolated",
+                                       .note = "time=1.90ms",
+                                       .diag = diag,
+                                       .diag_len = sizeof(diag) });
+    tap_emit(&w, &(struct tap_result){ .ok = true,
+                                       .name = "cgroup.oom # odd \\ name",
+                                       .directive = "SKIP",
+                                       .reason = "no memory # controller" });
+    tap_emit(&w, &(struct tap_result){ .ok = false, .name = "pid.hangs", .note = "timeout" });
     tap_comment(&w, "two\nlines");
     tap_bail(&w, "interrupted");
     fclose(f);
@@ -87,8 +87,8 @@ static void test_indent(void **state)
     tap_begin(&w, f, 14);
     w.indent = 4;
     tap_plan(&w, 1);
-    tap_emit(
-        &w, &(struct tap_result){.ok = false, .name = "a", .diag = diag, .diag_len = sizeof(diag)});
+    tap_emit(&w, &(struct tap_result){
+                     .ok = false, .name = "a", .diag = diag, .diag_len = sizeof(diag) });
     tap_comment(&w, "c");
     tap_bail(&w, "b");
     fclose(f);
@@ -161,34 +161,34 @@ static void test_utf8_len(void **state)
     } cases[] = {
         { "\x00", 1, 1 },
         { "\x7f", 1, 1 },
-        { "\x80", 1, 0 },                 /* a continuation byte cannot lead */
+        { "\x80", 1, 0 }, /* a continuation byte cannot lead */
         { "\xbf", 1, 0 },
-        { "\xc1\xbf", 2, 0 },             /* U+007F overlong */
-        { "\xc2\x80", 2, 2 },             /* U+0080 */
-        { "\xc3\xa9", 2, 2 },             /* U+00E9 */
-        { "\x80\x80\x80\x80", 4, 0 },     /* nothing of the last one carries over */
-        { "\xdf\xbf", 2, 2 },             /* U+07FF */
-        { "\xc3\x28", 2, 0 },             /* not a continuation byte */
+        { "\xc1\xbf", 2, 0 },         /* U+007F overlong */
+        { "\xc2\x80", 2, 2 },         /* U+0080 */
+        { "\xc3\xa9", 2, 2 },         /* U+00E9 */
+        { "\x80\x80\x80\x80", 4, 0 }, /* nothing of the last one carries over */
+        { "\xdf\xbf", 2, 2 },         /* U+07FF */
+        { "\xc3\x28", 2, 0 },         /* not a continuation byte */
         { "\xc3\xc0", 2, 0 },
-        { "\xc3", 1, 0 },                 /* cut */
-        { "\xe0\x9f\xbf", 3, 0 },         /* U+07FF overlong */
-        { "\xe0\xa0\x80", 3, 3 },         /* U+0800 */
-        { "\xe1\x80\x80", 3, 3 },         /* U+1000 */
-        { "\xe2\x82\xac", 3, 3 },         /* U+20AC */
-        { "\xe2\x82\xac", 2, 0 },         /* cut */
-        { "\xed\x9f\xbf", 3, 3 },         /* U+D7FF */
-        { "\xed\xa0\x80", 3, 0 },         /* U+D800, a surrogate */
-        { "\xed\xbf\xbf", 3, 0 },         /* U+DFFF */
-        { "\xee\x80\x80", 3, 3 },         /* U+E000 */
-        { "\xef\xbf\xbf", 3, 3 },         /* U+FFFF */
+        { "\xc3", 1, 0 },         /* cut */
+        { "\xe0\x9f\xbf", 3, 0 }, /* U+07FF overlong */
+        { "\xe0\xa0\x80", 3, 3 }, /* U+0800 */
+        { "\xe1\x80\x80", 3, 3 }, /* U+1000 */
+        { "\xe2\x82\xac", 3, 3 }, /* U+20AC */
+        { "\xe2\x82\xac", 2, 0 }, /* cut */
+        { "\xed\x9f\xbf", 3, 3 }, /* U+D7FF */
+        { "\xed\xa0\x80", 3, 0 }, /* U+D800, a surrogate */
+        { "\xed\xbf\xbf", 3, 0 }, /* U+DFFF */
+        { "\xee\x80\x80", 3, 3 }, /* U+E000 */
+        { "\xef\xbf\xbf", 3, 3 }, /* U+FFFF */
         { "\xe2\x82\x2c", 3, 0 },
-        { "\xf0\x8f\xbf\xbf", 4, 0 },     /* U+FFFF overlong */
-        { "\xf0\x90\x80\x80", 4, 4 },     /* U+10000 */
-        { "\xf1\x80\x80\x80", 4, 4 },     /* U+40000 */
-        { "\xf4\x8f\xbf\xbf", 4, 4 },     /* U+10FFFF */
+        { "\xf0\x8f\xbf\xbf", 4, 0 }, /* U+FFFF overlong */
+        { "\xf0\x90\x80\x80", 4, 4 }, /* U+10000 */
+        { "\xf1\x80\x80\x80", 4, 4 }, /* U+40000 */
+        { "\xf4\x8f\xbf\xbf", 4, 4 }, /* U+10FFFF */
         { "\xbf\xbf\xbf\xbf", 4, 0 },
-        { "\xf4\x90\x80\x80", 4, 0 },     /* U+110000 */
-        { "\xf0\x90\x80\x80", 3, 0 },     /* cut */
+        { "\xf4\x90\x80\x80", 4, 0 }, /* U+110000 */
+        { "\xf0\x90\x80\x80", 3, 0 }, /* cut */
         { "\xf0\x90\x80\xc0", 4, 0 },
         { "\xf8\x88\x80\x80\x80", 5, 0 }, /* no five-byte sequences */
         { "\xff", 1, 0 },
@@ -306,11 +306,13 @@ static void test_diag_keys(void **state)
     text = emit(&(struct tap_result){ .ok = true, .name = "n", .note = "x" });
     assert_string_equal(text, "ok 1 - n # x\n");
     free(text);
-    text = emit(&(struct tap_result){ .ok = true, .name = "n", .directive = "SKIP", .reason = "x" });
+    text =
+        emit(&(struct tap_result){ .ok = true, .name = "n", .directive = "SKIP", .reason = "x" });
     assert_string_equal(text, "ok 1 - n # SKIP x\n");
     free(text);
     /* one byte of diagnostics: an empty key, its value cut off */
-    text = emit(&(struct tap_result){ .name = "n", .diag = diag + sizeof(diag) - 1, .diag_len = 1 });
+    text =
+        emit(&(struct tap_result){ .name = "n", .diag = diag + sizeof(diag) - 1, .diag_len = 1 });
     assert_string_equal(text, "not ok 1 - n\n"
                               "  ---\n"
                               "  key: \"\"\n"

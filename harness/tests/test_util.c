@@ -259,7 +259,7 @@ static void test_killp(void **state)
     errno = EAGAIN;
     killp(&pid);
     assert_int_equal(pid, -1);
-    assert_int_equal(errno, EAGAIN); /* errno is kept for the caller */
+    assert_int_equal(errno, EAGAIN);                  /* errno is kept for the caller */
     assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* reaped already */
     assert_int_equal(errno, ECHILD);
     killp(&none); /* empty: nothing happens */
@@ -269,11 +269,11 @@ static void test_killp(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_err_set),   cmocka_unit_test(test_err_hints),
-        cmocka_unit_test(test_err_long),  cmocka_unit_test(test_err_wrap),
-        cmocka_unit_test(test_write_all), cmocka_unit_test(test_read_file),
-        cmocka_unit_test(test_write_file), cmocka_unit_test(test_strlcpy0),
-        cmocka_unit_test(test_killp),     cmocka_unit_test(test_parse_numbers),
+        cmocka_unit_test(test_err_set),        cmocka_unit_test(test_err_hints),
+        cmocka_unit_test(test_err_long),       cmocka_unit_test(test_err_wrap),
+        cmocka_unit_test(test_write_all),      cmocka_unit_test(test_read_file),
+        cmocka_unit_test(test_write_file),     cmocka_unit_test(test_strlcpy0),
+        cmocka_unit_test(test_killp),          cmocka_unit_test(test_parse_numbers),
         cmocka_unit_test(test_err_bad_format),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
