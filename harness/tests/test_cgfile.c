@@ -81,12 +81,57 @@ static void test_path(void **state)
     assert_string_equal(out, "abc");
 }
 
+/* A cgroup v2 line has no controllers; a trailing comma adds no empty
+ * one. */
+static void test_controller_edges(void **state)
+{
+    const char *pos = "0::/a\n4:cpu,:/b\n", *name;
+    struct cgfile_line l;
+    size_t off = 0, len;
+    (void)state;
+    assert_true(cgfile_next(&pos, &l));
+    assert_false(cgfile_next_ctl(&l, &off, &name, &len));
+    assert_false(cgfile_has_ctl(&l, ""));
+    assert_true(cgfile_next(&pos, &l));
+    off = 0;
+    assert_true(cgfile_next_ctl(&l, &off, &name, &len));
+    assert_int_equal(len, 3);
+    assert_false(cgfile_next_ctl(&l, &off, &name, &len));
+    assert_false(cgfile_has_ctl(&l, ""));
+}
+
+/* The output buffer: a path exactly its size is cut by one for the
+ * terminator, a size of one holds just that, a size of zero nothing;
+ * only a leading '/' is dropped. */
+static void test_path_sizes(void **state)
+{
+    char out[8];
+    (void)state;
+    memset(out, 'x', sizeof(out));
+    assert_int_equal(cgfile_path("4:cpu:/abcd\n", "cpu", out, 4), 0);
+    assert_string_equal(out, "abc");
+    assert_int_equal(out[4], 'x');
+    assert_int_equal(cgfile_path("4:cpu:/abc\n", "cpu", out, 4), 0);
+    assert_string_equal(out, "abc");
+    memset(out, 'x', sizeof(out));
+    assert_int_equal(cgfile_path("4:cpu:/abcd\n", "cpu", out, 1), 0);
+    assert_string_equal(out, "");
+    assert_int_equal(out[1], 'x');
+    memset(out, 'x', sizeof(out));
+    assert_int_equal(cgfile_path("4:cpu:/abcd\n", "cpu", out, 0), 0);
+    assert_int_equal(out[0], 'x');
+    assert_int_equal(cgfile_path("4:cpu:rel\n", "cpu", out, sizeof(out)), 0);
+    assert_string_equal(out, "rel");
+    assert_int_equal(cgfile_path("4:cpu:\n", "cpu", out, sizeof(out)), 0);
+    assert_string_equal(out, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_lines),
-        cmocka_unit_test(test_controllers),
-        cmocka_unit_test(test_path),
+        cmocka_unit_test(test_lines),      cmocka_unit_test(test_controllers),
+        cmocka_unit_test(test_path),       cmocka_unit_test(test_controller_edges),
+        cmocka_unit_test(test_path_sizes),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

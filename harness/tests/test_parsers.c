@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +22,7 @@ static void test_report_basic(void **state)
                         "pid=2\nempty=\n";
     (void)state;
     assert_int_equal(report_parse(&r, text, sizeof(text) - 1), 4);
-    assert_string_equal(report_get(&r, "pid"), "2"); /* the last value wins */
+    assert_string_equal(report_get(&r, "pid"), "2");  /* the last value wins */
     assert_string_equal(report_get(&r, "ppid"), "0"); /* CR stripped */
     assert_string_equal(report_get(&r, "empty"), "");
     assert_null(report_get(&r, "missing"));
@@ -32,9 +33,10 @@ static void test_report_binary_and_overflow(void **state)
 {
     static struct iso_report r;
     static char big[40000];
+    static const char head[4] = "k=v\n"; /* no terminator: the x's go on */
     (void)state;
     memset(big, 'x', sizeof(big));
-    memcpy(big, "k=v\n", 4);
+    memcpy(big, head, sizeof(head));
     report_parse(&r, big, sizeof(big)); /* truncated to the buffer, no overrun */
     assert_string_equal(report_get(&r, "k"), "v");
     assert_int_equal(report_parse(&r, "a=1\0b=2\n", 8), 1); /* NUL ends the text */
@@ -150,16 +152,38 @@ static void test_report_reparse(void **state)
     assert_int_equal(r.garbage, 0);
     assert_null(report_get(&r, "b"));
     assert_string_equal(report_get(&r, "c"), "3");
+    /* nor of the bytes after it: the text ends at its length */
+    report_parse(&r, "noise-without-a-newline", 23);
+    assert_int_equal(report_parse(&r, "d=4", 3), 1);
+    assert_string_equal(report_get(&r, "d"), "4");
+}
+
+/* An empty first line: nothing before the buffer is looked at or
+ * written (a CR stripped from the end of a line is in the line). */
+static void test_report_empty_first_line(void **state)
+{
+    static union {
+        struct iso_report r;
+        char bytes[sizeof(struct iso_report) + 16];
+    } mem;
+    struct iso_report *r = (struct iso_report *)(mem.bytes + 16);
+    (void)state;
+    mem.bytes[15] = '\r';
+    assert_int_equal(report_parse(r, "\nk=v\r\n", 6), 1);
+    assert_string_equal(report_get(r, "k"), "v");
+    assert_int_equal(mem.bytes[15], '\r');
 }
 
 static void test_report_cut(void **state)
 {
     static struct iso_report r;
     static char text[sizeof(r.buf) + 1];
+    static const char tail[8] = "z=lastXY";
     size_t n = sizeof(text);
     (void)state;
     memset(text, '\n', n);
-    memcpy(text + n - 8, "z=lastXY", 8); /* the buffer keeps all but the last 2 bytes */
+    memcpy(text + n - sizeof(tail), tail,
+           sizeof(tail)); /* the buffer keeps all but the last 2 bytes */
     report_parse(&r, text, n);
     assert_string_equal(report_get(&r, "z"), "last");
 }
@@ -197,6 +221,7 @@ static void test_idmap_parse_edges(void **state)
     assert_int_equal(idmap_parse("1 x 3\n", m, 2), -1);
     assert_int_equal(idmap_parse("1 2\n3\n", m, 2), -1); /* a field on the next line */
     assert_int_equal(idmap_parse("1 2 3x\n", m, 2), -1);
+    assert_int_equal(idmap_parse("1 2 3 4 5 6\n", m, 2), -1); /* two entries on one line */
     assert_int_equal(idmap_parse("4294967295 0 1\n", m, 2), 1);
     assert_int_equal(m[0].inner, 4294967295u);
     assert_int_equal(idmap_parse("1 2 3\n4 5 6\n", m, 2), 2);
@@ -208,16 +233,53 @@ static void test_mountinfo_escapes(void **state)
     struct mountinfo_entry e;
     (void)state;
     /* \ooo with digits 0-3, 0-7, 0-7 is a byte; anything else stays as written */
-    assert_int_equal(mountinfo_parse_line("1 2 3:4 /\\101\\011\\134\\177\\377 /\\400\\080\\008\\07 rw "
-                                          "master:3 - tmpfs none rw",
-                                          &e),
-                     0);
+    assert_int_equal(
+        mountinfo_parse_line("1 2 3:4 /\\101\\011\\134\\177\\377 /\\400\\080\\008\\07 rw "
+                             "master:3 - tmpfs none rw",
+                             &e),
+        0);
     assert_string_equal(e.root, "/A\t\\\177\377");
     assert_string_equal(e.mount_point, "/\\400\\080\\008\\07");
     assert_int_equal(e.minor, 4);
     assert_false(e.shared); /* master: is not shared: */
     assert_string_equal(e.fstype, "tmpfs");
     assert_string_equal(e.source, "none");
+}
+
+/* Numbers: decimal digits only (no sign, no space), within their range,
+ * each ended by its own separator; errno left by earlier calls does not
+ * matter. */
+static void test_mountinfo_numbers(void **state)
+{
+    struct mountinfo_entry e;
+    (void)state;
+    assert_int_equal(mountinfo_parse_line("+1 2 3:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 +2 3:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 +3:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3:+4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3: 4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("2147483648 2 3:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2147483648 3:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 4294967296:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3:99999999999999999999 / /x rw - ext4 s rw", &e),
+                     -1);
+    assert_int_equal(mountinfo_parse_line("5x1 2 3:4 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3 / /x rw - ext4 s rw", &e), -1);
+    assert_int_equal(mountinfo_parse_line("1 2 3-4 / /x rw - ext4 s rw", &e), -1);
+    errno = ERANGE;
+    assert_int_equal(
+        mountinfo_parse_line("2147483647 0 4294967295:4294967295 / /x rw - ext4 s rw", &e), 0);
+    assert_int_equal(e.id, 2147483647);
+    assert_int_equal(e.parent, 0);
+    assert_int_equal(e.major, 4294967295u);
+    assert_int_equal(e.minor, 4294967295u);
+    /* the mount options are no optional field, whatever they say */
+    assert_int_equal(mountinfo_parse_line("1 2 3:4 / /x shared:1 - ext4 s rw", &e), 0);
+    assert_false(e.shared);
+    assert_string_equal(e.fstype, "ext4");
+    /* a backslash before anything but three octal digits stays */
+    assert_int_equal(mountinfo_parse_line("1 2 3:4 /\\/00\\3/0\\30/ /x rw - ext4 s rw", &e), 0);
+    assert_string_equal(e.root, "/\\/00\\3/0\\30/");
 }
 
 static void test_mountinfo_short(void **state)
@@ -265,14 +327,23 @@ static void test_status_edges(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_report_basic),     cmocka_unit_test(test_report_binary_and_overflow),
-        cmocka_unit_test(test_report_many_keys), cmocka_unit_test(test_idmap_format),
-        cmocka_unit_test(test_idmap_parse),      cmocka_unit_test(test_mountinfo),
-        cmocka_unit_test(test_status_field),     cmocka_unit_test(test_report_keys),
-        cmocka_unit_test(test_report_reparse),   cmocka_unit_test(test_report_cut),
-        cmocka_unit_test(test_idmap_edges),      cmocka_unit_test(test_idmap_parse_edges),
-        cmocka_unit_test(test_mountinfo_escapes), cmocka_unit_test(test_mountinfo_short),
+        cmocka_unit_test(test_report_basic),
+        cmocka_unit_test(test_report_binary_and_overflow),
+        cmocka_unit_test(test_report_many_keys),
+        cmocka_unit_test(test_idmap_format),
+        cmocka_unit_test(test_idmap_parse),
+        cmocka_unit_test(test_mountinfo),
+        cmocka_unit_test(test_status_field),
+        cmocka_unit_test(test_report_keys),
+        cmocka_unit_test(test_report_reparse),
+        cmocka_unit_test(test_report_cut),
+        cmocka_unit_test(test_idmap_edges),
+        cmocka_unit_test(test_idmap_parse_edges),
+        cmocka_unit_test(test_mountinfo_escapes),
+        cmocka_unit_test(test_mountinfo_short),
         cmocka_unit_test(test_status_edges),
+        cmocka_unit_test(test_mountinfo_numbers),
+        cmocka_unit_test(test_report_empty_first_line),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -9,6 +9,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 #include <linux/capability.h>
+#include <malloc.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -38,6 +39,178 @@ static char *joined(const struct rt_argv *a)
     return buf;
 }
 
+/* The argv builder: NULL-terminated after every argument, and full at
+ * RT_MAX_ARGS - 1 arguments (the last slot is the terminator's); what
+ * does not fit is dropped, not written past the end. */
+static void test_rt_arg_bounds(void **state)
+{
+    static struct rt_argv a;
+    (void)state;
+    memset(&a, 0xa5, sizeof(a));
+    a.argc = 0;
+    a.used = 0;
+    rt_arg(&a, "x");
+    assert_int_equal(a.argc, 1);
+    assert_string_equal(a.argv[0], "x");
+    assert_null(a.argv[1]);
+    for (int i = 0; i < RT_MAX_ARGS + 4; i++)
+        rt_arg(&a, "y");
+    assert_int_equal(a.argc, RT_MAX_ARGS - 1);
+    assert_string_equal(a.argv[RT_MAX_ARGS - 2], "y");
+    assert_null(a.argv[RT_MAX_ARGS - 1]);
+}
+
+/* Generated arguments live in a.buf, each with its own terminator; one
+ * that would be cut is refused and leaves everything as it was. */
+static void test_rt_argf(void **state)
+{
+    static struct rt_argv a;
+    (void)state;
+    memset(&a, 0xa5, sizeof(a));
+    a.argc = 0;
+    a.used = 0;
+    assert_int_equal(rt_argf(&a, "--uid=%d", 7), 0);
+    assert_int_equal(rt_argf(&a, "%s", ""), 0); /* an empty argument is an argument */
+    assert_int_equal(rt_argf(&a, "%s", "next"), 0);
+    assert_int_equal(a.argc, 3);
+    assert_string_equal(a.argv[0], "--uid=7");
+    assert_string_equal(a.argv[1], "");
+    assert_string_equal(a.argv[2], "next");
+    assert_null(a.argv[3]);
+    assert_int_equal(a.used, sizeof("--uid=7") + sizeof("") + sizeof("next"));
+    /* exactly the room left fits, one byte more does not */
+    a.used = sizeof(a.buf) - 4;
+    assert_int_equal(rt_argf(&a, "%s", "abcd"), -1);
+    assert_int_equal(a.argc, 3);
+    assert_int_equal(a.used, sizeof(a.buf) - 4);
+    assert_int_equal(rt_argf(&a, "%s", "abc"), 0);
+    assert_int_equal(a.argc, 4);
+    assert_string_equal(a.argv[3], "abc");
+    assert_int_equal(a.used, sizeof(a.buf));
+    assert_int_equal(rt_argf(&a, "%s", ""), -1); /* not even a terminator left */
+    assert_int_equal(a.argc, 4);
+}
+
+/* The probe runs as ISO_PROBE with its own arguments after argv[0]. */
+static void test_rt_arg_probe(void **state)
+{
+    struct rt_argv a = { .argc = 0 };
+    (void)state;
+    rt_arg(&a, "runtime");
+    rt_arg_probe(&a, probe);
+    assert_string_equal(joined(&a), "runtime /isoprobe pid --wait");
+    assert_null(a.argv[a.argc]);
+}
+
+static void assert_refused(int rc, const char *why, const char *what)
+{
+    char want[256];
+    snprintf(want, sizeof(want), "no way to ask for %s", what);
+    assert_int_equal(rc, ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, want);
+}
+
+/* Each knob only the built-in runtime has is refused on its own; a spec
+ * without them passes. */
+static void test_rt_builtin_only(void **state)
+{
+    static const char sab[] = "the built-in runtime's sabotages";
+    struct iso_spec s;
+    char why[256];
+    (void)state;
+    spec_init(&s, "/r");
+    assert_int_equal(rt_builtin_only(&s, why, sizeof(why)), 0);
+    s.root = ISO_ROOT_CHROOT;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.proc = ISO_PROC_HOST;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.private_mounts = false;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.detach_old_root = false;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.leak_fd = true;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.expose_runtime = true;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+}
+
+/* Each limit is refused on its own, naming it; without limits the
+ * built-in-only knobs are still checked. */
+static void test_rt_no_limits(void **state)
+{
+    struct iso_spec s;
+    char why[256];
+    (void)state;
+    spec_init(&s, "/r");
+    assert_int_equal(rt_no_limits(&s, why, sizeof(why)), 0);
+    s.lim.memory = 1 << 20;
+    assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "a memory limit");
+    spec_init(&s, "/r");
+    s.lim.pids = 4;
+    assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "a pids limit");
+    spec_init(&s, "/r");
+    s.lim.cpu_quota_us = 10000;
+    assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "a CPU quota");
+    spec_init(&s, "/r");
+    s.lim.own_cgroup = true;
+    assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "a cgroup of the container's own");
+    spec_init(&s, "/r");
+    s.leak_fd = true;
+    assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "the built-in runtime's sabotages");
+}
+
+/* Inheritable and ambient capabilities each on their own; no_new_privs
+ * only where the runtime cannot set it. */
+static void test_rt_no_hardening(void **state)
+{
+    struct iso_spec s;
+    char why[256];
+    (void)state;
+    spec_init(&s, "/r");
+    assert_int_equal(rt_no_hardening(&s, false, why, sizeof(why)), 0);
+    assert_int_equal(rt_no_hardening(&s, true, why, sizeof(why)), 0);
+    s.caps_inh = 1ull << CAP_CHOWN;
+    assert_refused(rt_no_hardening(&s, true, why, sizeof(why)), why,
+                   "an inheritable or ambient capability set");
+    spec_init(&s, "/r");
+    s.caps_amb = 1ull << CAP_CHOWN;
+    assert_refused(rt_no_hardening(&s, true, why, sizeof(why)), why,
+                   "an inheritable or ambient capability set");
+    spec_init(&s, "/r");
+    s.no_new_privs = true;
+    assert_int_equal(rt_no_hardening(&s, true, why, sizeof(why)), 0);
+    assert_refused(rt_no_hardening(&s, false, why, sizeof(why)), why, "no_new_privs");
+    spec_init(&s, "/r");
+    s.mask_paths = true;
+    assert_refused(rt_no_hardening(&s, true, why, sizeof(why)), why, "masked and read-only paths");
+    spec_init(&s, "/r");
+    s.seccomp_deny = "getpgid";
+    assert_refused(rt_no_hardening(&s, true, why, sizeof(why)), why, "a seccomp filter");
+}
+
+/* Capability names as OCI spells them; the name libcap hands out is
+ * freed (a leak shows as heap that grows with every call). */
+static void test_rt_cap_name(void **state)
+{
+    char buf[64];
+    size_t before;
+    (void)state;
+    assert_string_equal(rt_cap_name(CAP_CHOWN, buf, sizeof(buf)), "CAP_CHOWN");
+    assert_string_equal(rt_cap_name(CAP_SYS_ADMIN, buf, sizeof(buf)), "CAP_SYS_ADMIN");
+    assert_string_equal(rt_cap_name(CAP_NET_BIND_SERVICE, buf, sizeof(buf)),
+                        "CAP_NET_BIND_SERVICE");
+    assert_string_equal(rt_cap_name(CAP_CHOWN, buf, 4), "CAP");
+    before = mallinfo2().uordblks;
+    for (int i = 0; i < 1000; i++)
+        rt_cap_name(CAP_DAC_READ_SEARCH, buf, sizeof(buf));
+    assert_true(mallinfo2().uordblks < before + 1000);
+}
+
 static void test_unshare_default(void **state)
 {
     struct iso_spec s;
@@ -46,9 +219,10 @@ static void test_unshare_default(void **state)
     (void)state;
     spec_init(&s, "/run/isocheck/c1/root");
     assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), 0);
-    assert_string_equal(joined(&a), "unshare --pid --mount --uts --ipc --net --fork --kill-child "
-                                    "--propagation private --root=/run/isocheck/c1/root --mount-proc "
-                                    "/isoprobe pid --wait");
+    assert_string_equal(joined(&a),
+                        "unshare --pid --mount --uts --ipc --net --fork --kill-child "
+                        "--propagation private --root=/run/isocheck/c1/root --mount-proc "
+                        "/isoprobe pid --wait");
     assert_null(a.argv[a.argc]);
     /* the cgroup and time namespaces in unshare(1)'s words, the offsets
      * each to its own clock */
@@ -72,18 +246,22 @@ static void test_unshare_unsupported(void **state)
     (void)state;
     spec_init(&s, "/r");
     s.lim.memory = 1 << 25;
-    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                     ISO_RT_UNSUPPORTED);
     assert_string_equal(why, "no way to ask for a memory limit");
     spec_init(&s, "/r");
-    strcpy(s.hostname, "h");
-    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    snprintf(s.hostname, sizeof(s.hostname), "h");
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                     ISO_RT_UNSUPPORTED);
     assert_string_equal(why, "no way to ask for a hostname");
     spec_init(&s, "/r");
     spec_map_root(&s, 100000, 65536);
-    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                     ISO_RT_UNSUPPORTED);
     spec_init(&s, "/r");
     s.root = ISO_ROOT_CHROOT; /* a sabotage only the built-in runtime can apply */
-    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                     ISO_RT_UNSUPPORTED);
 }
 
 static void test_bwrap(void **state)
@@ -93,14 +271,15 @@ static void test_bwrap(void **state)
     char why[256];
     (void)state;
     spec_init(&s, "/root-dir");
-    strcpy(s.hostname, "box");
+    snprintf(s.hostname, sizeof(s.hostname), "box");
     s.ns &= ~(unsigned)CLONE_NEWNET; /* a prepared namespace is joined, not made */
     s.drop_caps = true;
     s.caps_keep = 1ull << CAP_CHOWN;
     assert_int_equal(rt_bwrap_argv(&s, "/usr/bin/bwrap", probe, &a, why, sizeof(why)), 0);
-    assert_string_equal(joined(&a), "/usr/bin/bwrap --die-with-parent --info-fd 3 --unshare-pid "
-                                    "--unshare-uts --unshare-ipc --as-pid-1 --hostname box --bind /root-dir / "
-                                    "--proc /proc --cap-drop ALL --cap-add CAP_CHOWN /isoprobe pid --wait");
+    assert_string_equal(joined(&a),
+                        "/usr/bin/bwrap --die-with-parent --info-fd 3 --unshare-pid "
+                        "--unshare-uts --unshare-ipc --as-pid-1 --hostname box --bind /root-dir / "
+                        "--proc /proc --cap-drop ALL --cap-add CAP_CHOWN /isoprobe pid --wait");
     /* the cgroup namespace, spelt as bwrap spells it */
     spec_init(&s, "/r");
     s.ns |= CLONE_NEWCGROUP;
@@ -119,7 +298,7 @@ static void test_bwrap(void **state)
 static json_object *get(json_object *o, const char *path)
 {
     char buf[128], *tok, *save = NULL;
-    strcpy(buf, path);
+    snprintf(buf, sizeof(buf), "%s", path);
     for (tok = strtok_r(buf, ".", &save); tok && o; tok = strtok_r(NULL, ".", &save))
         if (!json_object_object_get_ex(o, tok, &o))
             return NULL;
@@ -136,7 +315,7 @@ static void test_oci_config(void **state)
     spec_init(&s, "/run/isocheck/c3/root");
     spec_map_root(&s, 100000, 65536);
     s.ns |= CLONE_NEWCGROUP;
-    strcpy(s.hostname, "oci");
+    snprintf(s.hostname, sizeof(s.hostname), "oci");
     s.lim.memory = 32u << 20;
     s.lim.pids = 8;
     s.lim.cpu_quota_us = 10000;
@@ -148,10 +327,10 @@ static void test_oci_config(void **state)
     assert_non_null(j);
     assert_string_equal(json_object_get_string(get(j, "root.path")), "/run/isocheck/c3/root");
     assert_string_equal(json_object_get_string(get(j, "hostname")), "oci");
-    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(j, "process.args"), 0)),
-                        "/isoprobe");
-    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(j, "process.args"), 2)),
-                        "--wait");
+    assert_string_equal(
+        json_object_get_string(json_object_array_get_idx(get(j, "process.args"), 0)), "/isoprobe");
+    assert_string_equal(
+        json_object_get_string(json_object_array_get_idx(get(j, "process.args"), 2)), "--wait");
     /* present and false: without it a runtime may default to a terminal */
     assert_non_null(get(j, "process.terminal"));
     assert_true(json_object_is_type(get(j, "process.terminal"), json_type_boolean));
@@ -160,7 +339,8 @@ static void test_oci_config(void **state)
     assert_int_equal(json_object_get_int64(get(j, "linux.resources.memory.swap")), 32 << 20);
     assert_int_equal(json_object_get_int64(get(j, "linux.resources.pids.limit")), 8);
     assert_int_equal(json_object_get_int64(get(j, "linux.resources.cpu.quota")), 10000);
-    assert_string_equal(json_object_get_string(get(j, "linux.cgroupsPath")), "/isocheck-1-2/c3n1/ctr");
+    assert_string_equal(json_object_get_string(get(j, "linux.cgroupsPath")),
+                        "/isocheck-1-2/c3n1/ctr");
     assert_string_equal(json_object_get_string(get(j, "linux.rootfsPropagation")), "rprivate");
     m = json_object_array_get_idx(get(j, "linux.uidMappings"), 0);
     assert_int_equal(json_object_get_int64(get(m, "hostID")), 100000);
@@ -205,10 +385,14 @@ static void test_oci_time_and_joined_net(void **state)
     assert_int_equal(json_object_get_int64(get(j, "linux.timeOffsets.boottime.nanosecs")), 6);
     ns = get(j, "linux.namespaces");
     assert_int_equal(json_object_array_length(ns), 3);
-    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 0), "type")), "mount");
-    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 1), "type")), "network");
-    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 1), "path")), "/b/netns");
-    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 2), "type")), "time");
+    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 0), "type")),
+                        "mount");
+    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 1), "type")),
+                        "network");
+    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 1), "path")),
+                        "/b/netns");
+    assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 2), "type")),
+                        "time");
     json_object_put(j);
     free(text);
 }
@@ -244,17 +428,23 @@ static void test_oci_hardening(void **state)
     text = rt_oci_config(&s, probe, NULL, "/cg", why, sizeof(why));
     j = json_tokener_parse(text);
     assert_string_equal(json_object_get_string(json_object_array_get_idx(
-                            get(j, "process.capabilities.inheritable"), 0)), "CAP_CHOWN");
-    assert_string_equal(json_object_get_string(json_object_array_get_idx(
-                            get(j, "process.capabilities.ambient"), 0)), "CAP_CHOWN");
+                            get(j, "process.capabilities.inheritable"), 0)),
+                        "CAP_CHOWN");
+    assert_string_equal(json_object_get_string(
+                            json_object_array_get_idx(get(j, "process.capabilities.ambient"), 0)),
+                        "CAP_CHOWN");
     assert_true(json_object_get_boolean(get(j, "process.noNewPrivileges")));
-    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(j, "linux.maskedPaths"), 2)),
-                        "/proc/keys");
-    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(j, "linux.readonlyPaths"), 3)),
-                        "/proc/sys");
-    assert_string_equal(json_object_get_string(get(j, "linux.seccomp.defaultAction")), "SCMP_ACT_ALLOW");
+    assert_string_equal(
+        json_object_get_string(json_object_array_get_idx(get(j, "linux.maskedPaths"), 2)),
+        "/proc/keys");
+    assert_string_equal(
+        json_object_get_string(json_object_array_get_idx(get(j, "linux.readonlyPaths"), 3)),
+        "/proc/sys");
+    assert_string_equal(json_object_get_string(get(j, "linux.seccomp.defaultAction")),
+                        "SCMP_ACT_ALLOW");
     rule = json_object_array_get_idx(get(j, "linux.seccomp.syscalls"), 0);
-    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(rule, "names"), 0)), "getpgid");
+    assert_string_equal(json_object_get_string(json_object_array_get_idx(get(rule, "names"), 0)),
+                        "getpgid");
     assert_string_equal(json_object_get_string(get(rule, "action")), "SCMP_ACT_ERRNO");
     assert_int_equal(json_object_get_int(get(rule, "errnoRet")), 15);
     json_object_put(j);
@@ -268,9 +458,11 @@ static void test_oci_hardening(void **state)
     assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
     assert_string_equal(why, "no way to ask for a seccomp filter");
     s.seccomp_deny = NULL;
-    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), 0); /* it always sets nnp */
+    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)),
+                     0); /* it always sets nnp */
     s.drop_caps = false;
-    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                     ISO_RT_UNSUPPORTED);
     assert_string_equal(why, "no way to ask for no_new_privs");
     s.no_new_privs = false;
     s.leak_fd = true; /* a sabotage only the built-in runtime has */
@@ -434,21 +626,37 @@ static void test_known(void **state)
     assert_int_equal(known_version_cmp("1.10", "1.9"), 1);
     assert_int_equal(known_version_cmp("2.38.1", "2.38.1"), 0);
     assert_int_equal(known_version_cmp("2.38", "2.38.1"), -1);
-    assert_int_equal(known_parse("case-without-range\n", "x.known", "x", k, 0, 8, why, sizeof(why)), -1);
-    assert_string_equal(why, "x.known:1: expected \"CASE VERSIONS REASON\" (VERSIONS: *, X or X-Y)");
+    assert_int_equal(known_parse("case-without-range\n", "x.known", "x", k, 0, 8, why, sizeof(why)),
+                     -1);
+    assert_string_equal(why,
+                        "x.known:1: expected \"CASE VERSIONS REASON\" (VERSIONS: *, X or X-Y)");
     assert_int_equal(known_parse("a 1.x reason\n", "y.known", "y", k, 0, 8, why, sizeof(why)), -1);
-    assert_int_equal(known_parse("a 1.0\n", "z.known", "z", k, 0, 8, why, sizeof(why)), -1); /* no reason */
+    assert_int_equal(known_parse("a 1.0\n", "z.known", "z", k, 0, 8, why, sizeof(why)),
+                     -1); /* no reason */
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_unshare_default), cmocka_unit_test(test_unshare_unsupported),
-        cmocka_unit_test(test_bwrap),           cmocka_unit_test(test_oci_config),
-        cmocka_unit_test(test_known),           cmocka_unit_test(test_oci_time_and_joined_net),
-        cmocka_unit_test(test_ns_table),        cmocka_unit_test(test_driver_table),
-        cmocka_unit_test(test_builtin_init_pid), cmocka_unit_test(test_clone3),
-        cmocka_unit_test(test_external_init_pid), cmocka_unit_test(test_oci_hardening),
+        cmocka_unit_test(test_unshare_default),
+        cmocka_unit_test(test_unshare_unsupported),
+        cmocka_unit_test(test_bwrap),
+        cmocka_unit_test(test_oci_config),
+        cmocka_unit_test(test_known),
+        cmocka_unit_test(test_oci_time_and_joined_net),
+        cmocka_unit_test(test_ns_table),
+        cmocka_unit_test(test_driver_table),
+        cmocka_unit_test(test_builtin_init_pid),
+        cmocka_unit_test(test_clone3),
+        cmocka_unit_test(test_external_init_pid),
+        cmocka_unit_test(test_oci_hardening),
+        cmocka_unit_test(test_rt_arg_bounds),
+        cmocka_unit_test(test_rt_argf),
+        cmocka_unit_test(test_rt_arg_probe),
+        cmocka_unit_test(test_rt_builtin_only),
+        cmocka_unit_test(test_rt_no_limits),
+        cmocka_unit_test(test_rt_no_hardening),
+        cmocka_unit_test(test_rt_cap_name),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

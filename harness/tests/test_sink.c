@@ -6,9 +6,13 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "fixture_results.h"
 #include "sink.h"
@@ -56,10 +60,7 @@ static void rec(struct iso_sink *s, const char *fmt, ...)
     vsnprintf(r->log + off, sizeof(r->log) - off, fmt, ap);
     va_end(ap);
 }
-static void rec_note(struct iso_sink *s, const char *t)
-{
-    rec(s, "note(%s) ", t);
-}
+static void rec_note(struct iso_sink *s, const char *t) { rec(s, "note(%s) ", t); }
 static void rec_plan(struct iso_sink *s, const struct iso_results *res)
 {
     (void)res, rec(s, "plan ");
@@ -82,13 +83,10 @@ static int rec_finish(struct iso_sink *s, const struct iso_results *res, struct 
     rec(s, "finish");
     return 0;
 }
-static void rec_bail(struct iso_sink *s, const char *why)
-{
-    rec(s, "bail(%s) ", why);
-}
+static void rec_bail(struct iso_sink *s, const char *why) { rec(s, "bail(%s) ", why); }
 
-static const struct iso_sink_ops rec_ops = {rec_note, rec_plan,   rec_start, rec_result,
-                                            rec_end,  rec_finish, rec_bail,  NULL};
+static const struct iso_sink_ops rec_ops = { rec_note, rec_plan,   rec_start, rec_result,
+                                             rec_end,  rec_finish, rec_bail,  NULL };
 
 /* The runner's calls for a whole run, in its order. */
 static void feed_live(const struct sink_list *l, const struct iso_results *res)
@@ -105,10 +103,10 @@ static void feed_live(const struct sink_list *l, const struct iso_results *res)
 
 static void test_live_and_replayed(void **state)
 {
-    struct recorder live = {{&rec_ops, true}, ""}, later = {{&rec_ops, false}, ""};
-    struct sink_list l = {0};
-    struct iso_results res = {0};
-    struct iso_err err = {0, ""};
+    struct recorder live = { { &rec_ops, true }, "" }, later = { { &rec_ops, false }, "" };
+    struct sink_list l = { 0 };
+    struct iso_results res = { 0 };
+    struct iso_err err = { 0, "" };
     const char *want = "plan [0 0.0=ok 0.1=FAIL 0.2=skip 0.3=TODO 0] [1 1] [2 2] finish";
     (void)state;
 
@@ -128,10 +126,10 @@ static void test_live_and_replayed(void **state)
 
 static void test_replay_interrupted(void **state)
 {
-    struct recorder later = {{&rec_ops, false}, ""};
-    struct sink_list l = {0};
-    struct iso_results res = {0};
-    struct iso_err err = {0, ""};
+    struct recorder later = { { &rec_ops, false }, "" };
+    struct sink_list l = { 0 };
+    struct iso_results res = { 0 };
+    struct iso_err err = { 0, "" };
     (void)state;
 
     fx_results(&res, true);
@@ -149,9 +147,9 @@ static void test_replay_interrupted(void **state)
 /* The whole run through the TAP sink (and the Markdown matrix). */
 static char *write_tap(int version, int nrt)
 {
-    struct iso_results res = {0};
-    struct sink_list l = {0};
-    struct iso_err err = {0, ""};
+    struct iso_results res = { 0 };
+    struct sink_list l = { 0 };
+    struct iso_err err = { 0, "" };
     char *text = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&text, &n);
@@ -159,7 +157,7 @@ static char *write_tap(int version, int nrt)
     fx_results(&res, false);
     res.nrt = nrt;
     assert_int_equal(
-        sink_add(&l, tap_sink_open(&(struct sink_opts){.f = f, .tap_version = version}, &err),
+        sink_add(&l, tap_sink_open(&(struct sink_opts){ .f = f, .tap_version = version }, &err),
                  &err),
         0);
     sinks_note(&l, "a note\nof two lines");
@@ -179,41 +177,53 @@ static void check_tap(int version, int nrt, const char *golden)
     free(got);
 }
 
-static void test_tap13_one_runtime(void **state)
-{
-    (void)state, check_tap(13, 1, "sink1.tap13");
-}
-static void test_tap13_runtimes(void **state)
-{
-    (void)state, check_tap(13, 3, "sink.tap13");
-}
-static void test_tap14_one_runtime(void **state)
-{
-    (void)state, check_tap(14, 1, "sink1.tap14");
-}
-static void test_tap14_runtimes(void **state)
-{
-    (void)state, check_tap(14, 3, "sink.tap14");
-}
+static void test_tap13_one_runtime(void **state) { (void)state, check_tap(13, 1, "sink1.tap13"); }
+static void test_tap13_runtimes(void **state) { (void)state, check_tap(13, 3, "sink.tap13"); }
+static void test_tap14_one_runtime(void **state) { (void)state, check_tap(14, 1, "sink1.tap14"); }
+static void test_tap14_runtimes(void **state) { (void)state, check_tap(14, 3, "sink.tap14"); }
 
 static void test_markdown_matrix(void **state)
 {
-    struct iso_results res = {0};
-    struct sink_list l = {0};
-    struct iso_err err = {0, ""};
+    struct iso_results res = { 0 };
+    struct sink_list l = { 0 };
+    struct iso_err err = { 0, "" };
     char *text = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&text, &n);
     (void)state;
 
     fx_results(&res, false);
-    assert_int_equal(sink_add(&l, matrix_sink_open(&(struct sink_opts){.f = f}, &err), &err), 0);
+    assert_int_equal(sink_add(&l, matrix_sink_open(&(struct sink_opts){ .f = f }, &err), &err), 0);
     assert_int_equal(sink_replay(&l, &res, &err), 0);
     sinks_destroy(&l);
     results_free(&res);
     fclose(f);
     assert_true(fx_golden(text, "sink.md"));
     free(text);
+}
+
+/* No memory for the store: an error saying so, nothing written (the
+ * child has no address space left to give). */
+static void test_results_no_memory(void **state)
+{
+    pid_t pid;
+    int st;
+    (void)state;
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        struct iso_results res = { 0 };
+        struct iso_err err = { 0, "" };
+        struct rlimit none = { 0, 0 };
+        if (setrlimit(RLIMIT_AS, &none) < 0)
+            _exit(2);
+        if (results_alloc(&res, 3, 4, &err) != -1 || err.errnum != ENOMEM)
+            _exit(3);
+        _exit(strcmp(err.msg, "map the result store: Cannot allocate memory") == 0 ? 0 : 4);
+    }
+    assert_int_equal(waitpid(pid, &st, 0), pid);
+    assert_true(WIFEXITED(st));
+    assert_int_equal(WEXITSTATUS(st), 0);
 }
 
 int main(void)
@@ -223,7 +233,7 @@ int main(void)
         cmocka_unit_test(test_live_and_replayed), cmocka_unit_test(test_replay_interrupted),
         cmocka_unit_test(test_tap13_one_runtime), cmocka_unit_test(test_tap13_runtimes),
         cmocka_unit_test(test_tap14_one_runtime), cmocka_unit_test(test_tap14_runtimes),
-        cmocka_unit_test(test_markdown_matrix),
+        cmocka_unit_test(test_markdown_matrix),   cmocka_unit_test(test_results_no_memory),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <wchar.h>
 
 #include "fakes.h"
 #include "util.h"
@@ -84,6 +85,17 @@ static void test_err_long(void **state)
     iso_err_set(&e, EPERM, "%s", big); /* no room for the strerror: cut, still a string */
     assert_int_equal(strlen(e.msg), sizeof(e.msg) - 1);
     assert_null(strchr(e.msg, ':'));
+    assert_int_equal(e.errnum, EPERM);
+}
+
+/* A format the C library cannot render (a wide character outside the
+ * locale) still leaves the cause. */
+static void test_err_bad_format(void **state)
+{
+    struct iso_err e = { 0, "" };
+    (void)state;
+    assert_int_equal(iso_err_set(&e, EPERM, "ab%lc", (wint_t)0xe9), -1);
+    assert_string_equal(e.msg, ": Operation not permitted");
     assert_int_equal(e.errnum, EPERM);
 }
 
@@ -247,7 +259,7 @@ static void test_killp(void **state)
     errno = EAGAIN;
     killp(&pid);
     assert_int_equal(pid, -1);
-    assert_int_equal(errno, EAGAIN); /* errno is kept for the caller */
+    assert_int_equal(errno, EAGAIN);                  /* errno is kept for the caller */
     assert_int_equal(waitpid(-1, NULL, WNOHANG), -1); /* reaped already */
     assert_int_equal(errno, ECHILD);
     killp(&none); /* empty: nothing happens */
@@ -257,11 +269,12 @@ static void test_killp(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_err_set),   cmocka_unit_test(test_err_hints),
-        cmocka_unit_test(test_err_long),  cmocka_unit_test(test_err_wrap),
-        cmocka_unit_test(test_write_all), cmocka_unit_test(test_read_file),
-        cmocka_unit_test(test_write_file), cmocka_unit_test(test_strlcpy0),
-        cmocka_unit_test(test_killp),     cmocka_unit_test(test_parse_numbers),
+        cmocka_unit_test(test_err_set),        cmocka_unit_test(test_err_hints),
+        cmocka_unit_test(test_err_long),       cmocka_unit_test(test_err_wrap),
+        cmocka_unit_test(test_write_all),      cmocka_unit_test(test_read_file),
+        cmocka_unit_test(test_write_file),     cmocka_unit_test(test_strlcpy0),
+        cmocka_unit_test(test_killp),          cmocka_unit_test(test_parse_numbers),
+        cmocka_unit_test(test_err_bad_format),
     };
     return cmocka_run_group_tests(tests, setup, teardown);
 }
