@@ -7,8 +7,8 @@
 #include <stddef.h>
 
 struct fake_io {
-    int eintr;    /* fail this many calls with EINTR first */
-    int fail;     /* then fail this many with this errno (0: none) */
+    int eintr; /* fail this many calls with EINTR first */
+    int fail;  /* then fail this many with this errno (0: none) */
     int fail_errno;
     size_t chunk; /* move at most this many bytes a call (0: no limit) */
     int calls;    /* calls seen since the last fake_reset() */

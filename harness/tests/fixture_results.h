@@ -9,10 +9,10 @@
 
 #include "results.h"
 
-static const char *const fx_runtimes[] = {"alpha", "beta", "gamma"};
-static const char *const fx_versions[] = {"1.2.3", NULL, "0.9"};
-static const char *const fx_cases[] = {"pid.init_is_pid1", "uts.hostname <&> \"isolated\"",
-                                       "cgroup.oom # odd \\ name", "net.only_loopback"};
+static const char *const fx_runtimes[] = { "alpha", "beta", "gamma" };
+static const char *const fx_versions[] = { "1.2.3", NULL, "0.9" };
+static const char *const fx_cases[] = { "pid.init_is_pid1", "uts.hostname <&> \"isolated\"",
+                                        "cgroup.oom # odd \\ name", "net.only_loopback" };
 
 static void fx_diag(struct iso_outcome *o, const char *diag, size_t len)
 {
@@ -29,7 +29,7 @@ static void fx_results(struct iso_results *res, bool interrupted)
     static const char todo_diag[] = "message\0interfaces inside\0got\0lo:up";
     static const char pre_diag[] = "message\0the runtime could not start a trivial container\0"
                                    "stderr\0line one\nline two\0runtime\0gamma";
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     struct res_item *it;
 
     if (results_alloc(res, 3, 4, &err) < 0)

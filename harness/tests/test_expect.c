@@ -290,19 +290,13 @@ static void test_require_caps(void **state)
 
 /* --- the error contract, errno, report keys, booleans --- */
 
-static int fail_open(struct iso_err *err)
-{
-    return iso_err_set(err, EACCES, "open \"%s\"", "/x");
-}
+static int fail_open(struct iso_err *err) { return iso_err_set(err, EACCES, "open \"%s\"", "/x"); }
 
-static int succeed(int rc)
-{
-    return rc;
-}
+static int succeed(int rc) { return rc; }
 
 static void test_ok_records_message_and_errno(void **state)
 {
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     (void)state;
 
     PASSES(ISO_EXPECT_OK(CTX, succeed(0), &err));
@@ -316,7 +310,7 @@ static void test_ok_records_message_and_errno(void **state)
 
 static void require_ok(int rc, bool *reached)
 {
-    struct iso_err err = {0, ""};
+    struct iso_err err = { 0, "" };
     ISO_REQUIRE_OK(CTX, rc < 0 ? iso_err_set(&err, 0, "no such thing") : rc, &err);
     *reached = true;
 }

@@ -64,15 +64,15 @@ static void test_escape_bytes(void **state)
 
 static char *write_report(bool interrupted, const char *bail)
 {
-    struct iso_results res = {0};
-    struct sink_list l = {0};
-    struct iso_err err = {0, ""};
+    struct iso_results res = { 0 };
+    struct sink_list l = { 0 };
+    struct iso_err err = { 0, "" };
     char *text = NULL;
     size_t n = 0;
     FILE *f = open_memstream(&text, &n);
 
     fx_results(&res, interrupted);
-    assert_int_equal(sink_add(&l, junit_sink_open(&(struct sink_opts){.f = f}, &err), &err), 0);
+    assert_int_equal(sink_add(&l, junit_sink_open(&(struct sink_opts){ .f = f }, &err), &err), 0);
     if (bail)
         sinks_bail(&l, bail);
     assert_int_equal(sink_replay(&l, &res, &err), 0);

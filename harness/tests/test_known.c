@@ -55,10 +55,10 @@ static void test_parse_errors(void **state)
         const char *text, *why;
     } bad[] = {
         { "pid.a\n", "f:1: expected" },
-        { "\npid.a *\n", "f:2: expected" },            /* no reason */
-        { "pid.a v1 r\n", "f:1: expected" },           /* not a version */
+        { "\npid.a *\n", "f:2: expected" },  /* no reason */
+        { "pid.a v1 r\n", "f:1: expected" }, /* not a version */
         { "pid.a .1 r\n", "f:1: expected" },
-        { "pid.a 1.0-x r\n", "f:1: expected" },        /* a bad upper end */
+        { "pid.a 1.0-x r\n", "f:1: expected" }, /* a bad upper end */
         { "pid.a x-1.0 r\n", "f:1: expected" },
         { "a * r\nb * r\nc * r\n", "f:3: more than 2 entries" },
     };
@@ -106,7 +106,7 @@ static void test_match(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_version_cmp), cmocka_unit_test(test_parse),
+        cmocka_unit_test(test_version_cmp),  cmocka_unit_test(test_parse),
         cmocka_unit_test(test_parse_errors), cmocka_unit_test(test_parse_end),
         cmocka_unit_test(test_match),
     };

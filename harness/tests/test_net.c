@@ -23,9 +23,9 @@ static void test_prefix_ok(void **state)
 static void test_prefix_bad(void **state)
 {
     static const char *const bad[] = {
-        "198.18.0.0", "198.18.0.0/24", "198.18.0.0/15", "198.18.1.0/16", "198.18.0.1/16",
-        "300.1.0.0/16", "x/16", "127.5.0.0/16", "0.0.0.0/16", "224.1.0.0/16", "/16",
-        "198.18.0.0/16 ", "fd00::/16",
+        "198.18.0.0",   "198.18.0.0/24",  "198.18.0.0/15", "198.18.1.0/16", "198.18.0.1/16",
+        "300.1.0.0/16", "x/16",           "127.5.0.0/16",  "0.0.0.0/16",    "224.1.0.0/16",
+        "/16",          "198.18.0.0/16 ", "fd00::/16",
     };
     uint32_t base;
     char why[160];
@@ -61,8 +61,10 @@ static void test_prefix_why(void **state)
         { "x/16", "'x' is not an IPv4 address" },
         { "1234567890.1234567/16", "'1234567890.1234567/16' is not an IPv4 address" },
         { "198.18.1.0/16", "'198.18.1.0/16' has host bits set (a /16 ends in .0.0)" },
-        { "127.0.0.0/16", "'127.0.0.0/16' is a loopback, unspecified, multicast or reserved range" },
-        { "240.0.0.0/16", "'240.0.0.0/16' is a loopback, unspecified, multicast or reserved range" },
+        { "127.0.0.0/16",
+          "'127.0.0.0/16' is a loopback, unspecified, multicast or reserved range" },
+        { "240.0.0.0/16",
+          "'240.0.0.0/16' is a loopback, unspecified, multicast or reserved range" },
     };
     uint32_t base = 7;
     char why[160];
@@ -89,10 +91,8 @@ static void test_prefix_edges(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_prefix_ok),
-        cmocka_unit_test(test_prefix_bad),
-        cmocka_unit_test(test_addresses),
-        cmocka_unit_test(test_prefix_why),
+        cmocka_unit_test(test_prefix_ok),    cmocka_unit_test(test_prefix_bad),
+        cmocka_unit_test(test_addresses),    cmocka_unit_test(test_prefix_why),
         cmocka_unit_test(test_prefix_edges),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

@@ -89,10 +89,12 @@ static void test_sabotage_table(void **state)
         before.seccomp_deny = "getpgid";
         before.readonly_root = true;
         before.ns |= CLONE_NEWCGROUP;
-        spec_time_offsets(&before, (struct iso_clock_offset){ 1, 0 }, (struct iso_clock_offset){ 2, 0 });
+        spec_time_offsets(&before, (struct iso_clock_offset){ 1, 0 },
+                          (struct iso_clock_offset){ 2, 0 });
         before.net.mode = ISO_NET_NAT;
-        before.lim = (struct iso_limits){ .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000,
-                                          .cpu_period_us = 100000 };
+        before.lim = (struct iso_limits){
+            .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000, .cpu_period_us = 100000
+        };
         after = before;
         spec_apply_sabotage(&after, sab->bit);
         assert_memory_not_equal(&before, &after, sizeof(before)); /* it changes something */
@@ -145,7 +147,7 @@ static void test_match_edges(void **state)
     char longname[257];
     (void)state;
     assert_true(registry_match("pid\\.orphan", "pid.orphan")); /* glob escapes work */
-    assert_true(registry_match("pi\\d", "pid.orphan"));       /* in a family too */
+    assert_true(registry_match("pi\\d", "pid.orphan"));        /* in a family too */
     /* a family whose "PATTERN.*" does not fit matches nothing */
     memset(longpat, 'a', sizeof(longpat) - 1);
     longpat[sizeof(longpat) - 1] = '\0';
@@ -207,11 +209,11 @@ static void test_late(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_order),          cmocka_unit_test(test_match),
-        cmocka_unit_test(test_select),         cmocka_unit_test(test_sabotage_table),
-        cmocka_unit_test(test_err),            cmocka_unit_test(test_at_bounds),
-        cmocka_unit_test(test_match_edges),    cmocka_unit_test(test_select_edges),
-        cmocka_unit_test(test_full),           cmocka_unit_test(test_late),
+        cmocka_unit_test(test_order),       cmocka_unit_test(test_match),
+        cmocka_unit_test(test_select),      cmocka_unit_test(test_sabotage_table),
+        cmocka_unit_test(test_err),         cmocka_unit_test(test_at_bounds),
+        cmocka_unit_test(test_match_edges), cmocka_unit_test(test_select_edges),
+        cmocka_unit_test(test_full),        cmocka_unit_test(test_late),
     };
     return cmocka_run_group_tests(tests, setup, NULL);
 }

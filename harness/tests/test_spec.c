@@ -69,8 +69,9 @@ static void full_spec(struct iso_spec *s)
     s->seccomp_deny = "getpgid";
     s->seccomp_errno = 15;
     s->readonly_root = true;
-    s->lim = (struct iso_limits){ .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000,
-                                  .cpu_period_us = 100000 };
+    s->lim = (struct iso_limits){
+        .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000, .cpu_period_us = 100000
+    };
 }
 
 /* The fields a sabotage may touch, compared one by one. */
@@ -112,7 +113,9 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->ns = DEFAULT_NS & ~CLONE_NEWUTS;
     else if (strcmp(name, "no-ipcns") == 0)
         want->ns = DEFAULT_NS & ~CLONE_NEWIPC;
-    else if (strcmp(name, "no-userns") == 0)
+    /* the namespaces full_spec() adds on top of the default go (see below) */
+    else if (strcmp(name, "no-userns") == 0 || strcmp(name, "no-cgroupns") == 0 ||
+             strcmp(name, "no-timens") == 0)
         want->ns = DEFAULT_NS;
     else if (strcmp(name, "no-mntns") == 0)
         want->ns = DEFAULT_NS & ~CLONE_NEWNS, want->root = ISO_ROOT_CHROOT;
@@ -136,8 +139,6 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->lim.memory = 0, want->lim.own_cgroup = true;
     else if (strcmp(name, "no-pids-limit") == 0)
         want->lim.pids = 0, want->lim.own_cgroup = true;
-    else if (strcmp(name, "no-cgroupns") == 0)
-        want->ns = DEFAULT_NS;
     else if (strcmp(name, "no-cpu-limit") == 0)
         want->lim.cpu_quota_us = -1;
     else if (strcmp(name, "keep-inheritable") == 0)
@@ -154,8 +155,6 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->readonly_root = false;
     else if (strcmp(name, "expose-runtime") == 0)
         want->expose_runtime = true;
-    else if (strcmp(name, "no-timens") == 0)
-        want->ns = DEFAULT_NS;
     else if (strcmp(name, "follow-image-symlinks") == 0)
         want->follow_image_symlinks = true;
     else
