@@ -5,6 +5,12 @@
 #include <stdarg.h>
 #include <string.h>
 
+/* An output chosen with --OPTION FILE is its own file and one row here. */
+struct iso_sink *matrix_sink_open(const struct sink_opts *o, struct iso_err *err);
+struct iso_sink *junit_sink_open(const struct sink_opts *o, struct iso_err *err);
+struct iso_sink *summary_sink_open(const struct sink_opts *o, struct iso_err *err);
+struct iso_sink *annotations_sink_open(const struct sink_opts *o, struct iso_err *err);
+
 static const struct sink_kind kinds[] = {
     { "junit",
       "write the results as JUnit XML to FILE, one testsuite\n"
@@ -28,6 +34,14 @@ static const struct sink_kind kinds[] = {
 
 int sink_kind_count(void) { return (int)ARRAY_LEN(kinds); }
 const struct sink_kind *sink_kind_at(int i) { return &kinds[i]; }
+
+const struct sink_kind *sink_kind_find(const char *option)
+{
+    for (size_t i = 0; i < ARRAY_LEN(kinds); i++)
+        if (strcmp(kinds[i].option, option) == 0)
+            return &kinds[i];
+    return NULL;
+}
 
 int sink_add(struct sink_list *l, struct iso_sink *s, struct iso_err *err)
 {

@@ -55,6 +55,8 @@ struct sink_kind {
 };
 int sink_kind_count(void);
 const struct sink_kind *sink_kind_at(int i);
+/* The row of --OPTION, NULL when there is none. */
+const struct sink_kind *sink_kind_find(const char *option);
 
 /* Every output of this run. */
 struct sink_list {
@@ -80,9 +82,5 @@ void sinks_destroy(struct sink_list *l);
 
 /* The outputs, one file each. */
 struct iso_sink *tap_sink_open(const struct sink_opts *o, struct iso_err *err);
-struct iso_sink *matrix_sink_open(const struct sink_opts *o, struct iso_err *err);
-struct iso_sink *junit_sink_open(const struct sink_opts *o, struct iso_err *err);
-struct iso_sink *summary_sink_open(const struct sink_opts *o, struct iso_err *err);
-struct iso_sink *annotations_sink_open(const struct sink_opts *o, struct iso_err *err);
 
 #endif

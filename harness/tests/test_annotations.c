@@ -43,8 +43,10 @@ static char *write_annotations(struct iso_results *res, const char *bail)
     size_t n = 0;
     FILE *f = open_memstream(&text, &n);
 
-    assert_int_equal(sink_add(&l, annotations_sink_open(&(struct sink_opts){ .f = f }, &err), &err),
-                     0);
+    assert_int_equal(
+        sink_add(&l, sink_kind_find("annotations")->open(&(struct sink_opts){ .f = f }, &err),
+                 &err),
+        0);
     if (bail)
         sinks_bail(&l, bail);
     assert_int_equal(sink_replay(&l, res, &err), 0);

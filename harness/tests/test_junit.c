@@ -72,7 +72,8 @@ static char *write_report(bool interrupted, const char *bail)
     FILE *f = open_memstream(&text, &n);
 
     fx_results(&res, interrupted);
-    assert_int_equal(sink_add(&l, junit_sink_open(&(struct sink_opts){ .f = f }, &err), &err), 0);
+    assert_int_equal(
+        sink_add(&l, sink_kind_find("junit")->open(&(struct sink_opts){ .f = f }, &err), &err), 0);
     if (bail)
         sinks_bail(&l, bail);
     assert_int_equal(sink_replay(&l, &res, &err), 0);

@@ -193,7 +193,8 @@ static void test_markdown_matrix(void **state)
     (void)state;
 
     fx_results(&res, false);
-    assert_int_equal(sink_add(&l, matrix_sink_open(&(struct sink_opts){ .f = f }, &err), &err), 0);
+    assert_int_equal(
+        sink_add(&l, sink_kind_find("matrix")->open(&(struct sink_opts){ .f = f }, &err), &err), 0);
     assert_int_equal(sink_replay(&l, &res, &err), 0);
     sinks_destroy(&l);
     results_free(&res);

@@ -45,10 +45,11 @@ static char *write_summary(const char *bail, size_t max)
     FILE *f = open_memstream(&text, &n);
 
     fx_results(&res, false);
-    assert_int_equal(
-        sink_add(&l, summary_sink_open(&(struct sink_opts){ .f = f, .max_bytes = max }, &err),
-                 &err),
-        0);
+    assert_int_equal(sink_add(&l,
+                              sink_kind_find("summary")->open(
+                                  &(struct sink_opts){ .f = f, .max_bytes = max }, &err),
+                              &err),
+                     0);
     sinks_note(&l, "isocheck 0.1.0 on Linux 6.1; runtime all");
     sinks_note(&l, "host: kernel <x> | y");
     if (bail)
