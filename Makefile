@@ -27,6 +27,9 @@ STATIC_OK  := cap nl-3 nl-route-3 cgroup json-c seccomp
 static_or_shared = $(foreach l,$(1),$(if $(and $(filter $(l:-l%=%),$(STATIC_OK)),$(filter-out lib$(l:-l%=%).a,$(shell $(CC) -print-file-name=lib$(l:-l%=%).a))),-l:lib$(l:-l%=%).a,$(l)))
 PKG_LIBS   := $(call static_or_shared,$(shell pkg-config --static --libs-only-l $(filter-out $(DL_PKGS),$(PKGS)) 2>/dev/null)) \
               $(shell pkg-config --libs-only-L $(PKGS) 2>/dev/null) -ldl
+# The same libraries as shared objects, for code linked into a shared
+# library (scripts/mutants builds the unit-tested modules as one).
+PKG_LIBS_SHARED := $(shell pkg-config --libs $(filter-out $(DL_PKGS),$(PKGS)) 2>/dev/null) -ldl
 CFLAGS  ?= -O2 -g
 # An option only where $(CC) knows it (gcc and clang differ): $(call cc-option,TEST,ADD)
 # adds ADD when $(CC) accepts TEST.
