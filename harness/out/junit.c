@@ -102,22 +102,7 @@ static void write_diag_text(FILE *f, const char *diag, size_t len)
 
     if (!y)
         return;
-    for (size_t off = 0; off < len;) {
-        const char *key = diag + off;
-        size_t klen = strnlen(key, len - off);
-        const char *val;
-        size_t vlen;
-
-        off += klen + 1;
-        if (off > len)
-            break;
-        val = diag + off;
-        vlen = strnlen(val, len - off);
-        off += vlen + 1;
-        fprintf(y, "%s: ", key);
-        tap_yaml_quote(y, val, vlen);
-        fputc('\n', y);
-    }
+    tap_yaml_pairs(y, 0, diag, len);
     fclose(y);
     junit_escape(f, yaml, ylen, false);
     free(yaml);

@@ -134,11 +134,10 @@ static void write_yaml_key(FILE *f, const char *key)
         fputs("key", f);
 }
 
-static void write_diag(struct tap_writer *w, const char *diag, size_t len)
+void tap_yaml_pairs(FILE *f, int indent, const char *diag, size_t len)
 {
     size_t off = 0;
 
-    fprintf(w->f, "%*s  ---\n", w->indent, "");
     while (off < len) {
         const char *key = diag + off;
         size_t klen = strnlen(key, len - off);
@@ -151,12 +150,18 @@ static void write_diag(struct tap_writer *w, const char *diag, size_t len)
         val = diag + off;
         vlen = strnlen(val, len - off);
         off += vlen + 1;
-        fprintf(w->f, "%*s  ", w->indent, "");
-        write_yaml_key(w->f, key);
-        fputs(": ", w->f);
-        tap_yaml_quote(w->f, val, vlen);
-        fputc('\n', w->f);
+        fprintf(f, "%*s", indent, "");
+        write_yaml_key(f, key);
+        fputs(": ", f);
+        tap_yaml_quote(f, val, vlen);
+        fputc('\n', f);
     }
+}
+
+static void write_diag(struct tap_writer *w, const char *diag, size_t len)
+{
+    fprintf(w->f, "%*s  ---\n", w->indent, "");
+    tap_yaml_pairs(w->f, w->indent + 2, diag, len);
     fprintf(w->f, "%*s  ...\n", w->indent, "");
 }
 

@@ -36,6 +36,9 @@ void tap_comment(struct tap_writer *w, const char *fmt, ...) ISO_PRINTF(2, 3);
 void tap_escape(char *out, size_t size, const char *in);
 /* Write s as a YAML double-quoted scalar; bytes that are not UTF-8 become \xNN. */
 void tap_yaml_quote(FILE *f, const char *s, size_t len);
+/* The packed diagnostics "key\0value\0..." as YAML lines "key: "value"",
+ * each indented by indent spaces (the TAP block, JUnit's failure text). */
+void tap_yaml_pairs(FILE *f, int indent, const char *diag, size_t len);
 
 /* Length of a valid UTF-8 sequence at p (at most n bytes), 0 if invalid
  * (overlong, surrogate, beyond U+10FFFF, truncated). */

@@ -33,21 +33,9 @@
 
 #include "hardening.h"
 #include "icmp.h"
+#include "kv.h"
 #include "mountinfo.h"
 #include "procfs.h"
-
-static void kv(const char *key, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-static void kv(const char *key, const char *fmt, ...)
-{
-    va_list ap;
-
-    printf("%s=", key);
-    va_start(ap, fmt);
-    vprintf(fmt, ap);
-    va_end(ap);
-    putchar('\n');
-}
 
 static const char *errname(int e)
 {
@@ -81,7 +69,7 @@ static void wait_for_lab(void)
 {
     char c;
 
-    kv("ready", "1");
+    probe_kv("ready", "1");
     fflush(stdout);
     while (read(0, &c, 1) == 1 && c != '\n')
         ;
@@ -126,9 +114,9 @@ static void report_link(const char *key, const char *path)
     ssize_t n = readlink(path, buf, sizeof(buf) - 1);
 
     if (n < 0)
-        kv(key, "error:%s", errname(errno));
+        probe_kv(key, "error:%s", errname(errno));
     else
-        kv(key, "%.*s", (int)n, buf);
+        probe_kv(key, "%.*s", (int)n, buf);
 }
 
 static void report_pids(void)
@@ -140,10 +128,10 @@ static void report_pids(void)
     DIR *d = opendir("/proc");
     struct dirent *e;
 
-    kv("pid", "%d", getpid());
-    kv("ppid", "%d", getppid());
+    probe_kv("pid", "%d", getpid());
+    probe_kv("ppid", "%d", getppid());
     status_field("/proc/self/status", "NSpid", status, sizeof(status));
-    kv("nspid", "%s", status);
+    probe_kv("nspid", "%s", status);
     report_link("pidns", "/proc/self/ns/pid");
     report_link("proc_self", "/proc/self");
     while (d && (e = readdir(d))) {
@@ -157,8 +145,8 @@ static void report_pids(void)
     }
     if (d)
         closedir(d);
-    kv("proc_count", "%d", count);
-    kv("proc_pids", "%s", list);
+    probe_kv("proc_count", "%d", count);
+    probe_kv("proc_pids", "%s", list);
 }
 
 static int cmd_pid(int argc, char **argv)
@@ -177,12 +165,12 @@ static int cmd_hostname(int argc, char **argv)
 
     if (argc > 1) {
         if (sethostname(argv[1], strlen(argv[1])) < 0)
-            kv("set", "%s", errname(errno));
+            probe_kv("set", "%s", errname(errno));
         else
-            kv("set", "ok");
+            probe_kv("set", "ok");
     }
     gethostname(name, sizeof(name) - 1);
-    kv("hostname", "%s", name);
+    probe_kv("hostname", "%s", name);
     return 0;
 }
 
@@ -204,16 +192,16 @@ static int cmd_ipc(int argc, char **argv)
         q = mq_open(argv[3], O_CREAT | O_EXCL | O_RDWR, 0600, &attr);
         if (q == (mqd_t)-1)
             return fprintf(stderr, "mq_open create %s: %s\n", argv[3], strerror(errno)), 3;
-        kv("created", "yes");
+        probe_kv("created", "yes");
         wait_for_lab();
         return 0;
     }
-    kv("shm", "%s", visibility(shmget(key, 0, 0) >= 0));
-    kv("msg", "%s", visibility(msgget(key, 0) >= 0));
-    kv("sem", "%s", visibility(semget(key, 0, 0) >= 0));
+    probe_kv("shm", "%s", visibility(shmget(key, 0, 0) >= 0));
+    probe_kv("msg", "%s", visibility(msgget(key, 0) >= 0));
+    probe_kv("sem", "%s", visibility(semget(key, 0, 0) >= 0));
     {
         mqd_t q = mq_open(argv[3], O_RDONLY);
-        kv("mq", "%s", visibility(q != (mqd_t)-1));
+        probe_kv("mq", "%s", visibility(q != (mqd_t)-1));
     }
     return 0;
 }
@@ -229,7 +217,7 @@ static void report_map(const char *key, const char *path)
     if (fd >= 0)
         close(fd);
     if (n < 0) {
-        kv(key, "error:%s", errname(errno));
+        probe_kv(key, "error:%s", errname(errno));
         return;
     }
     buf[n] = '\0';
@@ -251,7 +239,7 @@ static void report_map(const char *key, const char *path)
         out[o++] = *p;
     }
     out[o] = '\0';
-    kv(key, "%s", out);
+    probe_kv(key, "%s", out);
 }
 
 static int cmd_ids(int argc, char **argv)
@@ -259,19 +247,19 @@ static int cmd_ids(int argc, char **argv)
     char v[256];
 
     (void)argc, (void)argv;
-    kv("uid", "%d", getuid());
-    kv("gid", "%d", getgid());
-    kv("euid", "%d", geteuid());
-    kv("egid", "%d", getegid());
+    probe_kv("uid", "%d", getuid());
+    probe_kv("gid", "%d", getgid());
+    probe_kv("euid", "%d", geteuid());
+    probe_kv("egid", "%d", getegid());
     report_map("uid_map", "/proc/self/uid_map");
     report_map("gid_map", "/proc/self/gid_map");
     report_link("userns", "/proc/self/ns/user");
     status_field("/proc/self/status", "CapEff", v, sizeof(v));
-    kv("cap_eff", "%s", v);
+    probe_kv("cap_eff", "%s", v);
     status_field("/proc/self/status", "CapPrm", v, sizeof(v));
-    kv("cap_prm", "%s", v);
+    probe_kv("cap_prm", "%s", v);
     status_field("/proc/self/status", "CapBnd", v, sizeof(v));
-    kv("cap_bnd", "%s", v);
+    probe_kv("cap_bnd", "%s", v);
     return 0;
 }
 
@@ -287,9 +275,9 @@ static int cmd_touch(int argc, char **argv)
         return fprintf(stderr, "create %s: %s\n", argv[1], strerror(errno)), 3;
     fstat(fd, &st);
     close(fd);
-    kv("created", "yes");
-    kv("file_uid", "%u", st.st_uid);
-    kv("file_gid", "%u", st.st_gid);
+    probe_kv("created", "yes");
+    probe_kv("file_uid", "%u", st.st_uid);
+    probe_kv("file_gid", "%u", st.st_gid);
     return 0;
 }
 
@@ -300,14 +288,14 @@ static int cmd_stat(int argc, char **argv)
     if (argc < 2)
         return fprintf(stderr, "usage: stat PATH\n"), 2;
     if (stat(argv[1], &st) < 0) {
-        kv("stat", "%s", errname(errno));
+        probe_kv("stat", "%s", errname(errno));
         return 0;
     }
-    kv("stat", "ok");
-    kv("file_uid", "%u", st.st_uid);
-    kv("file_gid", "%u", st.st_gid);
-    kv("dev", "%u:%u", major(st.st_dev), minor(st.st_dev));
-    kv("ino", "%lu", (unsigned long)st.st_ino);
+    probe_kv("stat", "ok");
+    probe_kv("file_uid", "%u", st.st_uid);
+    probe_kv("file_gid", "%u", st.st_gid);
+    probe_kv("dev", "%u:%u", major(st.st_dev), minor(st.st_dev));
+    probe_kv("ino", "%lu", (unsigned long)st.st_ino);
     return 0;
 }
 
@@ -320,13 +308,13 @@ static int cmd_remap(int argc, char **argv)
     (void)argc, (void)argv;
     report_map("uid_map", "/proc/self/uid_map");
     if (fd < 0) {
-        kv("uid_map_write", "%s", errname(errno));
+        probe_kv("uid_map_write", "%s", errname(errno));
         return 0;
     }
     if (write(fd, map, strlen(map)) < 0)
-        kv("uid_map_write", "%s", errname(errno));
+        probe_kv("uid_map_write", "%s", errname(errno));
     else
-        kv("uid_map_write", "ok");
+        probe_kv("uid_map_write", "ok");
     close(fd);
     return 0;
 }
@@ -340,11 +328,11 @@ static void report_mounts(void)
     FILE *f = fopen("/proc/self/mountinfo", "re");
 
     if (stat("/", &st) == 0) {
-        kv("root_dev", "%u:%u", major(st.st_dev), minor(st.st_dev));
-        kv("root_ino", "%lu", (unsigned long)st.st_ino);
+        probe_kv("root_dev", "%u:%u", major(st.st_dev), minor(st.st_dev));
+        probe_kv("root_ino", "%lu", (unsigned long)st.st_ino);
     }
     if (!f) {
-        kv("mountinfo", "error:%s", errname(errno));
+        probe_kv("mountinfo", "error:%s", errname(errno));
         return;
     }
     while (fgets(line, sizeof(line), f)) {
@@ -354,14 +342,14 @@ static void report_mounts(void)
             continue;
         count++;
         if (strcmp(e.mount_point, "/") == 0)
-            kv("root_fstype", "%s", e.fstype);
+            probe_kv("root_fstype", "%s", e.fstype);
         if (off < sizeof(points) - 300)
             off += (size_t)snprintf(points + off, sizeof(points) - off, "%s%s", off ? "," : "",
                                     e.mount_point);
     }
     fclose(f);
-    kv("mount_count", "%d", count);
-    kv("mount_points", "%s", points);
+    probe_kv("mount_count", "%d", count);
+    probe_kv("mount_points", "%s", points);
 }
 
 static int cmd_mounts(int argc, char **argv)
@@ -382,7 +370,7 @@ static int cmd_mount_tmpfs(int argc, char **argv)
         return fprintf(stderr, "mkdir %s: %s\n", argv[1], strerror(errno)), 3;
     if (mount("isoprobe", argv[1], "tmpfs", 0, "size=64k") < 0)
         return fprintf(stderr, "mount tmpfs %s: %s\n", argv[1], strerror(errno)), 3;
-    kv("mounted", "yes");
+    probe_kv("mounted", "yes");
     wait_for_lab();
     return 0;
 }
@@ -404,9 +392,9 @@ static int cmd_escape(int argc, char **argv)
     if (argc < 2 || argv[1][0] != '/')
         return fprintf(stderr, "usage: escape /ABSOLUTE/MARKER\n"), 2;
     marker = argv[1];
-    kv("escape_direct", "%s", reach(marker));
+    probe_kv("escape_direct", "%s", reach(marker));
     snprintf(path, sizeof(path), "/proc/1/root%s", marker);
-    kv("escape_proc1", "%s", reach(path));
+    probe_kv("escape_proc1", "%s", reach(path));
     f = fopen("/proc/self/mountinfo", "re");
     while (f && fgets(line, sizeof(line), f)) {
         struct mountinfo_entry e;
@@ -416,31 +404,31 @@ static int cmd_escape(int argc, char **argv)
         snprintf(path, sizeof(path), "%s%s", e.mount_point, marker);
         if (access(path, F_OK) == 0) {
             via_mounts = "reached";
-            kv("escape_mount_point", "%s", e.mount_point);
+            probe_kv("escape_mount_point", "%s", e.mount_point);
         }
     }
     if (f)
         fclose(f);
-    kv("escape_mountinfo", "%s", via_mounts);
+    probe_kv("escape_mountinfo", "%s", via_mounts);
     fflush(stdout);
     /* last: it changes our root */
     mkdir("/tmp", 01777);
     if (mkdir("/tmp/.isoprobe-escape", 0700) < 0 && errno != EEXIST) {
-        kv("escape_chroot", "error:mkdir:%s", errname(errno));
+        probe_kv("escape_chroot", "error:mkdir:%s", errname(errno));
         return 0;
     }
     if (chroot("/tmp/.isoprobe-escape") < 0) {
-        kv("escape_chroot", "blocked:chroot:%s", errname(errno));
+        probe_kv("escape_chroot", "blocked:chroot:%s", errname(errno));
         return 0;
     }
     for (int i = 0; i < 256; i++)
         if (chdir("..") < 0)
             break;
     if (chroot(".") < 0) {
-        kv("escape_chroot", "blocked:chroot:%s", errname(errno));
+        probe_kv("escape_chroot", "blocked:chroot:%s", errname(errno));
         return 0;
     }
-    kv("escape_chroot", "%s", reach(marker));
+    probe_kv("escape_chroot", "%s", reach(marker));
     return 0;
 }
 
@@ -455,7 +443,7 @@ static int cmd_orphan(int argc, char **argv)
     (void)argc, (void)argv;
     if (pipe(pfd) < 0)
         return 3;
-    kv("init_pid", "%d", getpid());
+    probe_kv("init_pid", "%d", getpid());
     report_link("init_pidns", "/proc/self/ns/pid");
     fflush(stdout);
     child = fork();
@@ -469,11 +457,11 @@ static int cmd_orphan(int argc, char **argv)
             close(pfd[0]);
             for (int i = 0; i < 2000 && getppid() == parent; i++)
                 usleep(500);
-            kv("orphan_ppid", "%d", getppid());
+            probe_kv("orphan_ppid", "%d", getppid());
             snprintf(path, sizeof(path), "/proc/%d/ns/pid", getppid());
             report_link("orphan_parent_pidns", path);
             status_field("/proc/self/status", "NSpid", nspid, sizeof(nspid));
-            kv("orphan_nspid", "%s", nspid);
+            probe_kv("orphan_nspid", "%s", nspid);
             fflush(stdout);
             _exit(0);
         }
@@ -495,21 +483,21 @@ static int cmd_signal_init(int argc, char **argv)
     int status;
 
     (void)argc, (void)argv;
-    kv("self_pid", "%d", getpid());
+    probe_kv("self_pid", "%d", getpid());
     fflush(stdout);
     child = fork();
     if (child == 0) {
-        kv("sigterm_sent", "%s", kill(1, SIGTERM) == 0 ? "ok" : errname(errno));
-        kv("sigkill_sent", "%s", kill(1, SIGKILL) == 0 ? "ok" : errname(errno));
+        probe_kv("sigterm_sent", "%s", kill(1, SIGTERM) == 0 ? "ok" : errname(errno));
+        probe_kv("sigkill_sent", "%s", kill(1, SIGKILL) == 0 ? "ok" : errname(errno));
         usleep(20000);
-        kv("init_alive_after", "%s", kill(1, 0) == 0 ? "yes" : "no");
+        probe_kv("init_alive_after", "%s", kill(1, 0) == 0 ? "yes" : "no");
         fflush(stdout);
         _exit(0);
     }
     waitpid(child, &status, 0);
-    kv("survived", "yes");
+    probe_kv("survived", "yes");
     wait_for_lab(); /* the lab now kills us with SIGKILL */
-    kv("lab_signal", "not received");
+    probe_kv("lab_signal", "not received");
     return 0;
 }
 
@@ -530,7 +518,7 @@ static int cmd_spawn(int argc, char **argv)
         if (p < 0)
             return 3;
     }
-    kv("spawned", "%d", n);
+    probe_kv("spawned", "%d", n);
     wait_for_lab();
     return 0;
 }
@@ -544,7 +532,7 @@ static void report_net(void)
     int v6 = 0;
 
     if (getifaddrs(&ifs) < 0) {
-        kv("ifaces", "error:%s", errname(errno));
+        probe_kv("ifaces", "error:%s", errname(errno));
         return;
     }
     for (i = ifs; i; i = i->ifa_next) {
@@ -578,9 +566,9 @@ static void report_net(void)
                                        ao[v6] ? "," : "", i->ifa_name, a, prefix);
     }
     freeifaddrs(ifs);
-    kv("ifaces", "%s", ifaces);
-    kv("addrs", "%s", addrs[0]);
-    kv("addrs6", "%s", addrs[1]);
+    probe_kv("ifaces", "%s", ifaces);
+    probe_kv("addrs", "%s", addrs[0]);
+    probe_kv("addrs6", "%s", addrs[1]);
 }
 
 static int cmd_net(int argc, char **argv)
@@ -601,11 +589,11 @@ static int cmd_ping(int argc, char **argv)
         return fprintf(stderr, "usage: ping ADDR [COUNT] [TIMEOUT_MS] [--wait]\n"), 2;
     report_net();
     icmp_ping(argv[1], count, timeout, &r);
-    kv("sent", "%d", r.sent);
-    kv("received", "%d", r.received);
-    kv("rtt_ms", "%.3f", r.rtt_ms);
+    probe_kv("sent", "%d", r.sent);
+    probe_kv("received", "%d", r.received);
+    probe_kv("rtt_ms", "%.3f", r.rtt_ms);
     if (r.err)
-        kv("ping_error", "%s:%s", r.what, errname(r.err));
+        probe_kv("ping_error", "%s:%s", r.what, errname(r.err));
     if (has_flag(argc, argv, "--wait"))
         wait_for_lab();
     return 0;
@@ -625,9 +613,9 @@ static int cmd_listen(int argc, char **argv)
         return fprintf(stderr, "socket: %s\n", strerror(errno)), 3;
     setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
     if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(fd, 4) < 0)
-        kv("bound", "%s", errname(errno));
+        probe_kv("bound", "%s", errname(errno));
     else
-        kv("bound", "ok");
+        probe_kv("bound", "ok");
     wait_for_lab();
     close(fd);
     return 0;
@@ -678,11 +666,11 @@ static int cmd_alloc(int argc, char **argv)
     while (waitpid(worker, &status, 0) < 0 && errno == EINTR)
         ;
     if (WIFSIGNALED(status))
-        kv("worker_signal", "%d", WTERMSIG(status));
+        probe_kv("worker_signal", "%d", WTERMSIG(status));
     else
-        kv("worker_exit", "%d", WEXITSTATUS(status));
+        probe_kv("worker_exit", "%d", WEXITSTATUS(status));
     if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        kv("alloc", "done");
+        probe_kv("alloc", "done");
     if (has_flag(argc, argv, "--wait"))
         wait_for_lab();
     return 0;
@@ -698,7 +686,7 @@ static int cmd_fork(int argc, char **argv)
     for (; forked < n; forked++) {
         pid_t p = fork();
         if (p < 0) {
-            kv("fork_error", "%s", errname(errno));
+            probe_kv("fork_error", "%s", errname(errno));
             break;
         }
         if (p == 0) {
@@ -709,7 +697,7 @@ static int cmd_fork(int argc, char **argv)
             _exit(0);
         }
     }
-    kv("forked", "%d", forked);
+    probe_kv("forked", "%d", forked);
     fflush(stdout);
     close(hold[1]);
     while (wait(NULL) > 0)
@@ -730,7 +718,7 @@ static int cmd_spin(int argc, char **argv)
         clock_gettime(CLOCK_MONOTONIC, &t);
         elapsed = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
     }
-    kv("spun_ms", "%ld", elapsed);
+    probe_kv("spun_ms", "%ld", elapsed);
     if (has_flag(argc, argv, "--wait"))
         wait_for_lab();
     return 0;
@@ -753,7 +741,7 @@ static int cmd_cgroup(int argc, char **argv)
         path[strcspn(path, "\n")] = '\0';
         ctls++;
         if (!*ctls)
-            kv("cg_unified", "%s", path);
+            probe_kv("cg_unified", "%s", path);
         for (char *tok = strtok(ctls, ","); tok; tok = strtok(NULL, ","))
             if (strncmp(tok, "name=", 5) != 0)
                 printf("cg_%s=%s\n", tok, path);
