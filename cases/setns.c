@@ -75,29 +75,9 @@ static void expect_container_view(struct iso_ctx *ctx, const struct iso_containe
                       "absent", "while the lab does not see the shm segment");
 }
 
-ISO_CASE(proc_ns_files_join_container,
-         "a lab process that setns()es through /proc/PID/ns/{uts,ipc,pid} sees the container's "
-         "hostname, PID numbering and IPC objects",
-         .detects = ISO_SAB_NO_UTSNS | ISO_SAB_NO_IPCNS | ISO_SAB_NO_PIDNS)
-{
-    struct iso_spec s = named_spec(ctx);
-    struct iso_container c;
-    struct iso_result joined;
-    struct iso_err err = { 0, "" };
-
-    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ipc", "create", KEY_TEXT, MQ), &c);
-    struct iso_join j = { .target = c.r.pid, .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID };
-    ISO_REQUIRE_OK(ctx, iso_join_run(ctx, &j, ISO_ARGV("view", KEY_TEXT, MQ), &joined, &err), &err);
-    if (!iso_check_exit(ctx, __FILE__, __LINE__, &joined))
-        return;
-    expect_container_view(ctx, &c, &joined);
-    iso_release(&c, NULL);
-    ISO_REQUIRE_FINISH(ctx, &c);
-}
-
-ISO_CASE(pidfd_joins_several_at_once,
-         "one setns(pidfd, CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID) joins all three at once",
-         .detects = ISO_SAB_NO_UTSNS | ISO_SAB_NO_IPCNS | ISO_SAB_NO_PIDNS)
+/* A lab process joins the running container's UTS, IPC and PID namespaces,
+ * through /proc/PID/ns files or with one setns(pidfd, ...), and looks. */
+static void join_and_view(struct iso_ctx *ctx, bool pidfd)
 {
     struct iso_spec s = named_spec(ctx);
     struct iso_container c;
@@ -107,13 +87,28 @@ ISO_CASE(pidfd_joins_several_at_once,
     ISO_REQUIRE_START(ctx, &s, ISO_ARGV("ipc", "create", KEY_TEXT, MQ), &c);
     struct iso_join j = { .target = c.r.pid,
                           .ns = CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWPID,
-                          .pidfd = true };
+                          .pidfd = pidfd };
     ISO_REQUIRE_OK(ctx, iso_join_run(ctx, &j, ISO_ARGV("view", KEY_TEXT, MQ), &joined, &err), &err);
     if (!iso_check_exit(ctx, __FILE__, __LINE__, &joined))
         return;
     expect_container_view(ctx, &c, &joined);
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
+}
+
+ISO_CASE(proc_ns_files_join_container,
+         "a lab process that setns()es through /proc/PID/ns/{uts,ipc,pid} sees the container's "
+         "hostname, PID numbering and IPC objects",
+         .detects = ISO_SAB_NO_UTSNS | ISO_SAB_NO_IPCNS | ISO_SAB_NO_PIDNS)
+{
+    join_and_view(ctx, false);
+}
+
+ISO_CASE(pidfd_joins_several_at_once,
+         "one setns(pidfd, CLONE_NEWUTS|CLONE_NEWIPC|CLONE_NEWPID) joins all three at once",
+         .detects = ISO_SAB_NO_UTSNS | ISO_SAB_NO_IPCNS | ISO_SAB_NO_PIDNS)
+{
+    join_and_view(ctx, true);
 }
 
 ISO_CASE(child_userns_cannot_join_parents,
