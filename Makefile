@@ -62,7 +62,7 @@ PROBE_CFLAGS = -std=gnu11 $(WARN) -O2 $(HARDEN) -Iharness/lib
 # The pure modules the unit tests link (no namespaces, no root).
 UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c lib/mountinfo.c \
             lib/procfs.c core/registry.c lib/report.c core/spec.c host/netlab.c \
-            core/known.c host/cgroup.c host/systemd.c lib/ns.c lib/sys.c lib/cgfile.c lib/dl.c \
+            core/known.c host/cgroup.c host/cgv2.c host/cglimits.c host/systemd.c lib/ns.c lib/sys.c lib/cgfile.c lib/dl.c \
             out/tap.c out/results.c out/sink.c out/tap_sink.c out/matrix.c out/junit.c \
             out/summary.c out/annotations.c core/feature.c host/preflight.c) \
             $(wildcard harness/runtime/*.c)
