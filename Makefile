@@ -45,6 +45,10 @@ FORTIFY := $(shell $(CC) $(CFLAGS) -dM -E -x c /dev/null 2>/dev/null | \
              awk '/define _FORTIFY_SOURCE /{f=1} /define __OPTIMIZE__ /{o=1} \
                   END{if (o && !f) print "-D_FORTIFY_SOURCE=2"}')
 HARDEN  := $(FORTIFY) -fstack-protector-strong
+# Full RELRO: every symbol bound at start, once, in the parent; lazily
+# bound, each forked lab and case process resolved (and copied the GOT
+# page of) every libc function it called first.
+LDHARDEN := -Wl,-z,relro -Wl,-z,now
 CFLAGS  += -std=gnu11 $(WARN) $(HARDEN) -MMD -MP \
            -DISO_VERSION='"$(VERSION)"' $(INCS) $(PKG_CFLAGS)
 
@@ -85,7 +89,7 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/isocheck: $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDHARDEN) -o $@ $(OBJS) $(PKG_LIBS)
 
 $(BUILD)/isoprobe: $(PROBE_SRC) $(wildcard harness/probe/*.h) harness/lib/mountinfo.h harness/lib/procfs.h harness/lib/icmp.h harness/lib/util.h
 	@mkdir -p $(BUILD)

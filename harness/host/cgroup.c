@@ -341,9 +341,27 @@ int cg_reap_stale(const struct cg_info *cg)
     return removed;
 }
 
+/* Empty every field without touching the whole struct: it holds 160 kB of
+ * path buffers, and zeroing them all costs a run 40 page faults. */
+static void reset(struct cg_info *cg)
+{
+    cg->set_up = false;
+    cg->version = 0;
+    cg->run[0] = '\0';
+    cg->nmounts = 0;
+    cg->oci_base[0] = '\0';
+    cg->oci_ok = false;
+    cg->oci_why[0] = '\0';
+    for (int c = 0; c < CG_NCTL; c++) {
+        cg->ctl[c].ok = false;
+        cg->ctl[c].why[0] = cg->ctl[c].base[0] = cg->ctl[c].mount[0] = '\0';
+    }
+    cg->home[0] = cg->base_had[0] = cg->how[0] = '\0';
+}
+
 void cg_run_none(struct cg_info *cg, const char *why)
 {
-    memset(cg, 0, sizeof(*cg));
+    reset(cg);
     for (int c = 0; c < CG_NCTL; c++)
         snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why), "%s", why);
     snprintf(cg->oci_why, sizeof(cg->oci_why), "%s", why);
@@ -353,7 +371,7 @@ void cg_run_setup(struct cg_info *cg)
 {
     char self[4096];
 
-    memset(cg, 0, sizeof(*cg));
+    reset(cg);
     cg->set_up = true;
     snprintf(cg->run, sizeof(cg->run), "isocheck-%d-%llu", getpid(), start_time(getpid()));
     for (int c = 0; c < CG_NCTL; c++)
