@@ -65,6 +65,8 @@ struct iso_spec {
     bool readonly_root;       /* the container's / is mounted read-only */
     bool expose_runtime; /* builtin only: a descriptor to its own binary stays open across exec */
     bool follow_image_symlinks; /* builtin only: setup through joined paths, not in the root */
+    bool setgroups_deny;        /* the case relies on "deny" in /proc/PID/setgroups (the built-in
+                                   runtime always writes it; OCI has no way to ask) */
     const char *rootfs;         /* container root as the lab sees it */
     struct iso_net net;
     struct iso_limits lim;
