@@ -83,13 +83,27 @@ static void optional_fields(char *line, char *out, size_t size)
     snprintf(out, size, "%s", *p ? p : "private");
 }
 
+/* Whether the mount at point holds path: the length of point (plus one,
+ * so that "/" counts), or 0 when path is not at or below it. */
+static int holds(const char *point, const char *path)
+{
+    size_t n = strlen(point);
+
+    if (strcmp(point, "/") == 0)
+        return 1;
+    if (strncmp(point, path, n) != 0 || (path[n] != '\0' && path[n] != '/'))
+        return 0;
+    return (int)n + 1;
+}
+
 /* The mount points below prefix in our mount table, ','-separated, and
- * the propagation of the mount at exact ("shared:N", "master:N",
- * "unbindable", "private"). */
+ * the propagation of the mount that holds path exact, the innermost and
+ * topmost one ("shared:N", "master:N", "unbindable", "private"). */
 static void report_points(const char *key, const char *prefix, const char *exact)
 {
     char line[4096], points[4096] = "", prop[128] = "absent";
     size_t off = 0, plen = strlen(prefix);
+    int best = 0;
     FILE *f = fopen("/proc/self/mountinfo", "re");
 
     while (f && fgets(line, sizeof(line), f)) {
@@ -98,8 +112,10 @@ static void report_points(const char *key, const char *prefix, const char *exact
         line[strcspn(line, "\n")] = '\0';
         if (mountinfo_parse_line(line, &e) < 0)
             continue;
-        if (exact && strcmp(e.mount_point, exact) == 0)
+        if (exact && holds(e.mount_point, exact) >= best) {
+            best = holds(e.mount_point, exact);
             optional_fields(line, prop, sizeof(prop));
+        }
         if (strncmp(e.mount_point, prefix, plen) == 0 && strcmp(e.mount_point, prefix) != 0 &&
             off < sizeof(points) - 300)
             off += (size_t)snprintf(points + off, sizeof(points) - off, "%s%s", off ? "," : "",

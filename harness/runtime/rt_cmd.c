@@ -58,6 +58,15 @@ int rt_builtin_only(const struct iso_spec *s, char *why, size_t len)
     return 0;
 }
 
+const char *rt_oci_propagation(const struct iso_spec *s)
+{
+    static const char *const names[] = { [ISO_PROP_PRIVATE] = "rprivate",
+                                         [ISO_PROP_SLAVE] = "rslave",
+                                         [ISO_PROP_SHARED] = "rshared",
+                                         [ISO_PROP_UNBINDABLE] = "runbindable" };
+    return names[s->propagation];
+}
+
 int rt_no_limits(const struct iso_spec *s, char *why, size_t len)
 {
     if (s->lim.memory)
