@@ -13,6 +13,7 @@ void spec_init(struct iso_spec *s, const char *rootfs)
     s->root = ISO_ROOT_PIVOT;
     s->proc = ISO_PROC_NEW;
     s->private_mounts = true;
+    s->propagation = ISO_PROP_PRIVATE;
     s->detach_old_root = true;
     s->rootfs = rootfs;
     s->net = (struct iso_net){ .mode = ISO_NET_NONE, .slot = 1, .veth = true, .masquerade = true };
@@ -48,6 +49,8 @@ static void drop_mntns(struct iso_spec *s)
     s->ns &= ~(unsigned)CLONE_NEWNS;
     s->root = ISO_ROOT_CHROOT;
 }
+/* The runtime makes every mount private whatever the spec asks. */
+static void ignore_propagation(struct iso_spec *s) { s->propagation = ISO_PROP_PRIVATE; }
 static void use_chroot(struct iso_spec *s) { s->root = ISO_ROOT_CHROOT; }
 static void keep_shared(struct iso_spec *s) { s->private_mounts = false; }
 static void host_proc(struct iso_spec *s) { s->proc = ISO_PROC_HOST; }
@@ -149,7 +152,17 @@ static const struct iso_sabotage sabotages[] = {
       "/dev/null through the image's own paths, following its symlinks (CVE-2026-41579, "
       "CVE-2025-31133)",
       follow_image_symlinks },
+    { ISO_SAB_PROP_IGNORED, "propagation-ignored",
+      "the propagation the spec asks for (shared, slave, unbindable) is ignored: every mount is "
+      "made private",
+      ignore_propagation },
 };
+
+const char *spec_propagation_name(enum iso_prop p)
+{
+    static const char *const names[] = { "private", "slave", "shared", "unbindable" };
+    return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "?";
+}
 
 void spec_apply_sabotage(struct iso_spec *s, uint64_t set)
 {

@@ -21,6 +21,15 @@ enum iso_proc {
     ISO_PROC_NONE,
 };
 
+/* How the container's mounts propagate to and from the lab's (the mode
+ * of its root tree, OCI's rootfsPropagation). */
+enum iso_prop {
+    ISO_PROP_PRIVATE,    /* neither way */
+    ISO_PROP_SLAVE,      /* the lab's new mounts appear inside, none the other way */
+    ISO_PROP_SHARED,     /* both ways, wherever the lab's mount is shared */
+    ISO_PROP_UNBINDABLE, /* private, and no mount may be bound elsewhere */
+};
+
 #define ISO_MAX_IDMAP 4
 
 enum iso_net_mode {
@@ -51,7 +60,7 @@ struct iso_spec {
     int n_uid_map, n_gid_map;
     enum iso_root root;
     enum iso_proc proc;
-    bool private_mounts;      /* make every mount private before the root switch */
+    bool private_mounts;      /* apply propagation before the root switch (else: as is) */
     bool detach_old_root;     /* unmount the old root after pivot_root */
     bool drop_caps;           /* reduce the bounding set to caps_keep */
     uint64_t caps_keep;       /* bit per CAP_* number */
@@ -65,6 +74,9 @@ struct iso_spec {
     bool readonly_root;       /* the container's / is mounted read-only */
     bool expose_runtime; /* builtin only: a descriptor to its own binary stays open across exec */
     bool follow_image_symlinks; /* builtin only: setup through joined paths, not in the root */
+    enum iso_prop propagation;  /* of the container's mounts, when private_mounts */
+    bool setgroups_deny;        /* the case relies on "deny" in /proc/PID/setgroups (the built-in
+                                   runtime always writes it; OCI has no way to ask) */
     const char *rootfs;         /* container root as the lab sees it */
     struct iso_net net;
     struct iso_limits lim;
@@ -109,6 +121,8 @@ struct iso_spec {
 #define ISO_SAB_EXPOSE_RUNTIME ISO_SAB_BIT(28)
 /* bits 29-31 free */
 #define ISO_SAB_FOLLOW_IMAGE_SYMLINKS ISO_SAB_BIT(32)
+/* bits 46-53: namespace semantics */
+#define ISO_SAB_PROP_IGNORED ISO_SAB_BIT(46)
 
 /* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers
  * (CVE-2022-29162, CVE-2022-27650): CAP_KILL, CAP_NET_BIND_SERVICE,
@@ -137,6 +151,8 @@ void spec_map_root(struct iso_spec *s, unsigned outer, unsigned count);
  * ahead of the lab's by these offsets. */
 void spec_time_offsets(struct iso_spec *s, struct iso_clock_offset monotonic,
                        struct iso_clock_offset boottime);
+/* "private", "slave", "shared", "unbindable" */
+const char *spec_propagation_name(enum iso_prop p);
 /* Apply every sabotage whose bit is in set. */
 void spec_apply_sabotage(struct iso_spec *s, uint64_t set);
 

@@ -222,6 +222,33 @@ static void make_root_readonly(const struct iso_spec *s, const char *root, int s
         child_fail(sync_fd, errno, "remount \"%s\" read-only", root);
 }
 
+/* The propagation of the container's mounts, before the root switch.
+ * Shared keeps the lab's as they are: in the lab only the exchange mount
+ * is shared, and pivot_root refuses a shared root. Unbindable is private
+ * until the root is switched (the rootfs must still be bound), then
+ * unbindable (set_unbindable). */
+static void set_propagation(const struct iso_spec *s, int sync_fd)
+{
+    static const unsigned long flags[] = { [ISO_PROP_PRIVATE] = MS_PRIVATE,
+                                           [ISO_PROP_SLAVE] = MS_SLAVE,
+                                           [ISO_PROP_SHARED] = 0,
+                                           [ISO_PROP_UNBINDABLE] = MS_PRIVATE };
+    unsigned long flag = flags[s->propagation];
+
+    if (!(s->ns & CLONE_NEWNS) || !s->private_mounts || !flag)
+        return;
+    if (mount(NULL, "/", NULL, MS_REC | flag, NULL) < 0)
+        child_fail(sync_fd, errno, "make / r%s", spec_propagation_name(s->propagation));
+}
+
+static void set_unbindable(const struct iso_spec *s, int sync_fd)
+{
+    if (!(s->ns & CLONE_NEWNS) || !s->private_mounts || s->propagation != ISO_PROP_UNBINDABLE)
+        return;
+    if (mount(NULL, "/", NULL, MS_REC | MS_UNBINDABLE, NULL) < 0)
+        child_fail(sync_fd, errno, "make / runbindable");
+}
+
 /* pivot_root(".", ".") stacks the old root on top of the new one; the
  * detach then leaves only the new root, with no directory to remove. */
 static void do_pivot(const struct iso_spec *s, int sync_fd)
@@ -246,6 +273,7 @@ static void do_pivot(const struct iso_spec *s, int sync_fd)
     if (chdir("/") < 0)
         child_fail(sync_fd, errno, "chdir /");
     make_root_readonly(s, "/", sync_fd);
+    set_unbindable(s, sync_fd);
 }
 
 static void do_chroot(const struct iso_spec *s, int sync_fd)
@@ -257,6 +285,7 @@ static void do_chroot(const struct iso_spec *s, int sync_fd)
     make_dev_links(s, s->rootfs, sync_fd);
     mask_paths(s, s->rootfs, sync_fd);
     make_root_readonly(s, s->rootfs, sync_fd);
+    set_unbindable(s, sync_fd);
     if (chdir(s->rootfs) < 0)
         child_fail(sync_fd, errno, "chdir \"%s\"", s->rootfs);
     if (chroot(".") < 0)
@@ -352,9 +381,7 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
      * here has that cgroup as its root */
     if ((s->ns & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
         child_fail(sync_fd, errno, "unshare cgroup namespace");
-    if ((s->ns & CLONE_NEWNS) && s->private_mounts &&
-        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-        child_fail(sync_fd, errno, "make / rprivate");
+    set_propagation(s, sync_fd);
     if (s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) < 0)
         child_fail(sync_fd, errno, "sethostname \"%s\"", s->hostname);
     /* the leak-fd sabotage: a lab directory open without O_CLOEXEC */

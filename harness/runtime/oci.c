@@ -190,8 +190,8 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
     }
     if (cgroups_path)
         json_object_object_add(lnx, "cgroupsPath", json_object_new_string(cgroups_path));
-    /* the spec's private mounts, in OCI terms (runc's default is rslave) */
-    json_object_object_add(lnx, "rootfsPropagation", json_object_new_string("rprivate"));
+    /* the spec's propagation, in OCI terms (runc's default is rslave) */
+    json_object_object_add(lnx, "rootfsPropagation", json_object_new_string(rt_oci_propagation(s)));
     res = json_object_new_object();
     if (s->lim.memory) {
         json_object *mem = json_object_new_object();

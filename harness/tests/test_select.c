@@ -88,6 +88,7 @@ static void test_sabotage_table(void **state)
         before.mask_paths = true;
         before.seccomp_deny = "getpgid";
         before.readonly_root = true;
+        before.propagation = ISO_PROP_SHARED;
         before.ns |= CLONE_NEWCGROUP;
         spec_time_offsets(&before, (struct iso_clock_offset){ 1, 0 },
                           (struct iso_clock_offset){ 2, 0 });

@@ -24,6 +24,7 @@ static void test_init(void **state)
     assert_int_equal(s.proc, ISO_PROC_NEW);
     assert_true(s.private_mounts);
     assert_true(s.detach_old_root);
+    assert_int_equal(s.propagation, ISO_PROP_PRIVATE);
     assert_false(s.drop_caps);
     assert_string_equal(s.rootfs, "/rootfs");
     assert_string_equal(s.hostname, "");
@@ -69,6 +70,7 @@ static void full_spec(struct iso_spec *s)
     s->seccomp_deny = "getpgid";
     s->seccomp_errno = 15;
     s->readonly_root = true;
+    s->propagation = ISO_PROP_SHARED;
     s->lim = (struct iso_limits){
         .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000, .cpu_period_us = 100000
     };
@@ -81,6 +83,7 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_int_equal(a->root, b->root);
     assert_int_equal(a->proc, b->proc);
     assert_int_equal(a->private_mounts, b->private_mounts);
+    assert_int_equal(a->propagation, b->propagation);
     assert_int_equal(a->detach_old_root, b->detach_old_root);
     assert_int_equal(a->drop_caps, b->drop_caps);
     assert_int_equal(a->n_uid_map, b->n_uid_map);
@@ -157,6 +160,8 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->expose_runtime = true;
     else if (strcmp(name, "follow-image-symlinks") == 0)
         want->follow_image_symlinks = true;
+    else if (strcmp(name, "propagation-ignored") == 0)
+        want->propagation = ISO_PROP_PRIVATE;
     else
         fail_msg("sabotage \"%s\" has no expected effect in this test", name);
     /* the namespaces full_spec() adds stay unless the sabotage removes them */
@@ -171,7 +176,7 @@ static void check_effect(const char *name, struct iso_spec *want)
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 26);
+    assert_int_equal(spec_sabotage_count(), 27);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
         struct iso_spec got, want;
@@ -204,7 +209,8 @@ static void test_table_order(void **state)
     assert_string_equal(spec_sabotage_at(0)->name, "no-pidns");
     assert_string_equal(spec_sabotage_at(16)->name, "no-cpu-limit");
     assert_string_equal(spec_sabotage_at(17)->name, "no-timens");
-    assert_string_equal(spec_sabotage_at(spec_sabotage_count() - 1)->name, "follow-image-symlinks");
+    assert_string_equal(spec_sabotage_at(spec_sabotage_count() - 1)->name, "propagation-ignored");
+    assert_true(spec_sabotage_lookup("propagation-ignored") == ISO_SAB_BIT(46));
     /* above 32 bits: the set is 64 bits wide all the way through */
     assert_true(spec_sabotage_lookup("follow-image-symlinks") == ISO_SAB_BIT(32));
 }
