@@ -18,7 +18,7 @@
 #include "case.h"
 #include "hostile.h"
 
-static const char *const kind_names[] = { "absolute", "relative", "dev-nodes" };
+static const char *const kind_names[] = { "absolute", "relative", "dev-nodes", "fake-proc" };
 
 /* Run argv on an image of kind with spec s (its rootfs is replaced).
  * *ran says the probe ran and exited 0, so the case may look at r; false
@@ -29,7 +29,7 @@ static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *t
 {
     static struct hostile_snap before, after;
     struct iso_err err = { 0, "" };
-    static struct hostile_root h; /* s->rootfs points into it */
+    static struct hostile_root h; /* s->rootfs and the binds' sources point into it */
     char changes[4096], mounts_before[1024], mounts_after[1024];
     int rc;
 
@@ -39,11 +39,16 @@ static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *t
     ISO_REQUIRE_OK(ctx, hostile_mounts_under(h.host, mounts_before, sizeof(mounts_before), &err),
                    &err);
     s->rootfs = h.root;
+    for (int i = 0; i < s->n_mounts; i++)
+        if (s->mounts[i].kind == ISO_MOUNT_BIND)
+            s->mounts[i].source = s->mounts[i].source[0] == 'f' ? h.src_file : h.src_dir;
     rc = iso_run(ctx, s, argv, r, &err);
-    if (rc == ISO_UNSUPPORTED && s->mask_paths) {
-        /* bwrap and unshare(1) have no masked paths: the canaries still count */
-        iso_diag(ctx, "masked_paths", "not asked for: %s", err.msg);
+    if (rc == ISO_UNSUPPORTED && (s->mask_paths || s->n_mounts)) {
+        /* bwrap and unshare(1) have no masked paths, unshare(1) no mounts,
+         * bwrap no sysfs: the canaries still count */
+        iso_diag(ctx, s->mask_paths ? "masked_paths" : "mounts", "not asked for: %s", err.msg);
         s->mask_paths = false;
+        s->n_mounts = 0;
         rc = iso_run(ctx, s, argv, r, &err);
     }
     if (rc == ISO_UNSUPPORTED)
@@ -113,12 +118,108 @@ static void top_symlink(struct iso_ctx *ctx, const char *top)
         top_symlink(ctx, #name);                                                                   \
     }
 
-/* One case per directory a runtime prepares for the spec isocheck asks
- * for: /dev (its links, a tmpfs for OCI runtimes) and /proc. /sys, /etc,
- * /tmp, /run and /mnt become cases with a spec that mounts or writes
- * there; today no runtime's setup touches them, so they could not fail. */
+/* What every runtime prepares there for the default spec: /dev (its
+ * links, a tmpfs for OCI runtimes) and /proc. */
 TOP_CASE(dev, "(CVE-2026-41579: /dev/fd, std* and ptmx made on the host)")
 TOP_CASE(proc, "(CVE-2019-16884: procfs mounted outside, a /proc that is not procfs)")
+
+/* A mount the spec asks for through a symlinked top-level entry, and
+ * what the probe must see at look inside when the container ran: a
+ * filesystem (statfs magic) or the first line of the bind's source.
+ * source "file" or "dir" picks the lab's bind source. */
+struct mount_image {
+    const char *top;
+    struct iso_mount m;
+    const char *look, *want_fs, *want_text;
+};
+
+static void mount_symlink(struct iso_ctx *ctx, const struct mount_image *mi)
+{
+    static const enum hostile_kind kinds[] = { HOSTILE_TOP_ABSOLUTE, HOSTILE_TOP_RELATIVE };
+    struct iso_spec plain = iso_spec_default(ctx);
+    struct iso_result r;
+    char msg[160];
+    bool ran;
+
+    ISO_REQUIRE_RUN(ctx, &plain, ISO_ARGV("pid"), &r);
+    for (size_t i = 0; i < ARRAY_LEN(kinds) && ctx->out->status != ISO_ST_SKIP; i++) {
+        struct iso_spec s = iso_spec_default(ctx);
+        s.mounts[0] = mi->m;
+        s.n_mounts = 1;
+        run_image(ctx, kinds[i], mi->top, &s, ISO_ARGV("look", (char *)mi->look), &r, &ran);
+        if (!ran || !s.n_mounts)
+            continue;
+        snprintf(msg, sizeof(msg), "%s: the %s mount the spec asked for is at %s inside",
+                 kind_names[kinds[i]], mi->want_fs ? "filesystem" : "bind", mi->m.dest);
+        if (mi->want_fs)
+            ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "look.0.fs"), mi->want_fs, msg);
+        else
+            ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "look.0.text"), mi->want_text, msg);
+    }
+}
+
+#define MOUNT_CASE(name, desc, ...)                                                                \
+    ISO_CASE(name, desc, .detects = ISO_SAB_FOLLOW_IMAGE_SYMLINKS)                                 \
+    {                                                                                              \
+        static const struct mount_image mi = { __VA_ARGS__ };                                      \
+        mount_symlink(ctx, &mi);                                                                   \
+    }
+
+/* A runtime that follows the symlink mounts outside (the mount is then
+ * missing inside) or makes the missing destination in the host directory. */
+MOUNT_CASE(sys_symlink,
+           "/sys of the image is an absolute, then a relative symlink to a host directory and "
+           "the spec mounts sysfs there: the runtime refuses or mounts it inside, the host "
+           "directory is unchanged (sysfs mounted outside the root)",
+           "sys", { ISO_MOUNT_SYSFS, NULL, "/sys" }, "/sys", "0x62656572", NULL)
+MOUNT_CASE(etc_symlink,
+           "/etc of the image is an absolute, then a relative symlink to a host directory and "
+           "the spec binds a file on /etc/hostname: the runtime refuses or binds it inside, "
+           "no file is made in the host directory (CVE-2021-30465's class)",
+           "etc", { ISO_MOUNT_BIND, "file", "/etc/hostname" }, "/etc/hostname", NULL,
+           HOSTILE_SRC_TEXT)
+MOUNT_CASE(tmp_symlink,
+           "/tmp of the image is an absolute, then a relative symlink to a host directory and "
+           "the spec mounts a tmpfs there: the runtime refuses or mounts it inside, the host "
+           "directory is unchanged",
+           "tmp", { ISO_MOUNT_TMPFS, NULL, "/tmp" }, "/tmp", "0x1021994", NULL)
+MOUNT_CASE(run_symlink,
+           "/run of the image is an absolute, then a relative symlink to a host directory and "
+           "the spec mounts a tmpfs there: the runtime refuses or mounts it inside, the host "
+           "directory is unchanged",
+           "run", { ISO_MOUNT_TMPFS, NULL, "/run" }, "/run", "0x1021994", NULL)
+MOUNT_CASE(mnt_symlink,
+           "/mnt of the image is an absolute, then a relative symlink to a host directory and "
+           "the spec binds a lab directory on /mnt/data: the runtime refuses or binds it "
+           "inside, no directory is made in the host directory (CVE-2021-30465's class)",
+           "mnt", { ISO_MOUNT_BIND, "dir", "/mnt/data" }, "/mnt/data/marker", NULL,
+           HOSTILE_SRC_TEXT)
+MOUNT_CASE(mount_target_symlink,
+           "the destination of a bind the spec asks for (/vol) is itself an absolute, then a "
+           "relative symlink to a host directory: the bind lands inside the root or the "
+           "runtime refuses, the host directory is unchanged (CVE-2018-15664, CVE-2021-30465)",
+           "vol", { ISO_MOUNT_BIND, "dir", "/vol" }, "/vol/marker", NULL, HOSTILE_SRC_TEXT)
+
+ISO_CASE(fake_proc_replaced,
+         "an image whose /proc is a directory of regular files (self/attr/current, "
+         "sys/kernel/core_pattern): the runtime mounts a real procfs over it, the probe sees "
+         "procfs there (CVE-2019-16884)",
+         .detects = ISO_SAB_TRUST_IMAGE_PROC)
+{
+    struct iso_spec plain = iso_spec_default(ctx), s = iso_spec_default(ctx);
+    struct iso_result r;
+    bool ran;
+
+    ISO_REQUIRE_RUN(ctx, &plain, ISO_ARGV("pid"), &r);
+    run_image(ctx, HOSTILE_FAKE_PROC, NULL, &s, ISO_ARGV("look", "/proc", "/proc/self/attr/current"),
+              &r, &ran);
+    if (!ran)
+        return;
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "look.0.fs"), "0x9fa0",
+                      "/proc inside is procfs (PROC_SUPER_MAGIC), not the image's directory");
+    ISO_EXPECT_NOT_CONTAINS(ctx, iso_get(&r, "look.1.text"), HOSTILE_FAKE_PROC_TEXT,
+                            "/proc/self/attr/current is the kernel's, not the image's file");
+}
 
 ISO_CASE(dev_nodes_symlinked,
          "an image whose /dev/null, /dev/ptmx, /dev/console and /dev/pts are symlinks to host "

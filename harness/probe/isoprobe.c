@@ -757,6 +757,7 @@ int probe_cmd_view(int argc, char **argv);
 int probe_cmd_setns(int argc, char **argv);
 int probe_cmd_nest_pid(int argc, char **argv);
 int probe_cmd_nest_depth(int argc, char **argv);
+int probe_cmd_look(int argc, char **argv);
 
 static const struct {
     const char *name;
@@ -797,6 +798,7 @@ static const struct {
     { "setns", probe_cmd_setns, "FD...  try to join the namespace of each open FD" },
     { "nest-pid", probe_cmd_nest_pid, "a PID namespace inside ours with two processes; waits" },
     { "nest-depth", probe_cmd_nest_depth, "user|pid  nest namespaces until the kernel refuses" },
+    { "look", probe_cmd_look, "PATH...  type, filesystem, identity, first line, writable" },
 };
 
 int main(int argc, char **argv)

@@ -135,12 +135,89 @@ static void make_dev_links(const struct iso_spec *s, const char *root, int sync_
     }
 }
 
+/* in_root for a mount's destination, made when missing: a directory, or
+ * an empty file for the bind of a file. Inside the root it is made in the
+ * directory its parent resolves to (an image's dangling symlink at the
+ * destination itself is refused: EEXIST); the follow-image-symlinks
+ * sabotage makes it at the joined path, as runtimes that MkdirAll through
+ * the host's view did (CVE-2021-30465's class). */
+static int in_root_made(const struct iso_spec *s, const char *root, const char *rel, bool file,
+                        char *out, size_t size)
+{
+    autoclose int root_fd = -1, parent = -1, made = -1;
+    char dir[PATH_MAX];
+    const char *base = strrchr(rel, '/');
+    struct stat st;
+
+    if (s->follow_image_symlinks) {
+        snprintf(out, size, "%s/%s", root, rel);
+        if (lstat(out, &st) == 0 || errno != ENOENT)
+            return 0;
+        if (!file)
+            return mkdir(out, 0755);
+        made = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        return made < 0 ? -1 : 0;
+    }
+    if (in_root(s, root, rel, out, size) == 0)
+        return 0;
+    if (errno != ENOENT)
+        return -1;
+    snprintf(dir, sizeof(dir), "%.*s", base ? (int)(base - rel) : 1, base ? rel : ".");
+    base = base ? base + 1 : rel;
+    root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    parent = root_fd < 0 ? -1
+                         : sys_openat2(root_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                       RESOLVE_IN_ROOT);
+    if (parent < 0)
+        return -1;
+    if (file ? (made = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
+                              0644)) < 0
+             : mkdirat(parent, base, 0755) < 0)
+        return -1;
+    return in_root(s, root, rel, out, size);
+}
+
+/* The mounts the spec asks for, at their destinations inside the root. */
+static void do_mounts(const struct iso_spec *s, const char *root, int sync_fd)
+{
+    static const char *const types[] = { NULL, "tmpfs", "sysfs" };
+    static const unsigned long flags[] = { MS_BIND | MS_REC, MS_NOSUID | MS_NODEV,
+                                           MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY };
+    char target[PATH_MAX];
+    struct stat st;
+
+    for (int i = 0; i < s->n_mounts; i++) {
+        const struct iso_mount *m = &s->mounts[i];
+        bool file = m->kind == ISO_MOUNT_BIND && stat(m->source, &st) == 0 && !S_ISDIR(st.st_mode);
+
+        if (in_root_made(s, root, m->dest + 1, file, target, sizeof(target)) < 0)
+            child_fail(sync_fd, errno, "open the mount destination \"%s\" inside the root \"%s\"",
+                       m->dest, root);
+        if (mount(m->kind == ISO_MOUNT_BIND ? m->source : types[m->kind], target, types[m->kind],
+                  flags[m->kind], m->kind == ISO_MOUNT_TMPFS ? "mode=755,size=1m" : NULL) < 0)
+            child_fail(sync_fd, errno, "mount on \"%s\"", m->dest);
+    }
+}
+
+/* The trust-image-proc sabotage: an image's /proc that has the file an LSM
+ * label is written to counts as procfs already (a check by path, not by
+ * statfs), so a fake one stays (CVE-2019-16884). */
+static bool image_proc_trusted(const struct iso_spec *s, const char *root)
+{
+    char path[PATH_MAX];
+
+    snprintf(path, sizeof(path), "%s/proc/self/attr/current", root);
+    return s->trust_image_proc && access(path, F_OK) == 0;
+}
+
 static void mount_proc(const struct iso_spec *s, const char *root, int sync_fd)
 {
     char target[PATH_MAX];
 
     if (in_root(s, root, "proc", target, sizeof(target)) < 0)
         child_fail(sync_fd, errno, "open \"proc\" inside the root \"%s\"", root);
+    if (image_proc_trusted(s, root))
+        return;
     /* A user namespace that does not own its PID namespace may not mount a
      * new proc (the kernel wants CAP_SYS_ADMIN over the PID namespace):
      * such a container gets the lab's /proc, as if proc were not remounted. */
@@ -232,6 +309,7 @@ static void do_pivot(const struct iso_spec *s, int sync_fd)
      * allows a new proc while a full one is visible. */
     mount_proc(s, s->rootfs, sync_fd);
     make_dev_links(s, s->rootfs, sync_fd);
+    do_mounts(s, s->rootfs, sync_fd);
     mask_paths(s, s->rootfs, sync_fd);
     if (chdir(s->rootfs) < 0)
         child_fail(sync_fd, errno, "chdir \"%s\"", s->rootfs);
@@ -255,6 +333,7 @@ static void do_chroot(const struct iso_spec *s, int sync_fd)
         child_fail(sync_fd, errno, "bind rootfs \"%s\"", s->rootfs);
     mount_proc(s, s->rootfs, sync_fd);
     make_dev_links(s, s->rootfs, sync_fd);
+    do_mounts(s, s->rootfs, sync_fd);
     mask_paths(s, s->rootfs, sync_fd);
     make_root_readonly(s, s->rootfs, sync_fd);
     if (chdir(s->rootfs) < 0)
