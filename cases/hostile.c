@@ -12,6 +12,8 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #define ISO_FAMILY "hostile"
@@ -19,6 +21,22 @@
 #include "hostile.h"
 
 static const char *const kind_names[] = { "absolute", "relative", "dev-nodes", "fake-proc" };
+
+/* The image run_image built last: s->rootfs and the binds' sources point
+ * into it, the case compares what the probe saw with its canaries. */
+static struct hostile_root image;
+
+/* A runtime's message on one line, without its trailing newline. */
+static void one_line(char *text)
+{
+    size_t n = strlen(text);
+
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+        text[--n] = '\0';
+    for (char *p = text; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+}
 
 /* Run argv on an image of kind with spec s (its rootfs is replaced).
  * *ran says the probe ran and exited 0, so the case may look at r; false
@@ -29,19 +47,19 @@ static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *t
 {
     static struct hostile_snap before, after;
     struct iso_err err = { 0, "" };
-    static struct hostile_root h; /* s->rootfs and the binds' sources point into it */
+    struct hostile_root *h = &image;
     char changes[4096], mounts_before[1024], mounts_after[1024];
     int rc;
 
     *ran = false;
-    ISO_REQUIRE_OK(ctx, hostile_make(ctx->dir, kind, top, &h, &err), &err);
-    ISO_REQUIRE_OK(ctx, hostile_snapshot(h.host, &before, &err), &err);
-    ISO_REQUIRE_OK(ctx, hostile_mounts_under(h.host, mounts_before, sizeof(mounts_before), &err),
+    ISO_REQUIRE_OK(ctx, hostile_make(ctx->dir, kind, top, h, &err), &err);
+    ISO_REQUIRE_OK(ctx, hostile_snapshot(h->host, &before, &err), &err);
+    ISO_REQUIRE_OK(ctx, hostile_mounts_under(h->host, mounts_before, sizeof(mounts_before), &err),
                    &err);
-    s->rootfs = h.root;
+    s->rootfs = h->root;
     for (int i = 0; i < s->n_mounts; i++)
         if (s->mounts[i].kind == ISO_MOUNT_BIND)
-            s->mounts[i].source = s->mounts[i].source[0] == 'f' ? h.src_file : h.src_dir;
+            s->mounts[i].source = s->mounts[i].source[0] == 'f' ? h->src_file : h->src_dir;
     rc = iso_run(ctx, s, argv, r, &err);
     if (rc == ISO_UNSUPPORTED && (s->mask_paths || s->n_mounts)) {
         /* bwrap and unshare(1) have no masked paths, unshare(1) no mounts,
@@ -54,13 +72,13 @@ static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *t
     if (rc == ISO_UNSUPPORTED)
         ISO_SKIP(ctx, "%s", err.msg);
 
-    iso_diag(ctx, "host", "%s", h.host);
-    ISO_REQUIRE_OK(ctx, hostile_snapshot(h.host, &after, &err), &err);
+    iso_diag(ctx, "host", "%s", h->host);
+    ISO_REQUIRE_OK(ctx, hostile_snapshot(h->host, &after, &err), &err);
     if (hostile_diff(&before, &after, changes, sizeof(changes)) > 0)
         for (char *line = strtok(changes, "\n"); line; line = strtok(NULL, "\n"))
             ISO_FAIL(ctx, "the host directory changed through the image's symlinks", "%s: %s",
                      kind_names[kind], line);
-    ISO_REQUIRE_OK(ctx, hostile_mounts_under(h.host, mounts_after, sizeof(mounts_after), &err),
+    ISO_REQUIRE_OK(ctx, hostile_mounts_under(h->host, mounts_after, sizeof(mounts_after), &err),
                    &err);
     ISO_EXPECT_EQ_STR(ctx, mounts_after, mounts_before,
                       "nothing is mounted on the host directory in the case's mount table");
@@ -68,6 +86,8 @@ static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *t
     if (r->report.n == 0 && (rc < 0 || !WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0)) {
         /* the probe never ran, and the fixture ran in this case: the
          * runtime refused the image */
+        if (!err.msg[0] && r->err_len)
+            one_line(r->err);
         iso_diag(ctx, "refused", "%s: %s", kind_names[kind],
                  err.msg[0]   ? err.msg
                  : r->err_len ? r->err
@@ -221,26 +241,68 @@ ISO_CASE(fake_proc_replaced,
                             "/proc/self/attr/current is the kernel's, not the image's file");
 }
 
+/* "MAJOR:MINOR:INODE" of a host file, as the probe's look reports it. */
+static void file_id(const char *dir, const char *name, char *out, size_t size)
+{
+    char path[PATH_MAX];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if (stat(path, &st) < 0)
+        snprintf(out, size, "(none)");
+    else
+        snprintf(out, size, "%u:%u:%llu", major(st.st_dev), minor(st.st_dev),
+                 (unsigned long long)st.st_ino);
+}
+
 ISO_CASE(dev_nodes_symlinked,
          "an image whose /dev/null, /dev/ptmx, /dev/console and /dev/pts are symlinks to host "
-         "files: masked paths are not bound from the symlink's target and the host files are "
-         "unchanged (CVE-2025-31133, CVE-2025-52565)",
+         "files (one stands for /proc/sys/kernel/core_pattern): no masked path, console or "
+         "device inside is bound from a symlink's target, masked paths read nothing and the "
+         "host files are unchanged (CVE-2025-31133, CVE-2025-52565)",
          .detects = ISO_SAB_FOLLOW_IMAGE_SYMLINKS | ISO_SAB_NO_MASK)
 {
-    static char *const masked[] = { "/proc/timer_list", "/proc/keys" };
-    static const char *const keys[] = { "masked.proc.timer_list", "masked.proc.keys" };
+    static char *const paths[] = { "/proc/timer_list", "/proc/keys", "/dev/null",   "/dev/ptmx",
+                                   "/dev/console",     "/dev/pts",   "/dev/pts/0" };
+    static const char *const canaries[] = { "core_pattern", "ptmx", "console", "pts", "pts/0" };
+    char ids[ARRAY_LEN(canaries)][64], key[32], msg[192];
     struct iso_spec plain = iso_spec_default(ctx), s = iso_spec_default(ctx);
     struct iso_result r;
-    char msg[128];
     bool ran;
 
     ISO_REQUIRE_RUN(ctx, &plain, ISO_ARGV("pid"), &r);
     s.mask_paths = true;
-    run_image(ctx, HOSTILE_DEV_NODES, NULL, &s, ISO_ARGV("masked", masked[0], masked[1]), &r, &ran);
-    if (!ran || !s.mask_paths)
+    run_image(ctx, HOSTILE_DEV_NODES, NULL, &s,
+              ISO_ARGV("look", paths[0], paths[1], paths[2], paths[3], paths[4], paths[5],
+                       paths[6]),
+              &r, &ran);
+    if (!ran)
         return;
-    for (size_t i = 0; i < ARRAY_LEN(masked); i++) {
-        snprintf(msg, sizeof(msg), "%s reads empty, is refused or absent", masked[i]);
-        ISO_EXPECT_NOT_CONTAINS(ctx, iso_get(&r, keys[i]), "data:", msg);
+    for (size_t c = 0; c < ARRAY_LEN(canaries); c++)
+        file_id(image.host, canaries[c], ids[c], sizeof(ids[c]));
+    for (size_t i = 0; i < ARRAY_LEN(paths); i++) {
+        char wkey[32];
+        const char *id;
+
+        snprintf(key, sizeof(key), "look.%zu.id", i);
+        snprintf(wkey, sizeof(wkey), "look.%zu.writable", i);
+        id = iso_get(&r, key);
+        if (!id) /* absent, or a symlink leading nowhere inside */
+            continue;
+        for (size_t c = 0; c < ARRAY_LEN(canaries); c++) {
+            snprintf(msg, sizeof(msg),
+                     "%s inside is not the host's %s, bound from the symlink's target (opens for "
+                     "writing: %s)",
+                     paths[i], canaries[c], iso_get(&r, wkey) ? iso_get(&r, wkey) : "-");
+            ISO_EXPECT_NE_STR(ctx, id, ids[c], msg);
+        }
+    }
+    if (!s.mask_paths)
+        return;
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(key, sizeof(key), "look.%zu.text", i);
+        snprintf(msg, sizeof(msg), "%s (masked) reads nothing, is refused or absent", paths[i]);
+        if (iso_get(&r, key) && strncmp(iso_get(&r, key), "error:", 6) != 0)
+            ISO_EXPECT_EQ_STR(ctx, iso_get(&r, key), "", msg);
     }
 }
