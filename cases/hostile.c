@@ -18,7 +18,9 @@
 
 #define ISO_FAMILY "hostile"
 #include "case.h"
+#include "config.h"
 #include "hostile.h"
+#include "lab.h"
 
 static const char *const kind_names[] = { "absolute", "relative", "dev-nodes", "fake-proc" };
 
@@ -42,8 +44,12 @@ static void one_line(char *text)
  * *ran says the probe ran and exited 0, so the case may look at r; false
  * when the runtime refused the image (recorded as a note) or the case
  * failed. The host directory is checked either way. */
-static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *top,
-                      struct iso_spec *s, char *const argv[], struct iso_result *r, bool *ran)
+/* run_image, and with harness: the container's root is prepared from the
+ * image by isocheck's own setup for a case (lab_prepare_root, as for
+ * --rootfs), whose paths must stay inside it too. */
+static void run_prepared(struct iso_ctx *ctx, enum hostile_kind kind, const char *top,
+                         bool harness, struct iso_spec *s, char *const argv[],
+                         struct iso_result *r, bool *ran)
 {
     static struct hostile_snap before, after;
     struct iso_err err = { 0, "" };
@@ -57,6 +63,16 @@ static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *t
     ISO_REQUIRE_OK(ctx, hostile_mounts_under(h->host, mounts_before, sizeof(mounts_before), &err),
                    &err);
     s->rootfs = h->root;
+    if (harness) {
+        static char prep[PATH_MAX + 8], root[PATH_MAX + 16];
+        snprintf(prep, sizeof(prep), "%s-prep", h->root);
+        ISO_REQUIRE_OK(ctx,
+                       lab_prepare_root(prep, h->root,
+                                        ctx->cfg->sabotage & ISO_SAB_HARNESS_JOINS_PATHS, root,
+                                        sizeof(root), &err),
+                       &err);
+        s->rootfs = root;
+    }
     for (int i = 0; i < s->n_mounts; i++)
         if (s->mounts[i].kind == ISO_MOUNT_BIND)
             s->mounts[i].source = s->mounts[i].source[0] == 'f' ? h->src_file : h->src_dir;
@@ -99,6 +115,12 @@ static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *t
         return;
     }
     *ran = iso_check_exit(ctx, __FILE__, __LINE__, r);
+}
+
+static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *top,
+                      struct iso_spec *s, char *const argv[], struct iso_result *r, bool *ran)
+{
+    run_prepared(ctx, kind, top, false, s, argv, r, ran);
 }
 
 /* A container that ran has a procfs of its own at /proc. */
@@ -304,5 +326,37 @@ ISO_CASE(dev_nodes_symlinked,
         snprintf(msg, sizeof(msg), "%s (masked) reads nothing, is refused or absent", paths[i]);
         if (iso_get(&r, key) && strncmp(iso_get(&r, key), "error:", 6) != 0)
             ISO_EXPECT_EQ_STR(ctx, iso_get(&r, key), "", msg);
+    }
+}
+
+ISO_CASE(harness_setup_inside,
+         "isocheck's own preparation of a root (as for --rootfs) on images whose /mnt, /tmp and "
+         "/proc are absolute, then relative symlinks to host directories: the exchange "
+         "directory, mount points and probe are made and mounted inside the root, the host "
+         "directories are unchanged",
+         .detects = ISO_SAB_HARNESS_JOINS_PATHS)
+{
+    static const char *const tops[] = { "mnt", "tmp", "proc" };
+    static const enum hostile_kind kinds[] = { HOSTILE_TOP_ABSOLUTE, HOSTILE_TOP_RELATIVE };
+    struct iso_spec plain = iso_spec_default(ctx);
+    struct iso_result r;
+    char msg[160];
+    bool ran;
+
+    ISO_REQUIRE_RUN(ctx, &plain, ISO_ARGV("pid"), &r);
+    for (size_t t = 0; t < ARRAY_LEN(tops); t++) {
+        for (size_t k = 0; k < ARRAY_LEN(kinds) && ctx->out->status != ISO_ST_SKIP; k++) {
+            struct iso_spec s = iso_spec_default(ctx);
+            run_prepared(ctx, kinds[k], tops[t], true, &s,
+                         ISO_ARGV("look", ISO_XCHG, ISO_PROBE, "/proc"), &r, &ran);
+            if (!ran)
+                continue;
+            snprintf(msg, sizeof(msg), "%s /%s: the exchange tmpfs is at %s inside",
+                     kind_names[kinds[k]], tops[t], ISO_XCHG);
+            ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "look.0.fs"), "0x1021994", msg);
+            snprintf(msg, sizeof(msg), "%s /%s: /proc inside is procfs", kind_names[kinds[k]],
+                     tops[t]);
+            ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "look.2.fs"), "0x9fa0", msg);
+        }
     }
 }
