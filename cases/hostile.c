@@ -47,9 +47,8 @@ static void one_line(char *text)
 /* run_image, and with harness: the container's root is prepared from the
  * image by isocheck's own setup for a case (lab_prepare_root, as for
  * --rootfs), whose paths must stay inside it too. */
-static void run_prepared(struct iso_ctx *ctx, enum hostile_kind kind, const char *top,
-                         bool harness, struct iso_spec *s, char *const argv[],
-                         struct iso_result *r, bool *ran)
+static void run_prepared(struct iso_ctx *ctx, enum hostile_kind kind, const char *top, bool harness,
+                         struct iso_spec *s, char *const argv[], struct iso_result *r, bool *ran)
 {
     static struct hostile_snap before, after;
     struct iso_err err = { 0, "" };
@@ -253,8 +252,8 @@ ISO_CASE(fake_proc_replaced,
     bool ran;
 
     ISO_REQUIRE_RUN(ctx, &plain, ISO_ARGV("pid"), &r);
-    run_image(ctx, HOSTILE_FAKE_PROC, NULL, &s, ISO_ARGV("look", "/proc", "/proc/self/attr/current"),
-              &r, &ran);
+    run_image(ctx, HOSTILE_FAKE_PROC, NULL, &s,
+              ISO_ARGV("look", "/proc", "/proc/self/attr/current"), &r, &ran);
     if (!ran)
         return;
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "look.0.fs"), "0x9fa0",
@@ -284,7 +283,7 @@ ISO_CASE(dev_nodes_symlinked,
          "host files are unchanged (CVE-2025-31133, CVE-2025-52565)",
          .detects = ISO_SAB_FOLLOW_IMAGE_SYMLINKS | ISO_SAB_NO_MASK)
 {
-    static char *const paths[] = { "/proc/timer_list", "/proc/keys", "/dev/null",   "/dev/ptmx",
+    static char *const paths[] = { "/proc/timer_list", "/proc/keys", "/dev/null", "/dev/ptmx",
                                    "/dev/console",     "/dev/pts",   "/dev/pts/0" };
     static const char *const canaries[] = { "core_pattern", "ptmx", "console", "pts", "pts/0" };
     char ids[ARRAY_LEN(canaries)][64], key[32], msg[192];
@@ -294,10 +293,10 @@ ISO_CASE(dev_nodes_symlinked,
 
     ISO_REQUIRE_RUN(ctx, &plain, ISO_ARGV("pid"), &r);
     s.mask_paths = true;
-    run_image(ctx, HOSTILE_DEV_NODES, NULL, &s,
-              ISO_ARGV("look", paths[0], paths[1], paths[2], paths[3], paths[4], paths[5],
-                       paths[6]),
-              &r, &ran);
+    run_image(
+        ctx, HOSTILE_DEV_NODES, NULL, &s,
+        ISO_ARGV("look", paths[0], paths[1], paths[2], paths[3], paths[4], paths[5], paths[6]), &r,
+        &ran);
     if (!ran)
         return;
     for (size_t c = 0; c < ARRAY_LEN(canaries); c++)

@@ -79,10 +79,10 @@ struct iso_spec {
     bool readonly_root;       /* the container's / is mounted read-only */
     bool expose_runtime; /* builtin only: a descriptor to its own binary stays open across exec */
     bool follow_image_symlinks; /* builtin only: setup through joined paths, not in the root */
-    bool trust_image_proc; /* builtin only: an image's /proc that looks like procfs is kept */
+    bool trust_image_proc;      /* builtin only: an image's /proc that looks like procfs is kept */
     struct iso_mount mounts[ISO_MAX_MOUNTS];
     int n_mounts;
-    const char *rootfs;         /* container root as the lab sees it */
+    const char *rootfs; /* container root as the lab sees it */
     struct iso_net net;
     struct iso_limits lim;
     /* with CLONE_NEWTIME: written to the time namespace before its first

@@ -73,8 +73,7 @@ static void report_look(int n, const char *path)
     }
     probe_kv(key, "%s", type_name(st.st_mode));
     snprintf(key, sizeof(key), "look.%d.id", n);
-    probe_kv(key, "%u:%u:%llu", major(st.st_dev), minor(st.st_dev),
-             (unsigned long long)st.st_ino);
+    probe_kv(key, "%u:%u:%llu", major(st.st_dev), minor(st.st_dev), (unsigned long long)st.st_ino);
     snprintf(key, sizeof(key), "look.%d.fs", n);
     if (statfs(path, &sf) < 0)
         probe_kv(key, "error:%s", probe_errname(errno));

@@ -165,9 +165,9 @@ static int in_root_made(const struct iso_spec *s, const char *root, const char *
     snprintf(dir, sizeof(dir), "%.*s", base ? (int)(base - rel) : 1, base ? rel : ".");
     base = base ? base + 1 : rel;
     root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    parent = root_fd < 0 ? -1
-                         : sys_openat2(root_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC,
-                                       RESOLVE_IN_ROOT);
+    parent = root_fd < 0
+                 ? -1
+                 : sys_openat2(root_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, RESOLVE_IN_ROOT);
     if (parent < 0)
         return -1;
     if (file ? (made = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,

@@ -59,6 +59,7 @@ static void snap(struct hostile_snap *s)
 static int setup(void **state)
 {
     (void)state;
+    umask(022); /* the modes below are the ones asserted */
     snprintf(dir, sizeof(dir), "/tmp/isocheck-test-hostile.XXXXXX");
     assert_non_null(mkdtemp(dir));
     sub("dev");
