@@ -170,10 +170,13 @@ static int in_root_made(const struct iso_spec *s, const char *root, const char *
                  : sys_openat2(root_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, RESOLVE_IN_ROOT);
     if (parent < 0)
         return -1;
-    if (file ? (made = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC,
-                              0644)) < 0
-             : mkdirat(parent, base, 0755) < 0)
+    if (!file && mkdirat(parent, base, 0755) < 0)
         return -1;
+    if (file) {
+        made = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (made < 0)
+            return -1;
+    }
     return in_root(s, root, rel, out, size);
 }
 

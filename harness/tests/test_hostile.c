@@ -10,6 +10,7 @@
 #include <cmocka.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,21 +70,27 @@ static int setup(void **state)
     return 0;
 }
 
-static int teardown(void **state)
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    char cmd[128];
-
-    (void)state;
-    snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-    return system(cmd);
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
 }
 
+static int teardown(void **state)
+{
+    (void)state;
+    return nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* The entry of path, or an empty one (whose path then differs). */
 static const struct hostile_entry *find(const struct hostile_snap *s, const char *path)
 {
+    static const struct hostile_entry none = { "", "" };
+
     for (int i = 0; i < s->n; i++)
         if (strcmp(s->e[i].path, path) == 0)
             return &s->e[i];
-    return NULL;
+    return &none;
 }
 
 /* Every entry, the directory itself as ".", sorted by path, each described
@@ -107,10 +114,11 @@ static void test_snapshot(void **state)
     assert_non_null(strstr(before.e[2].what, "dir ino "));
     assert_non_null(strstr(before.e[2].what, " mode 755 "));
     e = find(&before, "link");
-    assert_non_null(e);
+    assert_string_equal(e->path, "link");
     assert_non_null(strstr(e->what, "symlink ino "));
     assert_non_null(strstr(e->what, " -> /nowhere"));
     e = find(&before, "canary");
+    assert_string_equal(e->path, "canary");
     snprintf(path, sizeof(path), "%s/canary", dir);
     assert_int_equal(lstat(path, &st), 0);
     snprintf(path, sizeof(path), "file ino %lu mode 644 size 16 hash ", (unsigned long)st.st_ino);
@@ -206,8 +214,8 @@ static void test_removed_and_chmod(void **state)
 /* Hand-made snapshots: the merge walks both sorted lists to their ends. */
 static void entry(struct hostile_snap *s, const char *path, const char *what)
 {
-    strcpy(s->e[s->n].path, path);
-    strcpy(s->e[s->n].what, what);
+    snprintf(s->e[s->n].path, sizeof(s->e[s->n].path), "%s", path);
+    snprintf(s->e[s->n].what, sizeof(s->e[s->n].what), "%s", what);
     s->n++;
 }
 
