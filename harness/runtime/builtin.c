@@ -11,7 +11,6 @@
 #include <fcntl.h>
 #include <linux/close_range.h>
 #include <poll.h>
-#include <linux/openat2.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -29,6 +28,7 @@
 
 #include "case.h"
 #include "ext.h"
+#include "inroot.h"
 #include "sys.h"
 
 #define OLDROOT_DIR ".isocheck-oldroot"
@@ -85,28 +85,18 @@ static void enter_time_ns(const struct iso_spec *s, int sync_fd)
     close(fd);
 }
 
-/* A path of the image resolved inside its root (openat2 RESOLVE_IN_ROOT),
- * named through /proc/self/fd: an image's symlink cannot lead a mount or a
- * new entry out of the root. The fd stays open until exec (CLOEXEC). The
- * follow-image-symlinks sabotage joins the paths instead, as runc 1.1.5
- * does (CVE-2026-41579). Returns -1 with errno when rel does not resolve
- * inside the root. */
+/* A path of the image resolved inside its root (inroot.h), or joined
+ * under the follow-image-symlinks sabotage. */
 static int in_root(const struct iso_spec *s, const char *root, const char *rel, char *out,
                    size_t size)
 {
-    autoclose int root_fd = -1;
-    int fd;
+    return ct_in_root(root, rel, s->follow_image_symlinks, out, size);
+}
 
-    if (s->follow_image_symlinks) {
-        snprintf(out, size, "%s/%s", root, rel);
-        return 0;
-    }
-    root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    fd = root_fd < 0 ? -1 : sys_openat2(root_fd, rel, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT);
-    if (fd < 0)
-        return -1;
-    snprintf(out, size, "/proc/self/fd/%d", fd);
-    return 0;
+static int in_root_made(const struct iso_spec *s, const char *root, const char *rel, bool file,
+                        char *out, size_t size)
+{
+    return ct_in_root_made(root, rel, s->follow_image_symlinks, file, out, size);
 }
 
 /* The links every runtime makes in /dev; an image without /dev gets none,
@@ -133,51 +123,6 @@ static void make_dev_links(const struct iso_spec *s, const char *root, int sync_
             errno != EPERM && errno != EROFS)
             child_fail(sync_fd, errno, "symlink \"/dev/%s\"", links[i][0]);
     }
-}
-
-/* in_root for a mount's destination, made when missing: a directory, or
- * an empty file for the bind of a file. Inside the root it is made in the
- * directory its parent resolves to (an image's dangling symlink at the
- * destination itself is refused: EEXIST); the follow-image-symlinks
- * sabotage makes it at the joined path, as runtimes that MkdirAll through
- * the host's view did (CVE-2021-30465's class). */
-static int in_root_made(const struct iso_spec *s, const char *root, const char *rel, bool file,
-                        char *out, size_t size)
-{
-    autoclose int root_fd = -1, parent = -1, made = -1;
-    char dir[PATH_MAX];
-    const char *base = strrchr(rel, '/');
-    struct stat st;
-
-    if (s->follow_image_symlinks) {
-        snprintf(out, size, "%s/%s", root, rel);
-        if (lstat(out, &st) == 0 || errno != ENOENT)
-            return 0;
-        if (!file)
-            return mkdir(out, 0755);
-        made = open(out, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-        return made < 0 ? -1 : 0;
-    }
-    if (in_root(s, root, rel, out, size) == 0)
-        return 0;
-    if (errno != ENOENT)
-        return -1;
-    snprintf(dir, sizeof(dir), "%.*s", base ? (int)(base - rel) : 1, base ? rel : ".");
-    base = base ? base + 1 : rel;
-    root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    parent = root_fd < 0
-                 ? -1
-                 : sys_openat2(root_fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, RESOLVE_IN_ROOT);
-    if (parent < 0)
-        return -1;
-    if (!file && mkdirat(parent, base, 0755) < 0)
-        return -1;
-    if (file) {
-        made = openat(parent, base, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
-        if (made < 0)
-            return -1;
-    }
-    return in_root(s, root, rel, out, size);
 }
 
 /* The mounts the spec asks for, at their destinations inside the root. */
