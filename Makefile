@@ -133,9 +133,11 @@ sabotage: all fixtures
 faults: all fixtures
 	scripts/test-faults $(BUILD)/isocheck
 
-# stand-ins for real runtime regressions must get a real not ok
+# stand-ins for real runtime regressions must get a real not ok; --rootfs
+# on hostile roots must leave their canaries unchanged on every runtime
 regressions: all fixtures
 	scripts/test-regressions $(BUILD)/isocheck
+	scripts/test-hostile-rootfs $(BUILD)/isocheck $(BUILD)/rootfs
 
 VMEXIT_CFLAGS = -std=gnu11 $(WARN) -O2
 $(BUILD)/vm-exit: ci/vm/vm-exit.c
