@@ -68,7 +68,7 @@ UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c 
             lib/procfs.c core/registry.c lib/report.c core/spec.c host/netlab.c \
             core/known.c host/cgroup.c host/cgv2.c host/cglimits.c host/systemd.c lib/ns.c lib/sys.c lib/cgfile.c lib/dl.c \
             out/tap.c out/results.c out/sink.c out/tap_sink.c out/matrix.c out/junit.c \
-            out/summary.c out/annotations.c core/feature.c host/preflight.c) \
+            out/summary.c out/annotations.c core/feature.c host/preflight.c host/hostile.c) \
             $(wildcard harness/runtime/*.c)
 # Shared fakes: libc calls the unit tests make fail on demand (fakes.h).
 UNIT_FAKES   := harness/tests/fakes.c
@@ -137,9 +137,11 @@ sabotage: all fixtures
 faults: all fixtures
 	scripts/test-faults $(BUILD)/isocheck
 
-# stand-ins for real runtime regressions must get a real not ok
+# stand-ins for real runtime regressions must get a real not ok; --rootfs
+# on hostile roots must leave their canaries unchanged on every runtime
 regressions: all fixtures
 	scripts/test-regressions $(BUILD)/isocheck
+	scripts/test-hostile-rootfs $(BUILD)/isocheck $(BUILD)/rootfs
 
 VMEXIT_CFLAGS = -std=gnu11 $(WARN) -O2
 $(BUILD)/vm-exit: ci/vm/vm-exit.c

@@ -87,6 +87,9 @@ static void no_seccomp(struct iso_spec *s) { s->seccomp_deny = NULL; }
 static void writable_root(struct iso_spec *s) { s->readonly_root = false; }
 static void expose_runtime(struct iso_spec *s) { s->expose_runtime = true; }
 static void follow_image_symlinks(struct iso_spec *s) { s->follow_image_symlinks = true; }
+static void trust_image_proc(struct iso_spec *s) { s->trust_image_proc = true; }
+/* Read by the harness's own root preparation (lab_case_setup), not here. */
+static void harness_joins_paths(struct iso_spec *s) { (void)s; }
 
 const char *const spec_masked_paths[] = {
     "/proc/acpi",        "/proc/kcore",
@@ -152,6 +155,14 @@ static const struct iso_sabotage sabotages[] = {
       "/dev/null through the image's own paths, following its symlinks (CVE-2026-41579, "
       "CVE-2025-31133)",
       follow_image_symlinks },
+    { ISO_SAB_TRUST_IMAGE_PROC, "trust-image-proc",
+      "the built-in runtime keeps an image's /proc holding self/attr/current instead of mounting "
+      "procfs over it, as if a path check proved it procfs (CVE-2019-16884)",
+      trust_image_proc },
+    { ISO_SAB_HARNESS_JOINS_PATHS, "harness-joins-paths",
+      "isocheck prepares a case's root (its exchange directory and mount points) through the "
+      "image's own paths, following its symlinks, instead of in its own layer, inside the root",
+      harness_joins_paths },
     { ISO_SAB_PROP_IGNORED, "propagation-ignored",
       "the propagation the spec asks for (shared, slave, unbindable) is ignored: every mount is "
       "made private",

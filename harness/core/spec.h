@@ -53,6 +53,20 @@ struct iso_clock_offset {
     long nsec;
 };
 
+/* A mount the spec asks for at dest inside the container (an absolute
+ * path), made after proc: a bind of source (a lab path), a tmpfs or a
+ * sysfs. A missing destination is created (a directory, or an empty file
+ * for the bind of a file), inside the root. */
+enum iso_mount_kind { ISO_MOUNT_BIND, ISO_MOUNT_TMPFS, ISO_MOUNT_SYSFS };
+
+struct iso_mount {
+    enum iso_mount_kind kind;
+    const char *source; /* ISO_MOUNT_BIND only */
+    const char *dest;
+};
+
+#define ISO_MAX_MOUNTS 4
+
 struct iso_spec {
     unsigned ns; /* CLONE_NEW* set */
     char hostname[65];
@@ -78,6 +92,9 @@ struct iso_spec {
     bool setgroups_deny;        /* the case relies on "deny" in /proc/PID/setgroups (the built-in
                                    runtime always writes it; OCI has no way to ask) */
     const char *rootfs;         /* container root as the lab sees it */
+    bool trust_image_proc;      /* builtin only: an image's /proc that looks like procfs is kept */
+    struct iso_mount mounts[ISO_MAX_MOUNTS];
+    int n_mounts;
     struct iso_net net;
     struct iso_limits lim;
     /* with CLONE_NEWTIME: written to the time namespace before its first
@@ -123,6 +140,8 @@ struct iso_spec {
 #define ISO_SAB_FOLLOW_IMAGE_SYMLINKS ISO_SAB_BIT(32)
 /* bits 46-53: namespace semantics */
 #define ISO_SAB_PROP_IGNORED ISO_SAB_BIT(46)
+#define ISO_SAB_TRUST_IMAGE_PROC ISO_SAB_BIT(33)
+#define ISO_SAB_HARNESS_JOINS_PATHS ISO_SAB_BIT(34)
 
 /* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers
  * (CVE-2022-29162, CVE-2022-27650): CAP_KILL, CAP_NET_BIND_SERVICE,

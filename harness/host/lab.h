@@ -15,6 +15,16 @@
  * set. */
 int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct iso_err *err);
 
+/* The container root of a case in dir: an overlay of lower (a directory
+ * holding the image) whose upper layer holds the probe and the directories
+ * the harness prepares (mount points, the exchange directory), so an
+ * image's entries of those names, symlinks included, are hidden; the
+ * exchange tmpfs is mounted on ISO_XCHG resolved inside the root without
+ * following any symlink. joined: the harness-joins-paths sabotage, those
+ * directories made through the image's own paths. root gets its path. */
+int lab_prepare_root(const char *dir, const char *lower, bool joined, char *root, size_t size,
+                     struct iso_err *err);
+
 /* In a fresh case process: take mnt+uts+ipc namespaces (and net, for a case
  * that needs it: ISO_NEEDS_NET) and prepare the container root (overlay of
  * the rootfs with the probe), the shared exchange mount and the marker. */

@@ -51,6 +51,15 @@ int rt_bwrap_argv(const struct iso_spec *s, const char *bin, char *const probe_a
     }
     rt_arg(a, s->readonly_root ? "--ro-bind" : "--bind"), rt_arg(a, s->rootfs), rt_arg(a, "/");
     rt_arg(a, "--proc"), rt_arg(a, "/proc");
+    for (int i = 0; i < s->n_mounts; i++) {
+        const struct iso_mount *m = &s->mounts[i];
+        if (m->kind == ISO_MOUNT_SYSFS)
+            return rt_unsupported(why, len, "a sysfs mount");
+        if (m->kind == ISO_MOUNT_BIND)
+            rt_arg(a, "--bind"), rt_arg(a, m->source), rt_arg(a, m->dest);
+        else
+            rt_arg(a, "--tmpfs"), rt_arg(a, m->dest);
+    }
     if (s->drop_caps) {
         char name[64];
         rt_arg(a, "--cap-drop"), rt_arg(a, "ALL");

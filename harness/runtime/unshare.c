@@ -30,6 +30,8 @@ int rt_unshare_argv(const struct iso_spec *s, const char *bin, char *const probe
         return rt_unsupported(why, len, "a hostname");
     if (s->readonly_root)
         return rt_unsupported(why, len, "a read-only root");
+    if (s->n_mounts)
+        return rt_unsupported(why, len, "mounts inside the root");
     if (s->drop_caps)
         return rt_unsupported(why, len, "dropped capabilities");
     if (!(s->ns & CLONE_NEWNS))

@@ -101,6 +101,8 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_int_equal(a->mask_paths, b->mask_paths);
     assert_int_equal(a->leak_fd, b->leak_fd);
     assert_int_equal(a->follow_image_symlinks, b->follow_image_symlinks);
+    assert_int_equal(a->trust_image_proc, b->trust_image_proc);
+    assert_int_equal(a->n_mounts, b->n_mounts);
     assert_ptr_equal(a->seccomp_deny, b->seccomp_deny);
     assert_int_equal(a->readonly_root, b->readonly_root);
     assert_int_equal(a->expose_runtime, b->expose_runtime);
@@ -162,6 +164,10 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->follow_image_symlinks = true;
     else if (strcmp(name, "propagation-ignored") == 0)
         want->propagation = ISO_PROP_PRIVATE;
+    else if (strcmp(name, "trust-image-proc") == 0)
+        want->trust_image_proc = true;
+    else if (strcmp(name, "harness-joins-paths") == 0)
+        ; /* the harness's root preparation reads it; the spec is unchanged */
     else
         fail_msg("sabotage \"%s\" has no expected effect in this test", name);
     /* the namespaces full_spec() adds stay unless the sabotage removes them */
@@ -176,7 +182,7 @@ static void check_effect(const char *name, struct iso_spec *want)
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 27);
+    assert_int_equal(spec_sabotage_count(), 29);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
         struct iso_spec got, want;
@@ -213,6 +219,8 @@ static void test_table_order(void **state)
     assert_true(spec_sabotage_lookup("propagation-ignored") == ISO_SAB_BIT(46));
     /* above 32 bits: the set is 64 bits wide all the way through */
     assert_true(spec_sabotage_lookup("follow-image-symlinks") == ISO_SAB_BIT(32));
+    assert_true(spec_sabotage_lookup("trust-image-proc") == ISO_SAB_BIT(33));
+    assert_true(spec_sabotage_lookup("harness-joins-paths") == ISO_SAB_BIT(34));
 }
 
 /* Limits a spec does not have stay absent; no cgroup is asked for. */
