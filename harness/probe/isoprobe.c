@@ -800,17 +800,17 @@ static const struct {
     { "nest-depth", probe_cmd_nest_depth, "user|pid  nest namespaces until the kernel refuses" },
     { "init-signals", probe_cmd_init_signals, "SIGUSR1 blocked, SIGUSR2 default; waits; delivery" },
     { "kill-init", probe_cmd_kill_init, "a child with init's capabilities SIGKILLs pid 1" },
-    { "mqueue-ls", probe_cmd_mqueue_ls, "DIR NAME  create queue NAME, mount mqueue on DIR, list it" },
+    { "mqueue-ls", probe_cmd_mqueue_ls, "DIR NAME  make queue NAME, mount mqueue on DIR, list it" },
     { "propagate", probe_cmd_propagate, "DIR NAME  mount on DIR/NAME; waits; mounts below DIR" },
     { "bind", probe_cmd_bind, "SRC DST  propagation of SRC; bind a fresh tmpfs, then SRC, on DST" },
     { "sysfs-net", probe_cmd_sysfs_net, "DIR  mount sysfs on DIR, list its class/net" },
-    { "sysctl-net", probe_cmd_sysctl_net, "FORWARD RANGE  read, write, reread two net.ipv4 sysctls" },
+    { "sysctl-net", probe_cmd_sysctl_net, "FORWARD RANGE  read, write, reread 2 net.ipv4 sysctls" },
     { "link-events", probe_cmd_link_events, "RTMGRP_LINK listener; waits; flips lo; links seen" },
     { "setgroups", probe_cmd_setgroups, "/proc/self/setgroups and setgroups(0, NULL)" },
-    { "nested-map", probe_cmd_nested_map, "COUNT  uid_map writes for a nested user namespace; waits" },
-    { "reach-lab", probe_cmd_reach_lab, "PATH  join the userns on fd 3; sethostname, mount on PATH" },
+    { "nested-map", probe_cmd_nested_map, "COUNT  uid_map writes for a nested userns; waits" },
+    { "reach-lab", probe_cmd_reach_lab, "PATH  join userns fd 3; sethostname, mount on PATH" },
     { "unmapped-create", probe_cmd_unmapped_create,
-      "DIR  join userns fd 3, mntns fd 4; create in DIR with an unmapped gid, then mapped" },
+      "DIR  join userns fd 3, mntns fd 4; create in DIR, unmapped gid, then mapped" },
 };
 
 int main(int argc, char **argv)
