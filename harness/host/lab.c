@@ -244,6 +244,16 @@ static int mkdirs(const char *base, const char *const dirs[], const mode_t modes
     return 0;
 }
 
+int lab_case_netns(struct iso_ctx *ctx, struct iso_err *err)
+{
+    if (ctx->own_netns)
+        return 0;
+    if (unshare(CLONE_NEWNET) < 0)
+        return iso_err_set(err, errno, "unshare the case's network namespace");
+    ctx->own_netns = true;
+    return 0;
+}
+
 int lab_case_setup(struct iso_ctx *ctx, int idx, struct iso_err *err)
 {
     static const char *const dirs[] = { "",
@@ -258,8 +268,11 @@ int lab_case_setup(struct iso_ctx *ctx, int idx, struct iso_err *err)
     static const mode_t modes[] = { 0755, 0755, 0755, 0755, 0555, 0755, 0755, 01777, 0700 };
     char dir[PATH_MAX], path[PATH_MAX], opts[PATH_MAX * 3 + 64];
 
-    if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) < 0)
+    if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC) < 0)
         return iso_err_set(err, errno, "unshare the case namespaces");
+    if (ctx->c && ((ctx->c->needs & ISO_NEEDS_NET) || strncmp(ctx->c->name, "net.", 4) == 0) &&
+        lab_case_netns(ctx, err) < 0)
+        return -1;
     if (gethostname(ctx->lab_hostname, sizeof(ctx->lab_hostname) - 1) < 0)
         return iso_err_set(err, errno, "gethostname");
     snprintf(dir, sizeof(dir), "%s/c%d", LAB_DIR, idx);

@@ -15,9 +15,13 @@
  * set. */
 int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct iso_err *err);
 
-/* In a fresh case process: take mnt+uts+ipc+net namespaces and prepare the
- * container root (overlay of the rootfs with the probe), the shared
- * exchange mount and the marker. */
+/* In a fresh case process: take mnt+uts+ipc namespaces (and net, for a case
+ * that needs it: ISO_NEEDS_NET) and prepare the container root (overlay of
+ * the rootfs with the probe), the shared exchange mount and the marker. */
 int lab_case_setup(struct iso_ctx *ctx, int idx, struct iso_err *err);
+/* Move the case process into a network namespace of its own, once. A new
+ * network namespace costs the kernel 0.3 ms or more, paid only by cases
+ * whose lab side or container uses one. */
+int lab_case_netns(struct iso_ctx *ctx, struct iso_err *err);
 
 #endif

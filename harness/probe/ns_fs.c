@@ -171,3 +171,11 @@ int probe_cmd_bind(int argc, char **argv)
              probe_errname(mount(argv[1], argv[2], NULL, MS_BIND, NULL) < 0 ? errno : 0));
     return 0;
 }
+
+const struct probe_cmd probe_ns_fs_cmds[] = {
+    { "mqueue-ls", probe_cmd_mqueue_ls,
+      "DIR NAME  create queue NAME, mount mqueue on DIR, list it" },
+    { "propagate", probe_cmd_propagate, "DIR NAME  mount on DIR/NAME; waits; mounts below DIR" },
+    { "bind", probe_cmd_bind, "SRC DST  propagation of SRC; bind a fresh tmpfs, then SRC, on DST" },
+    { 0 },
+};

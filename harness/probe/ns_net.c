@@ -175,3 +175,11 @@ int probe_cmd_link_events(int argc, char **argv)
     probe_kv("own_event", "%s", lo ? "yes" : "no");
     return 0;
 }
+
+const struct probe_cmd probe_ns_net_cmds[] = {
+    { "sysfs-net", probe_cmd_sysfs_net, "DIR  mount sysfs on DIR, list its class/net" },
+    { "sysctl-net", probe_cmd_sysctl_net,
+      "FORWARD RANGE  read, write, reread two net.ipv4 sysctls" },
+    { "link-events", probe_cmd_link_events, "RTMGRP_LINK listener; waits; flips lo; links seen" },
+    { 0 },
+};

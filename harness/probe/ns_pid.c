@@ -84,3 +84,9 @@ int probe_cmd_kill_init(int argc, char **argv)
     probe_kv("survived", "yes");
     return 0;
 }
+
+const struct probe_cmd probe_ns_pid_cmds[] = {
+    { "init-signals", probe_cmd_init_signals, "SIGUSR1 blocked, SIGUSR2 default; waits; delivery" },
+    { "kill-init", probe_cmd_kill_init, "a child with init's capabilities SIGKILLs pid 1" },
+    { 0 },
+};

@@ -172,3 +172,14 @@ int probe_cmd_unmapped_create(int argc, char **argv)
     probe_kv("create_mapped_gid", "%s", create(argv[1], "mapped-gid"));
     return 0;
 }
+
+const struct probe_cmd probe_ns_user_cmds[] = {
+    { "setgroups", probe_cmd_setgroups, "/proc/self/setgroups and setgroups(0, NULL)" },
+    { "nested-map", probe_cmd_nested_map,
+      "COUNT  uid_map writes for a nested user namespace; waits" },
+    { "reach-lab", probe_cmd_reach_lab,
+      "PATH  join the userns on fd 3; sethostname, mount on PATH" },
+    { "unmapped-create", probe_cmd_unmapped_create,
+      "DIR  join userns fd 3, mntns fd 4; create in DIR with an unmapped gid, then mapped" },
+    { 0 },
+};
