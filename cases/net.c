@@ -196,7 +196,7 @@ static const char *lab_sysctl(const char *path, char *buf, size_t size)
         return "unreadable";
     for (const char *p = buf; *p; p++)
         if (*p != '\n')
-            *w++ = *p == '\t' ? ' ' : *p;
+            *w++ = (char)(*p == '\t' ? ' ' : *p);
     *w = '\0';
     return buf;
 }

@@ -178,7 +178,7 @@ ISO_CASE(init_blocked_signal_delivered_once_unblocked,
 ISO_CASE(init_survives_sigkill_with_cap_kill,
          "in a user namespace of its own, a process holding CAP_KILL there cannot kill the "
          "container's init with SIGKILL",
-         .detects = ISO_SAB_NO_PIDNS)
+         .detects = ISO_SAB_NO_PIDNS | ISO_SAB_NO_USERNS)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_result r;

@@ -63,7 +63,7 @@ static void report_sysctl(const char *key, const char *path)
         bool blank = *p == ' ' || *p == '\t' || *p == '\n';
         if (blank && (o == 0 || out[o - 1] == ' '))
             continue;
-        out[o++] = blank ? ' ' : *p;
+        out[o++] = (char)(blank ? ' ' : *p);
     }
     while (o > 0 && out[o - 1] == ' ')
         o--;

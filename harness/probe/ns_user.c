@@ -60,11 +60,11 @@ int probe_cmd_setgroups(int argc, char **argv)
     return 0;
 }
 
-static const char *map_write(pid_t pid, const char *text)
+static const char *map_write(const char *pid, const char *text)
 {
     char path[64];
 
-    snprintf(path, sizeof(path), "/proc/%d/uid_map", pid);
+    snprintf(path, sizeof(path), "/proc/%s/uid_map", pid);
     return probe_errname(write_file(path, text) < 0 ? errno : 0);
 }
 
@@ -75,10 +75,11 @@ static const char *map_write(pid_t pid, const char *text)
  * child stays until the lab has read its map (inner_pid: its pid here). */
 int probe_cmd_nested_map(int argc, char **argv)
 {
-    char one[64], six_bad[256], six_good[256] = "";
+    char one[64], six_bad[256], six_good[256] = "", pid[32] = "";
     int ready[2], hold[2];
     long long count;
     pid_t child;
+    ssize_t n;
     char c;
 
     if (argc < 2 || parse_ll(argv[1], &count, NULL) < 0 || count < 8)
@@ -91,25 +92,29 @@ int probe_cmd_nested_map(int argc, char **argv)
         close(ready[0]), close(hold[1]);
         if (unshare(CLONE_NEWUSER) < 0)
             _exit(3);
-        (void)!write(ready[1], "1", 1);
+        /* its pid as the /proc we see numbers it (the lab's, if that is
+         * the /proc we were given) */
+        n = readlink("/proc/self", pid, sizeof(pid) - 1);
+        (void)!write(ready[1], pid, n > 0 ? (size_t)n : 0);
         close(ready[1]);
         while (read(hold[0], &c, 1) > 0)
             ;
         _exit(0);
     }
     close(ready[1]), close(hold[0]);
-    if (child < 0 || read(ready[0], &c, 1) != 1)
+    if (child < 0 || (n = read(ready[0], pid, sizeof(pid) - 1)) <= 0)
         return fprintf(stderr, "nested-map: no child user namespace\n"), 3;
+    pid[n] = '\0';
     snprintf(one, sizeof(one), "0 %lld 1\n", count);
     for (int i = 0; i < 6; i++) {
         size_t used = strlen(six_good);
         snprintf(six_good + used, sizeof(six_good) - used, "%d %d 1\n", i, i);
     }
     snprintf(six_bad, sizeof(six_bad), "0 0 1\n1 1 1\n2 2 1\n3 3 1\n4 4 1\n5 %lld 1\n", count);
-    probe_kv("inner_pid", "%d", child);
-    probe_kv("write_one_outside", "%s", map_write(child, one));
-    probe_kv("write_six_outside", "%s", map_write(child, six_bad));
-    probe_kv("write_six_inside", "%s", map_write(child, six_good));
+    probe_kv("inner_pid", "%s", pid);
+    probe_kv("write_one_outside", "%s", map_write(pid, one));
+    probe_kv("write_six_outside", "%s", map_write(pid, six_bad));
+    probe_kv("write_six_inside", "%s", map_write(pid, six_good));
     probe_wait_for_lab();
     close(hold[1]);
     waitpid(child, NULL, 0);
