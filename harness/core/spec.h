@@ -65,6 +65,7 @@ struct iso_spec {
     bool readonly_root;       /* the container's / is mounted read-only */
     bool expose_runtime; /* builtin only: a descriptor to its own binary stays open across exec */
     bool follow_image_symlinks; /* builtin only: setup through joined paths, not in the root */
+    bool skip_cgroup_join;      /* builtin only: the cgroup is made, the container not put in it */
     const char *rootfs;         /* container root as the lab sees it */
     struct iso_net net;
     struct iso_limits lim;
@@ -109,6 +110,11 @@ struct iso_spec {
 #define ISO_SAB_EXPOSE_RUNTIME ISO_SAB_BIT(28)
 /* bits 29-31 free */
 #define ISO_SAB_FOLLOW_IMAGE_SYMLINKS ISO_SAB_BIT(32)
+/* cgroup v2 events, OOM groups, memory.high, cgroup.kill */
+#define ISO_SAB_NO_OOM_GROUP ISO_SAB_BIT(54)
+#define ISO_SAB_NO_MEMHIGH ISO_SAB_BIT(55)
+#define ISO_SAB_NO_CGROUP_JOIN ISO_SAB_BIT(56)
+#define ISO_SAB_HIGH_AS_MAX ISO_SAB_BIT(57)
 
 /* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers
  * (CVE-2022-29162, CVE-2022-27650): CAP_KILL, CAP_NET_BIND_SERVICE,

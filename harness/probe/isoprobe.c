@@ -757,6 +757,7 @@ int probe_cmd_view(int argc, char **argv);
 int probe_cmd_setns(int argc, char **argv);
 int probe_cmd_nest_pid(int argc, char **argv);
 int probe_cmd_nest_depth(int argc, char **argv);
+int probe_cmd_cg(int argc, char **argv);
 
 static const struct {
     const char *name;
@@ -797,6 +798,7 @@ static const struct {
     { "setns", probe_cmd_setns, "FD...  try to join the namespace of each open FD" },
     { "nest-pid", probe_cmd_nest_pid, "a PID namespace inside ours with two processes; waits" },
     { "nest-depth", probe_cmd_nest_depth, "user|pid  nest namespaces until the kernel refuses" },
+    { "cg", probe_cmd_cg, "oom-group N BYTES | fork N  processes for the cgroup v2 event cases" },
 };
 
 int main(int argc, char **argv)
