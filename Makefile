@@ -146,7 +146,8 @@ $(BUILD)/vm-exit: ci/vm/vm-exit.c
 # case passes there, the cgroup cases fail under their sabotages there too,
 # vm-run's faults are handled, every runtime runs there as well, and host
 # and VM agree case by case.
-VM_SABOTAGES := no-memory-limit no-pids-limit no-cgroupns no-cpu-limit
+VM_SABOTAGES := no-memory-limit no-pids-limit no-cgroupns no-cpu-limit no-oom-group no-memory-high \
+                no-cgroup-join memory-high-as-max
 check-vm: deps
 	@$(MAKE) --no-print-directory _check-vm
 # Under TCG a guest runs an order of magnitude slower than the host, and
