@@ -297,12 +297,11 @@ ISO_CASE(kill_file_kills_all,
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_err err = { 0, "" };
     struct iso_container c;
-    char path[PATH_MAX + 16];
+    char path[PATH_MAX];
     int procs = -1;
 
     REQUIRE_V2(ctx, "cgroup.kill");
-    cg_dir(cg, CG_MEMORY, NULL, false, path, PATH_MAX);
-    strcat(path, "/cgroup.kill");
+    cg_file(cg, CG_MEMORY, NULL, false, "cgroup.kill", path, sizeof(path));
     if (access(path, F_OK) < 0)
         ISO_SKIP_FOR(ctx, ISO_FEAT_CGROUP, "no %s: cgroup.kill is Linux 5.14 and later", path);
     s.lim.own_cgroup = true;

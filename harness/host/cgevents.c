@@ -13,10 +13,11 @@
 
 #include "util.h"
 
-void cg_dir(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci, char *out,
-            size_t size)
+void cg_file(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci, const char *file,
+             char *out, size_t size)
 {
-    const char *parts[] = { oci ? cg->oci_base : cg->ctl[c].base, cg->run, rel ? rel : "" };
+    const char *parts[] = { oci ? cg->oci_base : cg->ctl[c].base, cg->run, rel ? rel : "",
+                            file ? file : "" };
     size_t len = (size_t)snprintf(out, size, "%s", cg->ctl[c].mount);
 
     for (size_t i = 0; i < sizeof(parts) / sizeof(parts[0]) && len < size; i++)
@@ -27,10 +28,9 @@ void cg_dir(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci, 
 
 int cg_kill(const struct cg_info *cg, const char *rel, bool oci, struct iso_err *err)
 {
-    char path[PATH_MAX + 16];
+    char path[PATH_MAX];
 
-    cg_dir(cg, CG_MEMORY, rel, oci, path, PATH_MAX);
-    strcat(path, "/cgroup.kill");
+    cg_file(cg, CG_MEMORY, rel, oci, "cgroup.kill", path, sizeof(path));
     if (write_file(path, "1") < 0)
         return iso_err_set(err, errno, "write 1 to \"%s\"", path);
     return 0;
@@ -69,7 +69,7 @@ int cg_count_procs(const struct cg_info *cg, const char *rel, bool oci, int *cou
 {
     char dir[PATH_MAX];
 
-    cg_dir(cg, CG_MEMORY, rel, oci, dir, sizeof(dir));
+    cg_file(cg, CG_MEMORY, rel, oci, NULL, dir, sizeof(dir));
     *count = 0;
     return count_in(dir, 0, count, err);
 }
@@ -77,11 +77,10 @@ int cg_count_procs(const struct cg_info *cg, const char *rel, bool oci, int *cou
 int cg_wait_unpopulated(const struct cg_info *cg, const char *rel, bool oci, int timeout_ms,
                         struct iso_err *err)
 {
-    char path[PATH_MAX + 16], buf[256] = "";
-    struct timespec nap = { 0, 2 * 1000 * 1000 };
+    char path[PATH_MAX], buf[256] = "";
+    struct timespec nap = { 0, 2000000L };
 
-    cg_dir(cg, CG_MEMORY, rel, oci, path, PATH_MAX);
-    strcat(path, "/cgroup.events");
+    cg_file(cg, CG_MEMORY, rel, oci, "cgroup.events", path, sizeof(path));
     for (int waited = 0;; waited += 2) {
         /* a cgroup removed meanwhile (an OCI runtime removes its own once
          * the container is gone) was empty: rmdir takes only empty ones */

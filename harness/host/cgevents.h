@@ -10,9 +10,10 @@
 
 #include "cgroup.h"
 
-/* Absolute directory of rel in controller c's hierarchy. */
-void cg_dir(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci, char *out,
-            size_t size);
+/* Absolute path of file (NULL: the directory) of rel in controller c's
+ * hierarchy. */
+void cg_file(const struct cg_info *cg, enum cg_ctl c, const char *rel, bool oci, const char *file,
+             char *out, size_t size);
 /* Write "1" to rel's cgroup.kill: SIGKILL to every process in it and below. */
 int cg_kill(const struct cg_info *cg, const char *rel, bool oci, struct iso_err *err);
 /* Processes in rel and every cgroup below it (cgroup.procs lines). */

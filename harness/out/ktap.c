@@ -49,17 +49,14 @@ static void put_text(FILE *f, const char *s, size_t len, bool desc)
         unsigned char c = (unsigned char)s[i];
         if (c == '\n' || c == '\r' || c == '\t')
             fputc(' ', f);
-        else if (c < 0x20 || c == 0x7f)
-            fprintf(f, "\\x%02x", c);
         else if (c == '#' && desc)
             fputc('_', f);
-        else if (c < 0x80)
-            fputc(c, f);
-        else if ((n = utf8_len((const unsigned char *)s + i, len - i)) == 0)
-            fprintf(f, "\\x%02x", c); /* not UTF-8 */
-        else {
+        else if (c >= 0x20 && c != 0x7f &&
+                 (n = c < 0x80 ? 1 : utf8_len((const unsigned char *)s + i, len - i)) > 0) {
             fwrite(s + i, 1, n, f);
             i += n - 1;
+        } else {
+            fprintf(f, "\\x%02x", c); /* a control byte, or not UTF-8 */
         }
     }
 }
@@ -246,7 +243,7 @@ static int blocks_started(const struct ktap_sink *t, const struct iso_results *r
 static void put_notes(struct ktap_sink *t)
 {
     fflush(t->nf);
-    for (size_t off = 0; off < t->notes_len;) {
+    for (size_t off = 0; t->notes && off < t->notes_len;) {
         const char *note = t->notes + off;
         for (const char *line = note; line;) {
             const char *nl = strchr(line, '\n');
@@ -262,16 +259,12 @@ static void put_notes(struct ktap_sink *t)
 static void put_document(struct ktap_sink *t, const struct iso_results *res)
 {
     bool several = res->nrt > 1;
-    int nblocks = t->planned ? blocks_started(t, res) : 0, top = 0, planned;
+    int nblocks = t->planned ? blocks_started(t, res) : 0, top = 0;
+    /* one runtime that ran: its families at the top; else its blocks */
+    int planned = !several && nblocks == 1 && res->blocks[0].state == BLOCK_OK
+                      ? count_families(res, t->done[0])
+                      : nblocks;
 
-    if (!t->planned)
-        planned = 0;
-    else if (several)
-        planned = nblocks;
-    else if (nblocks == 1 && res->blocks[0].state == BLOCK_OK)
-        planned = count_families(res, t->done[0]);
-    else
-        planned = nblocks;
     fputs("KTAP version 1\n", t->f);
     fprintf(t->f, "1..%d\n", planned + (t->bail[0] ? 1 : 0));
     put_notes(t);

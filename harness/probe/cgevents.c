@@ -117,8 +117,8 @@ static int fork_held(int n)
 int probe_cmd_cg(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "oom-group") == 0)
-        return oom_group(atoi(argv[2]), strtoull(argv[3], NULL, 0));
+        return oom_group((int)strtol(argv[2], NULL, 10), strtoull(argv[3], NULL, 0));
     if (argc >= 3 && strcmp(argv[1], "fork") == 0)
-        return fork_held(atoi(argv[2]));
+        return fork_held((int)strtol(argv[2], NULL, 10));
     return fprintf(stderr, "usage: cg oom-group N BYTES | cg fork N\n"), 2;
 }
