@@ -68,7 +68,7 @@ UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c 
             lib/procfs.c core/registry.c lib/report.c core/spec.c host/netlab.c \
             core/known.c host/cgroup.c host/cgv2.c host/cglimits.c host/systemd.c lib/ns.c lib/sys.c lib/cgfile.c lib/dl.c \
             out/tap.c out/results.c out/sink.c out/tap_sink.c out/matrix.c out/junit.c \
-            out/summary.c out/annotations.c core/feature.c host/preflight.c host/hostile.c) \
+            out/summary.c out/annotations.c out/ktap.c core/feature.c host/preflight.c host/hostile.c) \
             $(wildcard harness/runtime/*.c)
 # Shared fakes: libc calls the unit tests make fail on demand (fakes.h).
 UNIT_FAKES   := harness/tests/fakes.c
@@ -122,6 +122,10 @@ unit: $(UNIT_TESTS)
 	scripts/tap-validate harness/tests/golden/*.tap13
 	TAP14_AS_13=1 scripts/tap-validate harness/tests/golden/*.tap14
 	scripts/junit-validate harness/tests/golden/sink.junit.xml harness/tests/golden/sink.tap13
+	scripts/ktap-validate harness/tests/golden/sink1.ktap harness/tests/golden/sink1.tap13
+	scripts/ktap-validate harness/tests/golden/sink.ktap harness/tests/golden/sink.tap13
+	scripts/ktap-validate harness/tests/golden/interrupted.ktap
+	scripts/ktap-validate harness/tests/golden/bail.ktap
 
 # Do the unit tests bite? Small mutations of the pure modules, one at a
 # time; at least 90% must make a unit test fail (scripts/mutants).
@@ -152,7 +156,8 @@ $(BUILD)/vm-exit: ci/vm/vm-exit.c
 # case passes there, the cgroup cases fail under their sabotages there too,
 # vm-run's faults are handled, every runtime runs there as well, and host
 # and VM agree case by case.
-VM_SABOTAGES := no-memory-limit no-pids-limit no-cgroupns no-cpu-limit
+VM_SABOTAGES := no-memory-limit no-pids-limit no-cgroupns no-cpu-limit no-oom-group no-memory-high \
+                no-cgroup-join memory-high-as-max
 check-vm: deps
 	@$(MAKE) --no-print-directory _check-vm
 # Under TCG a guest runs an order of magnitude slower than the host, and

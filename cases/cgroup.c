@@ -1,5 +1,7 @@
 /* cgroup.c - resource isolation through cgroups (v1 or v2): OOM kill at the
- * memory limit, pids.max, the cgroup namespace, CPU quota. */
+ * memory limit, pids.max, the cgroup namespace, CPU quota; and what only
+ * cgroup v2 has: memory.events, memory.oom.group, memory.high,
+ * pids.events, cgroup.kill. */
 #define _GNU_SOURCE
 #include <sched.h>
 #include <signal.h>
@@ -11,6 +13,7 @@
 
 #define ISO_FAMILY "cgroup"
 #include "case.h"
+#include "cgevents.h"
 #include "config.h"
 
 #define MiB (1ull << 20)
@@ -24,7 +27,7 @@ static unsigned long long last_touched(const struct iso_result *r)
 
 ISO_CASE(oom_kill_at_limit,
          "under a 32 MiB limit (no swap) 16 MiB is fine and 64 MiB is killed by the OOM killer",
-         .detects = ISO_SAB_NO_MEMLIMIT, .needs = ISO_NEEDS_CGROUP)
+         .detects = ISO_SAB_NO_MEMLIMIT | ISO_SAB_NO_CGROUP_JOIN, .needs = ISO_NEEDS_CGROUP)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_err err = { 0, "" };
@@ -61,7 +64,7 @@ ISO_CASE(oom_kill_at_limit,
 }
 
 ISO_CASE(pids_max_stops_forks, "with pids.max = 8 the 8th process inside cannot be forked (EAGAIN)",
-         .detects = ISO_SAB_NO_PIDSLIMIT, .needs = ISO_NEEDS_CGROUP)
+         .detects = ISO_SAB_NO_PIDSLIMIT | ISO_SAB_NO_CGROUP_JOIN, .needs = ISO_NEEDS_CGROUP)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_result r;
@@ -96,7 +99,7 @@ static const char *cgroup_path(char *view, const char *ctl)
 
 ISO_CASE(namespace_root_is_own_cgroup,
          "in a cgroup namespace the container's cgroup reads as /; the lab sees the real path",
-         .detects = ISO_SAB_NO_CGROUPNS, .needs = ISO_NEEDS_CGROUP)
+         .detects = ISO_SAB_NO_CGROUPNS | ISO_SAB_NO_CGROUP_JOIN, .needs = ISO_NEEDS_CGROUP)
 {
     const struct cg_info *cg = &ctx->cfg->cg;
     struct iso_spec s = iso_spec_default(ctx);
@@ -127,7 +130,7 @@ ISO_CASE(namespace_root_is_own_cgroup,
 }
 
 ISO_CASE(cpu_quota_throttles, "a busy loop under a 10% CPU quota is throttled",
-         .detects = ISO_SAB_NO_CPULIMIT, .needs = ISO_NEEDS_CGROUP)
+         .detects = ISO_SAB_NO_CPULIMIT | ISO_SAB_NO_CGROUP_JOIN, .needs = ISO_NEEDS_CGROUP)
 {
     struct iso_spec s = iso_spec_default(ctx);
     struct iso_err err = { 0, "" };
@@ -145,4 +148,168 @@ ISO_CASE(cpu_quota_throttles, "a busy loop under a 10% CPU quota is throttled",
         ISO_EXPECT_GT(ctx, throttled, 0, "periods in which the container was throttled");
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
+}
+
+/* --- cgroup v2 only --- */
+
+/* Skips the case where the run's cgroups are not v2 (v1 has no such file). */
+#define REQUIRE_V2(ctx, what)                                                                      \
+    do {                                                                                           \
+        if ((ctx)->cfg->cg.version != 2)                                                           \
+            ISO_SKIP_FOR(ctx, ISO_FEAT_CGROUP,                                                     \
+                         "%s is cgroup v2 only; this host's cgroups are v%d", what,                \
+                         (ctx)->cfg->cg.version);                                                  \
+    } while (0)
+
+/* A counter of the container's cgroup, -1 (and the error in the
+ * diagnostics under key) when it cannot be read. */
+static long long counter(struct iso_ctx *ctx, const struct iso_result *r, int ctl, const char *file,
+                         const char *key)
+{
+    struct iso_err err = { 0, "" };
+    long long v = -1;
+    char diag[64];
+
+    if (iso_cg_counter(ctx, r, ctl, file, key, &v, &err) < 0) {
+        snprintf(diag, sizeof(diag), "%s_error", key);
+        iso_diag(ctx, diag, "%s", err.msg);
+        return -1;
+    }
+    return v;
+}
+
+ISO_CASE(memory_events_count_oom,
+         "memory.events counts oom and oom_kill once a container hits its limit, and neither "
+         "before",
+         .detects = ISO_SAB_NO_MEMLIMIT | ISO_SAB_NO_CGROUP_JOIN, .needs = ISO_NEEDS_CGROUP)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c;
+    long long oom, kills;
+
+    REQUIRE_V2(ctx, "memory.events");
+    s.lim.memory = 32 * MiB;
+    /* under the limit: nothing is counted */
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("alloc", "16777216", "1048576", "--wait"), &c);
+    oom = counter(ctx, &c.r, CG_MEMORY, "memory.events", "oom");
+    kills = counter(ctx, &c.r, CG_MEMORY, "memory.events", "oom_kill");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "alloc"), "done", "16 MiB under a 32 MiB limit completes");
+    ISO_EXPECT_EQ(ctx, oom, 0, "oom events of a container that stayed under its limit");
+    ISO_EXPECT_EQ(ctx, kills, 0, "oom_kill events of a container that stayed under its limit");
+    /* over it: the worker (oom_score_adj 1000) is the one process killed */
+    ISO_DOING(ctx, "touching 64 MiB under a 32 MiB limit");
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("alloc", "67108864", "1048576", "--wait"), &c);
+    oom = counter(ctx, &c.r, CG_MEMORY, "memory.events", "oom");
+    kills = counter(ctx, &c.r, CG_MEMORY, "memory.events", "oom_kill");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "worker_signal"), "9",
+                      "the 64 MiB process was killed by SIGKILL");
+    ISO_EXPECT_GE(ctx, oom, 1, "oom events: the limit was reached and a charge failed");
+    ISO_EXPECT_EQ(ctx, kills, 1, "oom_kill events: exactly the one process killed");
+}
+
+ISO_CASE(oom_group_kills_all,
+         "with memory.oom.group set, one OOM kills every process of the container, its init too",
+         .detects = ISO_SAB_NO_OOM_GROUP | ISO_SAB_NO_MEMLIMIT | ISO_SAB_NO_CGROUP_JOIN,
+         .needs = ISO_NEEDS_CGROUP)
+{
+    const struct cg_info *cg = &ctx->cfg->cg;
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
+    struct iso_container c;
+    long long group_kills;
+    int procs = -1;
+
+    REQUIRE_V2(ctx, "memory.oom.group");
+    s.lim.memory = 32 * MiB;
+    s.lim.oom_group = true;
+    /* three sleepers, then (on go) a process that touches 64 MiB */
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("cg", "oom-group", "3", "67108864"), &c);
+    ISO_EXPECT_OK(ctx, cg_count_procs(cg, c.r.cg_leaf, c.r.external, &procs, &err), &err);
+    ISO_EXPECT_EQ(ctx, procs, 4, "processes in the container's cgroup: init and three sleepers");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_OK(ctx, iso_finish(ctx, &c, &err), &err);
+    /* how many oom_kill events a group kill adds varies (a task already
+     * dying is counted or not); memory.events counts the group kill itself
+     * since Linux 5.17 (oom_group_kill) */
+    iso_diag(ctx, "oom_kill", "%lld", counter(ctx, &c.r, CG_MEMORY, "memory.events", "oom_kill"));
+    group_kills = counter(ctx, &c.r, CG_MEMORY, "memory.events", "oom_group_kill");
+    if (group_kills >= 0)
+        ISO_EXPECT_GE(ctx, group_kills, 1, "memory.events oom_group_kill");
+    ISO_EXPECT_EQ(ctx, iso_exit_signal(&c.r), SIGKILL, "the container's init died of SIGKILL");
+    ISO_EXPECT_ABSENT(ctx, &c.r, "sleepers_alive", "init never lived to count its sleepers");
+    ISO_EXPECT_OK(ctx, cg_wait_unpopulated(cg, c.r.cg_rel, c.r.external, 2000, &err), &err);
+}
+
+ISO_CASE(memory_high_throttles,
+         "above memory.high a process is throttled (memory.events high) and completes, not killed",
+         .detects = ISO_SAB_NO_MEMHIGH | ISO_SAB_HIGH_AS_MAX | ISO_SAB_NO_CGROUP_JOIN,
+         .needs = ISO_NEEDS_CGROUP)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c;
+    long long high, kills;
+
+    REQUIRE_V2(ctx, "memory.high");
+    s.lim.memory_high = 32 * MiB;
+    s.lim.memory = 64 * MiB; /* a hard limit well above, so the case stays bounded */
+    /* 1 MiB past memory.high: each charge above it is reclaimed for and
+     * delayed in proportion to the overage squared; more would take seconds */
+    ISO_DOING(ctx, "touching 33 MiB above a 32 MiB memory.high");
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("alloc", "34603008", "1048576", "--wait"), &c);
+    high = counter(ctx, &c.r, CG_MEMORY, "memory.events", "high");
+    kills = counter(ctx, &c.r, CG_MEMORY, "memory.events", "oom_kill");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "alloc"), "done",
+                      "the allocation above memory.high completes");
+    ISO_EXPECT_ABSENT(ctx, &c.r, "worker_signal", "the process was not killed");
+    ISO_EXPECT_GT(ctx, high, 0, "memory.events high: times the container was throttled");
+    ISO_EXPECT_EQ(ctx, kills, 0, "memory.events oom_kill");
+}
+
+ISO_CASE(pids_events_count_max,
+         "pids.events counts the fork refused at pids.max, once, while the container lives",
+         .detects = ISO_SAB_NO_PIDSLIMIT | ISO_SAB_NO_CGROUP_JOIN, .needs = ISO_NEEDS_CGROUP)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c;
+    long long max;
+
+    s.lim.pids = 8; /* pids.events is in v1's pids controller too */
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("cg", "fork", "16"), &c);
+    max = counter(ctx, &c.r, CG_PIDS, "pids.events", "max");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "forked"), "7", "children forked beside the probe");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "fork_error"), "EAGAIN", "the next fork fails");
+    ISO_EXPECT_EQ(ctx, max, 1, "pids.events max: the one refused fork");
+}
+
+ISO_CASE(kill_file_kills_all,
+         "writing 1 to the container's cgroup.kill kills every process in it, its init too",
+         .detects = ISO_SAB_NO_CGROUP_JOIN, .needs = ISO_NEEDS_CGROUP)
+{
+    const struct cg_info *cg = &ctx->cfg->cg;
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
+    struct iso_container c;
+    char path[PATH_MAX];
+    int procs = -1;
+
+    REQUIRE_V2(ctx, "cgroup.kill");
+    cg_file(cg, CG_MEMORY, NULL, false, "cgroup.kill", path, sizeof(path));
+    if (access(path, F_OK) < 0)
+        ISO_SKIP_FOR(ctx, ISO_FEAT_CGROUP, "no %s: cgroup.kill is Linux 5.14 and later", path);
+    s.lim.own_cgroup = true;
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("spawn", "3"), &c);
+    ISO_EXPECT_OK(ctx, cg_count_procs(cg, c.r.cg_leaf, c.r.external, &procs, &err), &err);
+    ISO_EXPECT_EQ(ctx, procs, 4, "processes in the container's cgroup: init and three sleepers");
+    ISO_EXPECT_OK(ctx, cg_kill(cg, c.r.cg_leaf, c.r.external, &err), &err);
+    ISO_EXPECT_OK(ctx, cg_wait_unpopulated(cg, c.r.cg_leaf, c.r.external, 2000, &err), &err);
+    ISO_REQUIRE_OK(ctx, iso_finish(ctx, &c, &err), &err);
+    ISO_EXPECT_EQ(ctx, iso_exit_signal(&c.r), SIGKILL, "the container's init died of SIGKILL");
 }

@@ -160,7 +160,7 @@ static int make_cgroup(struct iso_ctx *ctx, const struct iso_runtime *rt, struct
     if (cg_make(&ctx->cfg->cg, c->r.cg_rel, rt->harness_cgroups ? &s->lim : &shell,
                 !rt->harness_cgroups, &st->cgh, err) < 0)
         return iso_err_wrap(err, "cgroup");
-    if (rt->harness_cgroups)
+    if (rt->harness_cgroups && !s->skip_cgroup_join)
         s->cgroup = &st->cgh;
     return 0;
 }

@@ -90,6 +90,22 @@ static void follow_image_symlinks(struct iso_spec *s) { s->follow_image_symlinks
 static void trust_image_proc(struct iso_spec *s) { s->trust_image_proc = true; }
 /* Read by the harness's own root preparation (lab_case_setup), not here. */
 static void harness_joins_paths(struct iso_spec *s) { (void)s; }
+static void no_oom_group(struct iso_spec *s) { s->lim.oom_group = false; }
+static void no_memhigh(struct iso_spec *s)
+{
+    s->lim.own_cgroup |= s->lim.memory_high != 0;
+    s->lim.memory_high = 0;
+}
+static void no_cgroup_join(struct iso_spec *s) { s->skip_cgroup_join = true; }
+/* The soft limit written as the hard one (a runtime that confuses the
+ * two): what should only be throttled is OOM-killed. */
+static void high_as_max(struct iso_spec *s)
+{
+    if (!s->lim.memory_high)
+        return;
+    s->lim.memory = s->lim.memory_high;
+    s->lim.memory_high = 0;
+}
 
 const char *const spec_masked_paths[] = {
     "/proc/acpi",        "/proc/kcore",
@@ -167,6 +183,16 @@ static const struct iso_sabotage sabotages[] = {
       "the propagation the spec asks for (shared, slave, unbindable) is ignored: every mount is "
       "made private",
       ignore_propagation },
+    { ISO_SAB_NO_OOM_GROUP, "no-oom-group", "memory.oom.group is not set when the spec asks for it",
+      no_oom_group },
+    { ISO_SAB_NO_MEMHIGH, "no-memory-high", "the container's cgroup gets no memory.high",
+      no_memhigh },
+    { ISO_SAB_NO_CGROUP_JOIN, "no-cgroup-join",
+      "the container's cgroup is made with its limits but the container is never put in it",
+      no_cgroup_join },
+    { ISO_SAB_HIGH_AS_MAX, "memory-high-as-max",
+      "the memory.high asked for is written as memory.max: a soft limit becomes a hard one",
+      high_as_max },
 };
 
 const char *spec_propagation_name(enum iso_prop p)

@@ -91,6 +91,7 @@ struct iso_spec {
     enum iso_prop propagation;  /* of the container's mounts, when private_mounts */
     bool setgroups_deny;        /* the case relies on "deny" in /proc/PID/setgroups (the built-in
                                    runtime always writes it; OCI has no way to ask) */
+    bool skip_cgroup_join;      /* builtin only: the cgroup is made, the container not put in it */
     const char *rootfs;         /* container root as the lab sees it */
     bool trust_image_proc;      /* builtin only: an image's /proc that looks like procfs is kept */
     struct iso_mount mounts[ISO_MAX_MOUNTS];
@@ -142,6 +143,11 @@ struct iso_spec {
 #define ISO_SAB_PROP_IGNORED ISO_SAB_BIT(46)
 #define ISO_SAB_TRUST_IMAGE_PROC ISO_SAB_BIT(33)
 #define ISO_SAB_HARNESS_JOINS_PATHS ISO_SAB_BIT(34)
+/* cgroup v2 events, OOM groups, memory.high, cgroup.kill */
+#define ISO_SAB_NO_OOM_GROUP ISO_SAB_BIT(54)
+#define ISO_SAB_NO_MEMHIGH ISO_SAB_BIT(55)
+#define ISO_SAB_NO_CGROUP_JOIN ISO_SAB_BIT(56)
+#define ISO_SAB_HIGH_AS_MAX ISO_SAB_BIT(57)
 
 /* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers
  * (CVE-2022-29162, CVE-2022-27650): CAP_KILL, CAP_NET_BIND_SERVICE,

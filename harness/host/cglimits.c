@@ -58,6 +58,12 @@ static void set_values(const struct cg_info *cg, enum cg_ctl c, struct cgroup_co
         if (!v1)
             cgroup_add_value_string(ctl, "memory.swap.max", "0");
     }
+    if (c == CG_MEMORY && !v1 && lim->memory_high) {
+        snprintf(v, sizeof(v), "%llu", (unsigned long long)lim->memory_high);
+        cgroup_add_value_string(ctl, "memory.high", v);
+    }
+    if (c == CG_MEMORY && !v1 && lim->oom_group)
+        cgroup_add_value_string(ctl, "memory.oom.group", "1");
     if (c == CG_PIDS && lim->pids) {
         snprintf(v, sizeof(v), "%ld", lim->pids);
         cgroup_add_value_string(ctl, "pids.max", v);

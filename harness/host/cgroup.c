@@ -431,7 +431,7 @@ unsigned cg_needed(const struct iso_limits *lim)
 {
     unsigned need = lim->extra_ctls;
 
-    if (lim->memory || lim->own_cgroup)
+    if (lim->memory || lim->memory_high || lim->oom_group || lim->own_cgroup)
         need |= 1u << CG_MEMORY;
     if (lim->pids)
         need |= 1u << CG_PIDS;

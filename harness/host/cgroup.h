@@ -54,8 +54,10 @@ struct iso_limits {
     long pids;         /* 0: no limit */
     long cpu_quota_us; /* with cpu_period_us; 0: none; < 0: a cpu cgroup without a quota */
     long cpu_period_us;
-    bool own_cgroup;     /* a (memory) cgroup of its own even without limits */
-    unsigned extra_ctls; /* further controllers (bit per enum cg_ctl) without values */
+    uint64_t memory_high; /* v2 memory.high, bytes: throttled above it, not killed; 0: none */
+    bool oom_group;       /* v2 memory.oom.group: one OOM kill takes every process */
+    bool own_cgroup;      /* a (memory) cgroup of its own even without limits */
+    unsigned extra_ctls;  /* further controllers (bit per enum cg_ctl) without values */
 };
 
 /* A container's cgroup, one per controller it needs. */

@@ -10,6 +10,7 @@ struct iso_sink *matrix_sink_open(const struct sink_opts *o, struct iso_err *err
 struct iso_sink *junit_sink_open(const struct sink_opts *o, struct iso_err *err);
 struct iso_sink *summary_sink_open(const struct sink_opts *o, struct iso_err *err);
 struct iso_sink *annotations_sink_open(const struct sink_opts *o, struct iso_err *err);
+struct iso_sink *ktap_sink_open(const struct sink_opts *o, struct iso_err *err);
 
 static const struct sink_kind kinds[] = {
     { "junit",
@@ -30,6 +31,10 @@ static const struct sink_kind kinds[] = {
       "commands to FILE (at most 10, then a ::notice);\n"
       "print FILE in a step to annotate cases/*.c",
       annotations_sink_open },
+    { "ktap",
+      "write the results as KTAP version 1 to FILE (the kernel's\n"
+      "format: one subtest per family, per runtime when several)",
+      ktap_sink_open },
 };
 
 int sink_kind_count(void) { return (int)ARRAY_LEN(kinds); }

@@ -38,6 +38,6 @@ extern const struct probe_cmd probe_pid_cmds[], probe_uts_cmds[], probe_ipc_cmds
     probe_user_cmds[], probe_mount_cmds[], probe_net_cmds[], probe_cgroup_cmds[],
     probe_hardening_cmds[], probe_time_cmds[], probe_setns_cmds[], probe_nest_cmds[],
     probe_ns_pid_cmds[], probe_ns_fs_cmds[], probe_ns_net_cmds[], probe_ns_user_cmds[],
-    probe_hostile_cmds[];
+    probe_hostile_cmds[], probe_cgevents_cmds[];
 
 #endif

@@ -132,6 +132,21 @@ static json_object *spec_mount_entry(const struct iso_mount *m)
     return mount_entry(m->dest, "sysfs", "sysfs", sysfs_opts);
 }
 
+/* linux.resources.unified: memory.high and memory.oom.group as v2 files. */
+static json_object *unified_memory(const struct iso_limits *lim)
+{
+    json_object *uni = json_object_new_object();
+    char v[32];
+
+    if (lim->memory_high) {
+        snprintf(v, sizeof(v), "%llu", (unsigned long long)lim->memory_high);
+        json_object_object_add(uni, "memory.high", json_object_new_string(v));
+    }
+    if (lim->oom_group)
+        json_object_object_add(uni, "memory.oom.group", json_object_new_string("1"));
+    return uni;
+}
+
 char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const char *netns_path,
                     const char *cgroups_path, char *why, size_t len)
 {
@@ -148,8 +163,7 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
         rt_unsupported(why, len, "no mount namespace (OCI runtimes always make one)");
         return NULL;
     }
-    if ((s->lim.memory || s->lim.pids || s->lim.cpu_quota_us || s->lim.own_cgroup) &&
-        !cgroups_path) {
+    if (cg_needed(&s->lim) && !cgroups_path) {
         rt_unsupported(why, len, "limits without a cgroup path this host can give");
         return NULL;
     }
@@ -229,6 +243,8 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
         json_object_object_add(cpu, "period", json_object_new_int64(s->lim.cpu_period_us));
         json_object_object_add(res, "cpu", cpu);
     }
+    if (s->lim.memory_high || s->lim.oom_group) /* cgroup v2 files with no OCI field */
+        json_object_object_add(res, "unified", unified_memory(&s->lim));
     json_object_object_add(lnx, "resources", res);
     if (s->mask_paths) {
         json_object_object_add(lnx, "maskedPaths", string_list(spec_masked_paths));

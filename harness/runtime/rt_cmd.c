@@ -50,7 +50,7 @@ int rt_builtin_only(const struct iso_spec *s, char *why, size_t len)
 {
     if (s->root != ISO_ROOT_PIVOT || s->proc != ISO_PROC_NEW || !s->private_mounts ||
         !s->detach_old_root || s->leak_fd || s->expose_runtime || s->follow_image_symlinks ||
-        s->trust_image_proc)
+        s->trust_image_proc || s->skip_cgroup_join)
         return rt_unsupported(why, len, "the built-in runtime's sabotages");
     /* the OCI runtime spec has no field for it; unshare(1) has one, but
      * no id map it can write without /etc/subuid */
@@ -72,6 +72,10 @@ int rt_no_limits(const struct iso_spec *s, char *why, size_t len)
 {
     if (s->lim.memory)
         return rt_unsupported(why, len, "a memory limit");
+    if (s->lim.memory_high)
+        return rt_unsupported(why, len, "memory.high");
+    if (s->lim.oom_group)
+        return rt_unsupported(why, len, "memory.oom.group");
     if (s->lim.pids)
         return rt_unsupported(why, len, "a pids limit");
     if (s->lim.cpu_quota_us)

@@ -137,6 +137,9 @@ static void test_rt_builtin_only(void **state)
     spec_init(&s, "/r");
     s.expose_runtime = true;
     assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.skip_cgroup_join = true;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
 }
 
 /* Each limit is refused on its own, naming it; without limits the
@@ -150,6 +153,12 @@ static void test_rt_no_limits(void **state)
     assert_int_equal(rt_no_limits(&s, why, sizeof(why)), 0);
     s.lim.memory = 1 << 20;
     assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "a memory limit");
+    spec_init(&s, "/r");
+    s.lim.memory_high = 1 << 20;
+    assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "memory.high");
+    spec_init(&s, "/r");
+    s.lim.oom_group = true;
+    assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "memory.oom.group");
     spec_init(&s, "/r");
     s.lim.pids = 4;
     assert_refused(rt_no_limits(&s, why, sizeof(why)), why, "a pids limit");
@@ -357,6 +366,8 @@ static void test_oci_config(void **state)
     s.lim.pids = 8;
     s.lim.cpu_quota_us = 10000;
     s.lim.cpu_period_us = 100000;
+    s.lim.memory_high = 16u << 20;
+    s.lim.oom_group = true;
     text = rt_oci_config(&s, probe, "/run/isocheck/c3/bundle/netns", "/isocheck-1-2/c3n1/ctr", why,
                          sizeof(why));
     assert_non_null(text);
@@ -376,6 +387,14 @@ static void test_oci_config(void **state)
     assert_int_equal(json_object_get_int64(get(j, "linux.resources.memory.swap")), 32 << 20);
     assert_int_equal(json_object_get_int64(get(j, "linux.resources.pids.limit")), 8);
     assert_int_equal(json_object_get_int64(get(j, "linux.resources.cpu.quota")), 10000);
+    /* v2 files without an OCI field, by name ("memory.high" holds a dot) */
+    m = get(j, "linux.resources.unified");
+    assert_non_null(m);
+    assert_int_equal(json_object_object_length(m), 2);
+    assert_true(json_object_object_get_ex(m, "memory.high", &ns));
+    assert_string_equal(json_object_get_string(ns), "16777216");
+    assert_true(json_object_object_get_ex(m, "memory.oom.group", &ns));
+    assert_string_equal(json_object_get_string(ns), "1");
     assert_string_equal(json_object_get_string(get(j, "linux.cgroupsPath")),
                         "/isocheck-1-2/c3n1/ctr");
     assert_string_equal(json_object_get_string(get(j, "linux.rootfsPropagation")), "rprivate");
@@ -420,6 +439,7 @@ static void test_oci_time_and_joined_net(void **state)
     assert_int_equal(json_object_get_int64(get(j, "linux.timeOffsets.monotonic.nanosecs")), 5);
     assert_int_equal(json_object_get_int64(get(j, "linux.timeOffsets.boottime.secs")), 40);
     assert_int_equal(json_object_get_int64(get(j, "linux.timeOffsets.boottime.nanosecs")), 6);
+    assert_null(get(j, "linux.resources.unified")); /* nothing asked of it */
     ns = get(j, "linux.namespaces");
     assert_int_equal(json_object_array_length(ns), 3);
     assert_string_equal(json_object_get_string(get(json_object_array_get_idx(ns, 0), "type")),

@@ -72,7 +72,7 @@ static void test_select(void **state)
 static void test_sabotage_table(void **state)
 {
     struct iso_spec s;
-    unsigned all = 0;
+    uint64_t all = 0; /* sabotage bits go up to 63 */
     char names[256];
     (void)state;
     for (int i = 0; i < spec_sabotage_count(); i++) {
@@ -93,9 +93,12 @@ static void test_sabotage_table(void **state)
         spec_time_offsets(&before, (struct iso_clock_offset){ 1, 0 },
                           (struct iso_clock_offset){ 2, 0 });
         before.net.mode = ISO_NET_NAT;
-        before.lim = (struct iso_limits){
-            .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000, .cpu_period_us = 100000
-        };
+        before.lim = (struct iso_limits){ .memory = 1 << 25,
+                                          .memory_high = 1 << 24,
+                                          .oom_group = true,
+                                          .pids = 8,
+                                          .cpu_quota_us = 10000,
+                                          .cpu_period_us = 100000 };
         after = before;
         spec_apply_sabotage(&after, sab->bit);
         /* it changes something; harness-joins-paths changes isocheck's own

@@ -71,9 +71,12 @@ static void full_spec(struct iso_spec *s)
     s->seccomp_errno = 15;
     s->readonly_root = true;
     s->propagation = ISO_PROP_SHARED;
-    s->lim = (struct iso_limits){
-        .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000, .cpu_period_us = 100000
-    };
+    s->lim = (struct iso_limits){ .memory = 1 << 25,
+                                  .memory_high = 1 << 24,
+                                  .oom_group = true,
+                                  .pids = 8,
+                                  .cpu_quota_us = 10000,
+                                  .cpu_period_us = 100000 };
 }
 
 /* The fields a sabotage may touch, compared one by one. */
@@ -95,6 +98,9 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_int_equal(a->lim.cpu_quota_us, b->lim.cpu_quota_us);
     assert_int_equal(a->lim.cpu_period_us, b->lim.cpu_period_us);
     assert_int_equal(a->lim.own_cgroup, b->lim.own_cgroup);
+    assert_int_equal(a->lim.memory_high, b->lim.memory_high);
+    assert_int_equal(a->lim.oom_group, b->lim.oom_group);
+    assert_int_equal(a->skip_cgroup_join, b->skip_cgroup_join);
     assert_true(a->caps_inh == b->caps_inh);
     assert_true(a->caps_amb == b->caps_amb);
     assert_int_equal(a->no_new_privs, b->no_new_privs);
@@ -168,6 +174,14 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->trust_image_proc = true;
     else if (strcmp(name, "harness-joins-paths") == 0)
         ; /* the harness's root preparation reads it; the spec is unchanged */
+    else if (strcmp(name, "no-oom-group") == 0)
+        want->lim.oom_group = false;
+    else if (strcmp(name, "no-memory-high") == 0)
+        want->lim.memory_high = 0, want->lim.own_cgroup = true;
+    else if (strcmp(name, "no-cgroup-join") == 0)
+        want->skip_cgroup_join = true;
+    else if (strcmp(name, "memory-high-as-max") == 0)
+        want->lim.memory = 1 << 24, want->lim.memory_high = 0; /* the high value, as max */
     else
         fail_msg("sabotage \"%s\" has no expected effect in this test", name);
     /* the namespaces full_spec() adds stay unless the sabotage removes them */
@@ -182,7 +196,7 @@ static void check_effect(const char *name, struct iso_spec *want)
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 29);
+    assert_int_equal(spec_sabotage_count(), 33);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
         struct iso_spec got, want;
@@ -215,12 +229,12 @@ static void test_table_order(void **state)
     assert_string_equal(spec_sabotage_at(0)->name, "no-pidns");
     assert_string_equal(spec_sabotage_at(16)->name, "no-cpu-limit");
     assert_string_equal(spec_sabotage_at(17)->name, "no-timens");
-    assert_string_equal(spec_sabotage_at(spec_sabotage_count() - 1)->name, "propagation-ignored");
     assert_true(spec_sabotage_lookup("propagation-ignored") == ISO_SAB_BIT(46));
     /* above 32 bits: the set is 64 bits wide all the way through */
     assert_true(spec_sabotage_lookup("follow-image-symlinks") == ISO_SAB_BIT(32));
     assert_true(spec_sabotage_lookup("trust-image-proc") == ISO_SAB_BIT(33));
     assert_true(spec_sabotage_lookup("harness-joins-paths") == ISO_SAB_BIT(34));
+    assert_true(spec_sabotage_lookup("memory-high-as-max") == ISO_SAB_BIT(57));
 }
 
 /* Limits a spec does not have stay absent; no cgroup is asked for. */
@@ -229,9 +243,11 @@ static void test_limits_absent(void **state)
     struct iso_spec s;
     (void)state;
     spec_init(&s, "/r");
-    spec_apply_sabotage(&s, ISO_SAB_NO_MEMLIMIT | ISO_SAB_NO_PIDSLIMIT | ISO_SAB_NO_CPULIMIT);
+    spec_apply_sabotage(&s, ISO_SAB_NO_MEMLIMIT | ISO_SAB_NO_PIDSLIMIT | ISO_SAB_NO_CPULIMIT |
+                                ISO_SAB_NO_MEMHIGH | ISO_SAB_HIGH_AS_MAX);
     assert_false(s.lim.own_cgroup);
     assert_int_equal(s.lim.cpu_quota_us, 0);
+    assert_int_equal(s.lim.memory, 0); /* no memory.high to turn into a limit */
     spec_apply_sabotage(&s, 0);
     assert_int_equal(s.ns, DEFAULT_NS);
 }
