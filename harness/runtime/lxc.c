@@ -98,6 +98,47 @@ static void put_limits(FILE *f, const struct iso_spec *s)
         fprintf(f, "%s.cpu.max = %ld %ld\n", key, s->lim.cpu_quota_us, s->lim.cpu_period_us);
 }
 
+/* Does FILE (/etc/subuid, /etc/subgid) give root every outer range of
+ * the map? */
+static bool root_owns_ranges(const char *file, const struct iso_idmap *m, int n)
+{
+    autofree char *line = NULL;
+    size_t cap = 0;
+    int covered = 0;
+    FILE *f = fopen(file, "re");
+
+    for (int i = 0; i < n && f; i++) {
+        rewind(f);
+        while (getline(&line, &cap, f) > 0) {
+            unsigned long start, count;
+            char name[64];
+            if (sscanf(line, "%63[^:]:%lu:%lu", name, &start, &count) == 3 &&
+                (strcmp(name, "root") == 0 || strcmp(name, "0") == 0) && m[i].outer >= start &&
+                (unsigned long)m[i].outer + m[i].count <= start + count) {
+                covered++;
+                break;
+            }
+        }
+    }
+    if (f)
+        fclose(f);
+    return covered == n;
+}
+
+/* With shadow's newuidmap and newgidmap installed, LXC maps ids through
+ * them even for root, and they grant only what /etc/subuid and
+ * /etc/subgid give root; isocheck does not edit the host's files. */
+static bool ids_mappable(const struct iso_spec *s)
+{
+    struct rt_bin uidmap = { "newuidmap", "" }, gidmap = { "newgidmap", "" };
+    char why[256];
+
+    if (!rt_find_bin(&uidmap, why, sizeof(why)) || !rt_find_bin(&gidmap, why, sizeof(why)))
+        return true;
+    return root_owns_ranges("/etc/subuid", s->uid_map, s->n_uid_map) &&
+           root_owns_ranges("/etc/subgid", s->gid_map, s->n_gid_map);
+}
+
 /* What LXC has no setting for, or isocheck does not ask it for. */
 static int lxc_check(const struct iso_spec *s, char *why, size_t len)
 {
@@ -115,8 +156,13 @@ static int lxc_check(const struct iso_spec *s, char *why, size_t len)
         return rt_unsupported(why, len, "masked and read-only paths (the OCI list)");
     if (s->hostname[0] && !(s->ns & CLONE_NEWUTS))
         return rt_unsupported(why, len, "a hostname without a UTS namespace");
-    if ((s->ns & CLONE_NEWUSER) && !(s->ns & CLONE_NEWNET) && s->join_netns_fd < 0)
-        return rt_unsupported(why, len, "a user namespace that keeps the caller's network");
+    if ((s->ns & CLONE_NEWUSER) && !ids_mappable(s))
+        return rt_unsupported(why, len,
+                              "a uid/gid map without root's ranges in /etc/subuid and "
+                              "/etc/subgid (LXC maps through newuidmap when it is installed)");
+    if ((s->ns & CLONE_NEWTIME) &&
+        ((s->monotonic.sec && s->monotonic.nsec) || (s->boottime.sec && s->boottime.nsec)))
+        return rt_unsupported(why, len, "a clock offset of seconds and nanoseconds at once");
     return 0;
 }
 
@@ -150,10 +196,12 @@ static char *lxc_config(const struct iso_spec *s, const struct lxc_paths *p, cha
         put_idmap(f, 'g', s->gid_map, s->n_gid_map);
     }
     if (s->ns & CLONE_NEWTIME) {
-        fprintf(f, "lxc.time.offset.monotonic = %lldns\n",
-                (long long)s->monotonic.sec * 1000000000LL + s->monotonic.nsec);
-        fprintf(f, "lxc.time.offset.boot = %lldns\n",
-                (long long)s->boottime.sec * 1000000000LL + s->boottime.nsec);
+        /* one unit per key: seconds, or nanoseconds below one */
+        const struct iso_clock_offset *o[2] = { &s->monotonic, &s->boottime };
+        for (int i = 0; i < 2; i++)
+            fprintf(f, "lxc.time.offset.%s = %lld%s\n", i ? "boot" : "monotonic",
+                    o[i]->nsec ? (long long)o[i]->nsec : (long long)o[i]->sec,
+                    o[i]->nsec ? "ns" : "s");
     }
     fprintf(f, "lxc.mount.auto = proc:rw\n");
     fprintf(f, "lxc.autodev = 1\n");
@@ -438,6 +486,9 @@ static int lxc_spawn(const struct iso_runtime *rt, const struct iso_spec *s, cha
     p->status_fd = sp[0];
     /* where init_pid finds the container: "LXCPATH/NAME" */
     snprintf(p->pid_file, sizeof(p->pid_file), "%s/%s", paths.lxcpath, s->id);
+    /* LXC's command socket is an abstract one, in the network namespace
+     * lxc-start runs in: lxc-info must ask from there */
+    p->info_fd = s->join_netns_fd >= 0 ? fcntl(s->join_netns_fd, F_DUPFD_CLOEXEC, 3) : -1;
     return 0;
 }
 
@@ -469,6 +520,8 @@ static int lxc_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *er
     child = fork();
     if (child == 0) {
         dup2(pp[1], 1);
+        if (p->info_fd >= 0 && setns(p->info_fd, CLONE_NEWNET) < 0)
+            _exit(127);
         execl(info, info, "-n", name, "-P", lxcpath, "-pH", (char *)NULL);
         _exit(127);
     }
