@@ -29,6 +29,7 @@
 #include "case.h"
 #include "config.h"
 #include "ext.h"
+#include "incgroup.h"
 #include "ns.h"
 
 static struct rt_bin lxc_bin = { "lxc-start", "" };
@@ -45,22 +46,6 @@ static void lxc_paths(const struct iso_spec *s, struct lxc_paths *p)
     snprintf(p->conf, sizeof(p->conf), "%s/%s.conf", p->lxcpath, s->id);
     snprintf(p->log, sizeof(p->log), "%s/%s.log", p->lxcpath, s->id);
     snprintf(p->seccomp, sizeof(p->seccomp), "%s/%s.seccomp", p->lxcpath, s->id);
-}
-
-/* The container's cgroup parent, relative to every hierarchy's mount:
- * where an OCI runtime's cgroupsPath would end, without "/ctr". */
-static bool lxc_cgroup_parent(const struct iso_spec *s, char *buf, size_t size, char *why,
-                              size_t len)
-{
-    const struct iso_config *cfg = rt_config();
-    char *slash;
-
-    if (!cfg || !cg_oci_path(&cfg->cg, s->id, buf, size, why, len))
-        return false;
-    slash = strrchr(buf, '/'); /* ".../ID/ctr" -> ".../ID" */
-    if (slash)
-        *slash = '\0';
-    return true;
 }
 
 static void put_idmap(FILE *f, char kind, const struct iso_idmap *m, int n)
@@ -154,8 +139,6 @@ static int lxc_check(const struct iso_spec *s, char *why, size_t len)
         /* LXC hides /proc and /sys paths with its AppArmor profile and
          * proc:mixed/sys:mixed, not with a list of paths */
         return rt_unsupported(why, len, "masked and read-only paths (the OCI list)");
-    if (s->hostname[0] && !(s->ns & CLONE_NEWUTS))
-        return rt_unsupported(why, len, "a hostname without a UTS namespace");
     if ((s->ns & CLONE_NEWUSER) && !ids_mappable(s))
         return rt_unsupported(why, len,
                               "a uid/gid map without root's ranges in /etc/subuid and "
@@ -250,7 +233,7 @@ static int lxc_translate(const struct iso_runtime *rt, const struct iso_spec *s,
     cmd->config = NULL;
     if ((rc = lxc_check(s, why, len)))
         return rc;
-    if (!lxc_cgroup_parent(s, cgparent, sizeof(cgparent), why, len))
+    if (!rt_cgroup_parent(s, cgparent, sizeof(cgparent), why, len))
         return rt_unsupported(why, len, "a cgroup below the run's (none found)");
     lxc_paths(s, &p);
     cmd->config = lxc_config(s, &p, why, len);
@@ -285,63 +268,6 @@ static int write_text(const char *path, const char *text, struct iso_err *err)
     return 0;
 }
 
-/* A v1 cpuset cgroup starts with no CPUs and no memory nodes: it takes
- * its parent's, or nothing can join it. */
-static void copy_cpuset(const char *dir)
-{
-    static const char *const files[] = { "cpuset.cpus", "cpuset.mems" };
-    char parent[PATH_MAX], path[PATH_MAX + 16], val[256];
-
-    snprintf(parent, sizeof(parent), "%s", dir);
-    *strrchr(parent, '/') = '\0';
-    for (int i = 0; i < 2; i++) {
-        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-        if (read_file(path, val, sizeof(val)) < 0 || (val[0] && val[0] != '\n'))
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", parent, files[i]);
-        if (read_file(path, val, sizeof(val)) < 0)
-            continue;
-        snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-        write_file(path, val);
-    }
-}
-
-/* In the child before exec: into REL (relative to each hierarchy's
- * mount) in every hierarchy, made as needed: LXC makes its cgroups
- * relative to where lxc-start is. */
-static int enter_cgroup_parent(const void *arg, char *what, size_t len)
-{
-    const struct iso_config *cfg = rt_config();
-    const char *rel = arg;
-
-    for (int i = 0; i < cfg->cg.nmounts; i++) {
-        char path[PATH_MAX], procs[PATH_MAX + 16];
-        size_t at = strlen(cfg->cg.h[i].mount);
-
-        snprintf(path, sizeof(path), "%s/%s", cfg->cg.h[i].mount, rel);
-        while (at < strlen(path)) {
-            char *end = strchr(path + at + 1, '/');
-            if (end)
-                *end = '\0';
-            if (mkdir(path, 0755) == 0 && cfg->cg.version == 1)
-                copy_cpuset(path);
-            else if (errno != EEXIST) {
-                snprintf(what, len, "mkdir \"%s\"", path);
-                return -1;
-            }
-            at = strlen(path);
-            if (end)
-                *end = '/';
-        }
-        snprintf(procs, sizeof(procs), "%s/cgroup.procs", path);
-        if (write_file(procs, "0") < 0) {
-            snprintf(what, len, "move lxc-start into \"%s\"", path);
-            return -1;
-        }
-    }
-    return 0;
-}
-
 /* "Child <5> ended on error (3)" / "... ended on signal Killed(9)": how
  * LXC says its init ended; 0 when it logged neither (a clean exit). */
 static int init_status(const char *log)
@@ -366,43 +292,18 @@ static int init_status(const char *log)
     return status;
 }
 
-static __attribute__((noreturn)) void report_fail(int fd, const char *what)
-{
-    struct rt_setup_error m = { errno, "" };
-
-    snprintf(m.msg, sizeof(m.msg), "%s: %s", what, strerror(m.errnum));
-    (void)!write(fd, &m, sizeof(m));
-    _exit(127);
-}
-
-/* lxc-start itself: in the prepared network namespace and the cgroup
- * parent, with the probe's stdio on 0-2 and nothing else. */
-static __attribute__((noreturn)) void exec_lxc(char *const argv[], int report_fd, int netns_fd,
-                                               const char *cgparent)
-{
-    char what[PATH_MAX + 64];
-
-    if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0)
-        report_fail(report_fd, "setns into the prepared network namespace");
-    if (enter_cgroup_parent(cgparent, what, sizeof(what)) < 0)
-        report_fail(report_fd, what);
-    if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
-        report_fail(report_fd, "mark inherited descriptors close-on-exec");
-    execv(argv[0], argv);
-    snprintf(what, sizeof(what), "exec \"%s\"", argv[0]);
-    report_fail(report_fd, what);
-}
-
 /* The waiter: runs lxc-start, passes on a failed setup step as it came,
  * then exits as the container's init did. */
 static __attribute__((noreturn)) void lxc_waiter(char *const argv[], const int stdio[3],
                                                  int status_fd, int netns_fd, const char *cgparent,
                                                  const char *log)
 {
+    struct rt_proc inner = { .pid = -1, .status_fd = -1, .info_fd = -1 };
     struct rt_setup_error m = { 0, "" };
+    struct iso_err err = { 0, "" };
     int keep[5] = { stdio[0], stdio[1], stdio[2], status_fd, netns_fd };
-    int null, st, rp[2];
-    pid_t pid;
+    const int fds[3] = { 0, 1, 2 };
+    int null, st;
 
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     /* stdio on 0-2, the report pipe on 3, the namespace on 4; nothing
@@ -415,25 +316,21 @@ static __attribute__((noreturn)) void lxc_waiter(char *const argv[], const int s
         if (keep[i] >= 0 && dup2(keep[i], i) < 0)
             _exit(127);
     close_range(netns_fd >= 0 ? 5 : 4, ~0u, 0);
-    if (pipe2(rp, O_CLOEXEC) < 0)
-        report_fail(3, "pipe");
-    pid = fork();
-    if (pid < 0)
-        report_fail(3, "fork");
-    if (pid == 0) {
-        prctl(PR_SET_PDEATHSIG, SIGKILL);
-        exec_lxc(argv, rp[1], netns_fd >= 0 ? 4 : -1, cgparent);
+    if (rt_exec_in_cgroup(argv, fds, netns_fd >= 0 ? 4 : -1, cgparent, &inner, &err) < 0) {
+        m.errnum = err.errnum;
+        strlcpy0(m.msg, err.msg, sizeof(m.msg));
+        (void)!write(3, &m, sizeof(m));
+        _exit(127);
     }
-    close(rp[1]);
     null = open("/dev/null", O_RDWR | O_CLOEXEC);
     for (int i = 0; i < 3; i++)
         dup2(null, i);
     if (netns_fd >= 0)
         close(4);
-    while (waitpid(pid, &st, 0) < 0)
+    while (waitpid(inner.pid, &st, 0) < 0)
         if (errno != EINTR)
-            report_fail(3, "waitpid lxc-start");
-    if (read(rp[0], &m, sizeof(m)) > 0) {
+            _exit(127);
+    if (read(inner.status_fd, &m, sizeof(m)) > 0) {
         (void)!write(3, &m, sizeof(m));
         _exit(127);
     }
@@ -457,7 +354,7 @@ static int lxc_spawn(const struct iso_runtime *rt, const struct iso_spec *s, cha
     lxc_paths(s, &paths);
     if (rc < 0)
         rc = iso_err_set(err, 0, "LXC config: %s", why);
-    else if (!lxc_cgroup_parent(s, cgparent, sizeof(cgparent), why, sizeof(why)))
+    else if (!rt_cgroup_parent(s, cgparent, sizeof(cgparent), why, sizeof(why)))
         rc = iso_err_set(err, 0, "%s", why);
     else if (mkdir(paths.lxcpath, 0700) < 0 && errno != EEXIST)
         rc = iso_err_set(err, errno, "mkdir \"%s\"", paths.lxcpath);
@@ -480,7 +377,7 @@ static int lxc_spawn(const struct iso_runtime *rt, const struct iso_spec *s, cha
         return iso_err_set(err, errno, "fork");
     }
     if (pid == 0)
-        lxc_waiter(cmd.a.argv, stdio, sp[1], s->join_netns_fd, cgparent + 1, paths.log);
+        lxc_waiter(cmd.a.argv, stdio, sp[1], s->join_netns_fd, cgparent, paths.log);
     close(sp[1]);
     p->pid = pid;
     p->status_fd = sp[0];
