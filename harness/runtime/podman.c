@@ -135,7 +135,7 @@ static int podman_translate(const struct iso_runtime *rt, const struct iso_spec 
     podman_paths(s->workdir, s->id, &p);
     if (global_args(a, rt->bin->path[0] ? rt->bin->path : rt->bin->exe, p.dir) < 0)
         return rt_unsupported(why, len, "a state directory path this long");
-    rt_arg(a, "run");
+    rt_arg(a, "create");
     rt_arg(a, "--rm");
     rt_arg(a, "-i");
     rt_argf(a, "--name=%s", s->id);
@@ -168,6 +168,9 @@ static int podman_translate(const struct iso_runtime *rt, const struct iso_spec 
     add_limits(a, s);
     rt_arg(a, "--env=PATH=/bin:/sbin:/usr/bin:/usr/sbin");
     rt_arg(a, "--workdir=/");
+    /* the directory itself, with the mounts below it (":O" would take
+     * it without them); podman writes etc/hosts, etc/hostname and
+     * run/.containerenv into it: the case's own overlay */
     if (rt_argf(a, "%s", s->rootfs) < 0)
         return rt_unsupported(why, len, "a root path this long");
     rt_arg_probe(a, probe);
@@ -223,14 +226,63 @@ static int bind_netns(const struct iso_spec *s, const struct podman_paths *p, st
     return 0;
 }
 
+/* ARGV (a podman command line) with the case's CONTAINERS_CONF, where
+ * /sys/fs/cgroup/unified is hidden on v1; its stdout (and stderr with
+ * both) into out (may be NULL). Returns its wait status. */
+static int capture(char *const argv[], const char *dir, bool both, char *out, size_t size)
+{
+    char conf[PATH_MAX + 32];
+    int pp[2], st = -1;
+    ssize_t n = 0, got;
+    pid_t pid;
+
+    snprintf(conf, sizeof(conf), "%s/containers.conf", dir);
+    if (pipe2(pp, O_CLOEXEC) < 0)
+        return -1;
+    pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0), dup2(pp[1], 1), dup2(both ? pp[1] : null, 2);
+        setenv("CONTAINERS_CONF", conf, 1);
+        if (hides_unified())
+            rt_hide_unified();
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    close(pp[1]);
+    while (out && pid > 0 && (size_t)n < size - 1 &&
+           (got = read(pp[0], out + n, size - 1 - (size_t)n)) > 0)
+        n += got;
+    if (out)
+        out[n] = '\0';
+    close(pp[0]);
+    if (pid > 0)
+        waitpid(pid, &st, 0);
+    return st;
+}
+
+/* podman [global] ARGS... (see capture) */
+static int run_podman(const char *dir, char *const args[], char *out, size_t size)
+{
+    struct rt_argv a;
+
+    memset(&a, 0, sizeof(a));
+    if (global_args(&a, podman_bin.path, dir) < 0)
+        return -1;
+    for (int i = 0; args[i]; i++)
+        rt_arg(&a, args[i]);
+    return capture(a.argv, dir, false, out, size);
+}
+
 static int podman_spawn(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
                         const int stdio[3], struct rt_proc *p, struct iso_err *err)
 {
     struct rt_cmd cmd = { .config = NULL };
-    struct rt_exec x = { cmd.a.argv, stdio, -1, -1, hides_unified() };
+    struct rt_argv start;
+    struct rt_exec x = { start.argv, stdio, -1, -1, hides_unified() };
     struct podman_paths paths;
-    char why[256] = "";
-    int rc;
+    char why[256] = "", out[1024];
+    int rc, st;
 
     if (!rt_find_bin(rt->bin, why, sizeof(why)) ||
         rt->translate(rt, s, probe, &cmd, why, sizeof(why)))
@@ -247,54 +299,27 @@ static int podman_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
         if (write_text(paths.seccomp, profile, err) < 0)
             return -1;
     }
+    /* created first: its id names its cgroup (cgroupfs: libpod-ID) */
+    if ((st = capture(cmd.a.argv, paths.dir, true, out, sizeof(out))) != 0) {
+        char *nl = strrchr(out, '\n');
+        if (nl && !nl[1])
+            *nl = '\0';
+        return iso_err_set(err, 0, "podman create (status 0x%x): %s", st, out);
+    }
+    out[strcspn(out, "\n")] = '\0';
+    memset(&start, 0, sizeof(start));
+    global_args(&start, cmd.a.argv[0], paths.dir);
+    rt_arg(&start, "start"), rt_arg(&start, "--attach"), rt_arg(&start, "--interactive");
+    rt_arg(&start, s->id);
     setenv("CONTAINERS_CONF", paths.conf, 1);
     rc = rt_exec(&x, p, err);
     unsetenv("CONTAINERS_CONF");
     if (rc < 0)
         return -1;
+    snprintf(p->cg_leaf, sizeof(p->cg_leaf), "libpod-%s", out);
     /* where init_pid and cleanup find the container: "DIR/NAME" */
     snprintf(p->pid_file, sizeof(p->pid_file), "%s/%s", paths.dir, s->id);
     return 0;
-}
-
-/* podman [global] ARGS... with CONTAINERS_CONF, output into out (may be
- * NULL); returns its wait status. */
-static int run_podman(const char *dir, char *const args[], char *out, size_t size)
-{
-    struct rt_argv a;
-    char conf[PATH_MAX + 32];
-    int pp[2], st = -1;
-    ssize_t n = 0, got;
-    pid_t pid;
-
-    memset(&a, 0, sizeof(a));
-    if (global_args(&a, podman_bin.path, dir) < 0)
-        return -1;
-    for (int i = 0; args[i]; i++)
-        rt_arg(&a, args[i]);
-    snprintf(conf, sizeof(conf), "%s/containers.conf", dir);
-    if (pipe2(pp, O_CLOEXEC) < 0)
-        return -1;
-    pid = fork();
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0), dup2(pp[1], 1), dup2(null, 2);
-        setenv("CONTAINERS_CONF", conf, 1);
-        if (hides_unified())
-            rt_hide_unified();
-        execv(a.argv[0], a.argv);
-        _exit(127);
-    }
-    close(pp[1]);
-    while (out && pid > 0 && (size_t)n < size - 1 &&
-           (got = read(pp[0], out + n, size - 1 - (size_t)n)) > 0)
-        n += got;
-    if (out)
-        out[n] = '\0';
-    close(pp[0]);
-    if (pid > 0)
-        waitpid(pid, &st, 0);
-    return st;
 }
 
 static int podman_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *err)
