@@ -5,8 +5,9 @@
  * own) on the lab's tmpfs; cgroups through the cgroupfs manager below the
  * container's parent (--cgroup-parent; conmon stays in the case's,
  * --cgroups=no-conmon). A prepared network namespace is bound to a file
- * and joined with --network ns:PATH. "podman inspect --format
- * {{.State.Pid}}" names the init; "podman rm -f" clears a killed case. On
+ * and joined with --network ns:PATH. podman writes the init's pid to
+ * --pidfile; "podman rm -f" clears a killed case. The container is
+ * created, then started attached: its id names its cgroup. On
  * a cgroup v1 host podman runs where /sys/fs/cgroup/unified is hidden, as
  * crun, its default OCI runtime, needs (see oci.c). */
 #define _GNU_SOURCE
@@ -18,6 +19,7 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "case.h"
@@ -31,6 +33,7 @@ static struct rt_bin podman_bin = { "podman", "" };
 /* One case's podman: its directory, and the files in it for a container. */
 struct podman_paths {
     char dir[PATH_MAX], conf[PATH_MAX + 32], netns[PATH_MAX + 64], seccomp[PATH_MAX + 64];
+    char pidfile[PATH_MAX + 64];
 };
 
 static void podman_paths(const char *workdir, const char *id, struct podman_paths *p)
@@ -39,6 +42,7 @@ static void podman_paths(const char *workdir, const char *id, struct podman_path
     snprintf(p->conf, sizeof(p->conf), "%s/containers.conf", p->dir);
     snprintf(p->netns, sizeof(p->netns), "%s/%s.netns", p->dir, id);
     snprintf(p->seccomp, sizeof(p->seccomp), "%s/%s.seccomp.json", p->dir, id);
+    snprintf(p->pidfile, sizeof(p->pidfile), "%s/%s.pid", p->dir, id);
 }
 
 static bool hides_unified(void) { return rt_config() && rt_config()->cg.version == 1; }
@@ -143,6 +147,8 @@ static int podman_translate(const struct iso_runtime *rt, const struct iso_spec 
     if (rt_argf(a, "--cgroup-parent=/%s", cgparent) < 0)
         return rt_unsupported(why, len, "a cgroup path this long");
     rt_arg(a, "--cgroups=no-conmon");
+    if (rt_argf(a, "--pidfile=%s", p.pidfile) < 0)
+        return rt_unsupported(why, len, "a pid file path this long");
     rt_arg(a, "--log-driver=none");
     if (s->join_netns_fd >= 0)
         rt_argf(a, "--network=ns:%s", p.netns);
@@ -317,33 +323,27 @@ static int podman_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
     if (rc < 0)
         return -1;
     snprintf(p->cg_leaf, sizeof(p->cg_leaf), "libpod-%s", out);
-    /* where init_pid and cleanup find the container: "DIR/NAME" */
-    snprintf(p->pid_file, sizeof(p->pid_file), "%s/%s", paths.dir, s->id);
+    strlcpy0(p->pid_file, paths.pidfile, sizeof(p->pid_file));
     return 0;
 }
 
+/* podman writes --pidfile once the OCI runtime started the container,
+ * which may be a moment after the probe said ready. */
 static int podman_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *err)
 {
-    char dir[PATH_MAX], text[64] = "", *name;
-    const double deadline = now_ms() + 3000;
+    const struct timespec tick = { 0, 1000000 };
+    double deadline = now_ms() + 5000;
+    char text[32] = "";
     const char *end;
     long long pid = 0;
 
-    snprintf(dir, sizeof(dir), "%s", p->pid_file);
-    name = strrchr(dir, '/');
-    if (!name)
-        return iso_err_set(err, 0, "no podman container recorded");
-    *name++ = '\0';
-    /* 0 while podman still sets the container up */
-    while (pid <= 0 && now_ms() < deadline) {
-        char *const args[] = { "inspect", "--format", "{{.State.Pid}}", name, NULL };
-        run_podman(dir, args, text, sizeof(text));
-        if (parse_ll(text, &pid, &end) < 0)
-            pid = 0;
+    while (read_file(p->pid_file, text, sizeof(text)) <= 0 || parse_ll(text, &pid, &end) < 0 ||
+           pid <= 0 || pid > INT_MAX) {
+        if (now_ms() > deadline)
+            return iso_err_set(err, errno, "read podman's --pidfile \"%s\" (\"%s\")", p->pid_file,
+                               text);
+        nanosleep(&tick, NULL);
     }
-    if (pid <= 0 || pid > INT_MAX)
-        return iso_err_set(err, 0, "podman inspect --format {{.State.Pid}} %s printed \"%s\"", name,
-                           text);
     *init = (pid_t)pid;
     return 0;
 }
