@@ -95,11 +95,13 @@ static bool root_owns_ranges(const char *file, const struct iso_idmap *m, int n)
     for (int i = 0; i < n && f; i++) {
         rewind(f);
         while (getline(&line, &cap, f) > 0) {
-            unsigned long start, count;
-            char name[64];
-            if (sscanf(line, "%63[^:]:%lu:%lu", name, &start, &count) == 3 &&
-                (strcmp(name, "root") == 0 || strcmp(name, "0") == 0) && m[i].outer >= start &&
-                (unsigned long)m[i].outer + m[i].count <= start + count) {
+            unsigned long long start, count;
+            const char *end;
+            /* "root:100000:65536" (or "0:...") */
+            bool root = strncmp(line, "root:", 5) == 0 || strncmp(line, "0:", 2) == 0;
+            if (root && parse_ull(strchr(line, ':') + 1, &start, &end) == 0 && *end == ':' &&
+                parse_ull(end + 1, &count, &end) == 0 && m[i].outer >= start &&
+                (unsigned long long)m[i].outer + m[i].count <= start + count) {
                 covered++;
                 break;
             }
@@ -279,13 +281,14 @@ static int init_status(const char *log)
 
     while (f && getline(&text, &cap, f) > 0) {
         const char *at = strstr(text, " ended on ");
-        const char *num = at ? strrchr(at, '(') : NULL;
-        if (!num)
+        const char *num = at ? strrchr(at, '(') : NULL, *end;
+        long long v;
+        if (!num || parse_ll(num + 1, &v, &end) < 0 || *end != ')' || v < 0 || v > 255)
             continue;
         if (strncmp(at, " ended on error", 15) == 0)
-            status = atoi(num + 1) & 0xff;
+            status = (int)v;
         else if (strncmp(at, " ended on signal", 16) == 0)
-            status = 128 + atoi(num + 1);
+            status = 128 + (int)v;
     }
     if (f)
         fclose(f);

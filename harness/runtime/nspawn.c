@@ -154,7 +154,9 @@ static bool nspawn_available(char *why, size_t len) { return rt_find_bin(&nspawn
 static void nspawn_version(const struct iso_runtime *rt, char *out, size_t size)
 {
     char why[256], line[256] = "";
-    int major = 0, pp[2];
+    long long major = 0;
+    const char *end;
+    int pp[2];
     FILE *f;
     pid_t pid;
 
@@ -169,8 +171,9 @@ static void nspawn_version(const struct iso_runtime *rt, char *out, size_t size)
     }
     close(pp[1]);
     f = fdopen(pp[0], "r");
-    if (f && fgets(line, sizeof(line), f) && sscanf(line, "systemd %d", &major) == 1)
-        snprintf(out, size, "%d", major);
+    if (f && fgets(line, sizeof(line), f) && strncmp(line, "systemd ", 8) == 0 &&
+        parse_ll(line + 8, &major, &end) == 0 && major > 0)
+        snprintf(out, size, "%lld", major);
     if (f)
         fclose(f);
     else
