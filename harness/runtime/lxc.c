@@ -135,6 +135,10 @@ static int lxc_check(const struct iso_spec *s, char *why, size_t len)
         return rc;
     if (!(s->ns & CLONE_NEWNS))
         return rt_unsupported(why, len, "no mount namespace (LXC always makes one)");
+    if (s->propagation == ISO_PROP_SHARED || s->propagation == ISO_PROP_UNBINDABLE)
+        return rt_unsupported(why, len,
+                              "shared or unbindable mounts (LXC makes the container's mounts "
+                              "slaves of the caller's)");
     if (s->caps_inh || s->caps_amb)
         return rt_unsupported(why, len, "an inheritable or ambient capability set");
     if (s->mask_paths)

@@ -58,6 +58,10 @@ static int nspawn_check(const struct iso_spec *s, char *why, size_t len)
         return rt_unsupported(why, len, "a pids limit (systemd-nspawn --keep-unit sets none)");
     if (s->lim.cpu_quota_us)
         return rt_unsupported(why, len, "a CPU quota (systemd-nspawn --keep-unit sets none)");
+    if (s->propagation == ISO_PROP_SHARED || s->propagation == ISO_PROP_UNBINDABLE)
+        return rt_unsupported(why, len,
+                              "shared or unbindable mounts (systemd-nspawn makes the "
+                              "container's mounts slaves of the caller's)");
     if (s->caps_inh || s->caps_amb)
         return rt_unsupported(why, len, "an inheritable or ambient capability set");
     if (s->mask_paths)

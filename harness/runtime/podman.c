@@ -76,6 +76,10 @@ static int podman_check(const struct iso_spec *s, char *why, size_t len)
         return rt_unsupported(why, len, "no mount namespace (podman always makes one)");
     if (s->ns & CLONE_NEWTIME)
         return rt_unsupported(why, len, "a time namespace");
+    if (s->propagation != ISO_PROP_PRIVATE)
+        return rt_unsupported(why, len,
+                              "a propagation of the root's mounts (--rootfs has no option; "
+                              "they are private)");
     if (s->caps_inh)
         return rt_unsupported(why, len, "an inheritable capability set");
     if (s->caps_amb)
