@@ -254,6 +254,8 @@ static int capture(char *const argv[], const char *dir, bool both, char *out, si
         int null = open("/dev/null", O_RDWR);
         dup2(null, 0), dup2(pp[1], 1), dup2(both ? pp[1] : null, 2);
         setenv("CONTAINERS_CONF", conf, 1);
+        if (chdir(dir) < 0)
+            _exit(127);
         if (hides_unified())
             rt_hide_unified();
         execv(argv[0], argv);
@@ -292,6 +294,7 @@ static int podman_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
     struct rt_exec x = { start.argv, stdio, -1, -1, hides_unified() };
     struct podman_paths paths;
     char why[256] = "", out[1024];
+    autoclose int cwd = -1;
     int rc, st;
 
     if (!rt_find_bin(rt->bin, why, sizeof(why)) ||
@@ -321,9 +324,16 @@ static int podman_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
     global_args(&start, cmd.a.argv[0], paths.dir);
     rt_arg(&start, "start"), rt_arg(&start, "--attach"), rt_arg(&start, "--interactive");
     rt_arg(&start, s->id);
+    /* conmon writes a file "oom" into its working directory when its
+     * container is OOM-killed: let that be the case's podman directory */
+    cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (cwd < 0 || chdir(paths.dir) < 0)
+        return iso_err_set(err, errno, "chdir \"%s\"", paths.dir);
     setenv("CONTAINERS_CONF", paths.conf, 1);
     rc = rt_exec(&x, p, err);
     unsetenv("CONTAINERS_CONF");
+    if (fchdir(cwd) < 0 && rc == 0)
+        rc = iso_err_set(err, errno, "fchdir back");
     if (rc < 0)
         return -1;
     snprintf(p->cg_leaf, sizeof(p->cg_leaf), "libpod-%s", out);
