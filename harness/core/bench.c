@@ -128,7 +128,7 @@ static void bench_runtimes(struct bench_args *a, struct iso_ctx *ctx, double *sc
 {
     static struct iso_result r;
     double *t = calloc((size_t)n * (size_t)(a->nrt ? a->nrt : 1), sizeof(double)), m;
-    bool ok[8] = { false };
+    bool ok[16] = { false };
     char why[256];
 
     if (!a->nrt || !t) {
@@ -136,10 +136,10 @@ static void bench_runtimes(struct bench_args *a, struct iso_ctx *ctx, double *sc
         return;
     }
     bench_bundle(ctx, scratch, n);
-    for (int k = 0; k < a->nrt && k < 8; k++)
+    for (int k = 0; k < a->nrt && k < 16; k++)
         ok[k] = a->rts[k]->available(why, sizeof(why));
     for (int i = 0; i < n; i++) {
-        for (int k = 0; k < a->nrt && k < 8; k++) {
+        for (int k = 0; k < a->nrt && k < 16; k++) {
             struct iso_err err = { 0, "" };
             struct iso_spec s;
             double t0;
@@ -157,7 +157,7 @@ static void bench_runtimes(struct bench_args *a, struct iso_ctx *ctx, double *sc
         }
     }
     ctx->rt = NULL;
-    for (int k = 0; k < a->nrt && k < 8; k++) {
+    for (int k = 0; k < a->nrt && k < 16; k++) {
         char what[64];
         if (!ok[k]) {
             printf("# %-34s not measured (unavailable or failing)\n", a->rts[k]->name);

@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "config.h"
 #include "known.h"
 #include "ns.h"
 #include "rt_cmd.h"
@@ -565,17 +566,24 @@ static void test_ns_table(void **state)
 }
 
 /* Every driver row has every function, a unique name, and a binary
- * exactly when it is external. */
+ * exactly when it is external, named as the driver unless the runtime's
+ * command has a name of its own. */
 static void test_driver_table(void **state)
 {
-    const char *order[] = { "builtin", "unshare", "bwrap", "crun", "runc" };
+    const char *order[] = {
+        "builtin", "unshare", "bwrap", "crun", "runc", "podman", "lxc", "nspawn"
+    };
+    static const struct {
+        const char *name, *exe;
+    } own_exe[] = { { "lxc", "lxc-start" }, { "nspawn", "systemd-nspawn" } };
     (void)state;
-    assert_int_equal(rt_count(), 5);
+    assert_int_equal(rt_count(), 8);
     assert_null(rt_at(-1));
     assert_null(rt_at(rt_count()));
-    assert_null(rt_lookup("podman"));
+    assert_null(rt_lookup("no-such-runtime"));
     for (int i = 0; i < rt_count(); i++) {
         const struct iso_runtime *rt = rt_at(i);
+        const char *exe = rt->name;
         assert_string_equal(rt->name, order[i]);
         assert_ptr_equal(rt_lookup(rt->name), rt);
         assert_non_null(strstr(rt_names(), rt->name));
@@ -587,10 +595,152 @@ static void test_driver_table(void **state)
         assert_non_null(rt->cleanup);
         assert_int_equal(rt->bin != NULL, rt->external);
         assert_int_equal(rt->harness_cgroups, !rt->external);
+        for (size_t k = 0; k < ARRAY_LEN(own_exe); k++)
+            if (strcmp(rt->name, own_exe[k].name) == 0)
+                exe = own_exe[k].exe;
         if (rt->bin)
-            assert_string_equal(rt->bin->exe, rt->name);
+            assert_string_equal(rt->bin->exe, exe);
     }
-    assert_string_equal(rt_names(), "builtin, unshare, bwrap, crun, runc, all");
+    assert_string_equal(rt_names(),
+                        "builtin, unshare, bwrap, crun, runc, podman, lxc, nspawn, all");
+}
+
+/* A run's cgroups as the drivers that make their own below it see them. */
+static void fake_run_cgroups(void)
+{
+    static struct iso_config cfg;
+    memset(&cfg, 0, sizeof(cfg));
+    cfg.cg.version = 1;
+    cfg.cg.oci_ok = true;
+    snprintf(cfg.cg.oci_base, sizeof(cfg.cg.oci_base), "own");
+    snprintf(cfg.cg.run, sizeof(cfg.cg.run), "isocheck-1-2");
+    rt_configure(&cfg);
+}
+
+static int translate(const char *name, struct iso_spec *s, struct rt_cmd *cmd, char *why,
+                     size_t len)
+{
+    const struct iso_runtime *rt = rt_lookup(name);
+    snprintf(s->id, sizeof(s->id), "c3n1");
+    s->workdir = "/run/isocheck/c3";
+    free(cmd->config);
+    cmd->config = NULL;
+    return rt->translate(rt, s, probe, cmd, why, len);
+}
+
+/* LXC: a config file that says what the spec asks, the probe after "--". */
+static void test_lxc_config(void **state)
+{
+    struct rt_cmd cmd = { .config = NULL };
+    struct iso_spec s;
+    char why[256] = "";
+    (void)state;
+    fake_run_cgroups();
+    spec_init(&s, "/run/isocheck/c3/root");
+    snprintf(s.hostname, sizeof(s.hostname), "lxc");
+    s.readonly_root = true;
+    s.drop_caps = true;
+    s.caps_keep = 1ull << CAP_CHOWN;
+    s.lim.pids = 8;
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&cmd.a), " -n c3n1 -P /run/isocheck/c3/lxc -F -f "
+                                           "/run/isocheck/c3/lxc/c3n1.conf"));
+    assert_non_null(strstr(joined(&cmd.a), " -l INFO -- /isoprobe pid --wait"));
+    assert_non_null(strstr(cmd.config, "lxc.rootfs.path = dir:/run/isocheck/c3/root\n"));
+    assert_non_null(strstr(cmd.config, "lxc.namespace.clone = pid mnt uts ipc net\n"));
+    assert_non_null(strstr(cmd.config, "lxc.net.0.type = empty\n"));
+    assert_non_null(strstr(cmd.config, "lxc.uts.name = lxc\n"));
+    assert_non_null(strstr(cmd.config, "lxc.rootfs.options = ro\n"));
+    assert_non_null(strstr(cmd.config, "lxc.cap.keep = none\nlxc.cap.keep = chown\n"));
+    assert_non_null(strstr(cmd.config, "lxc.cgroup.pids.max = 8\n"));
+    assert_non_null(strstr(cmd.config, "lxc.cgroup.dir.container = ctr\n"));
+    assert_null(strstr(cmd.config, "lxc.no_new_privs"));
+    s.readonly_root = false;
+    s.ns &= ~(unsigned)CLONE_NEWNET; /* the caller's network: no empty one */
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), 0);
+    assert_null(strstr(cmd.config, "lxc.net.0.type"));
+    assert_null(strstr(cmd.config, "lxc.rootfs.options"));
+    s.mask_paths = true;
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_non_null(strstr(why, "masked"));
+    s.mask_paths = false;
+    spec_time_offsets(&s, (struct iso_clock_offset){ 5, 10 }, (struct iso_clock_offset){ 0, 0 });
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    spec_time_offsets(&s, (struct iso_clock_offset){ 5, 0 }, (struct iso_clock_offset){ 0, 7 });
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(cmd.config, "lxc.time.offset.monotonic = 5s\n"));
+    assert_non_null(strstr(cmd.config, "lxc.time.offset.boot = 7ns\n"));
+    free(cmd.config);
+    rt_configure(NULL);
+}
+
+/* systemd-nspawn: its options, and what it has none for. */
+static void test_nspawn_argv(void **state)
+{
+    struct rt_cmd cmd = { .config = NULL };
+    struct iso_spec s;
+    char why[256] = "";
+    (void)state;
+    fake_run_cgroups();
+    spec_init(&s, "/run/isocheck/c3/root");
+    assert_int_equal(translate("nspawn", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&cmd.a), " --register=no --keep-unit --console=pipe "));
+    assert_non_null(strstr(joined(&cmd.a), " --directory=/run/isocheck/c3/root "));
+    assert_non_null(strstr(joined(&cmd.a), " --private-network "));
+    assert_non_null(strstr(joined(&cmd.a), " --capability=all -- /isoprobe pid --wait"));
+    s.drop_caps = true;
+    s.caps_keep = 1ull << CAP_CHOWN;
+    assert_int_equal(translate("nspawn", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&cmd.a), " --capability=CAP_CHOWN --drop-capability=CAP_DAC_"));
+    spec_map_root(&s, 100000, 65536);
+    assert_int_equal(translate("nspawn", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&cmd.a), " --private-users=100000:65536 "));
+    s.n_uid_map = 2;
+    s.uid_map[1] = (struct iso_idmap){ 70000, 300000, 1 };
+    assert_int_equal(translate("nspawn", &s, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    spec_init(&s, "/run/isocheck/c3/root");
+    s.lim.memory = 1 << 20;
+    assert_int_equal(translate("nspawn", &s, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_non_null(strstr(why, "memory limit"));
+    spec_init(&s, "/run/isocheck/c3/root");
+    s.ns &= ~(unsigned)CLONE_NEWPID;
+    assert_int_equal(translate("nspawn", &s, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_non_null(strstr(why, "PID namespace"));
+    rt_configure(NULL);
+}
+
+/* podman: state in the case's directory, namespaces private or host, the
+ * directory as the image argument. */
+static void test_podman_argv(void **state)
+{
+    struct rt_cmd cmd = { .config = NULL };
+    struct iso_spec s;
+    char why[256] = "";
+    (void)state;
+    fake_run_cgroups();
+    spec_init(&s, "/run/isocheck/c3/root");
+    assert_int_equal(translate("podman", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&cmd.a), " --root=/run/isocheck/c3/podman/root "));
+    assert_non_null(strstr(joined(&cmd.a), " create --rm -i --name=c3n1 --rootfs "
+                                           "--cgroup-parent=/own/isocheck-1-2/c3n1 "));
+    assert_non_null(strstr(joined(&cmd.a), " --network=none --pid=private --ipc=private "
+                                           "--uts=private --cgroupns=host "));
+    assert_non_null(strstr(joined(&cmd.a), " --security-opt=seccomp=unconfined "
+                                           "--security-opt=unmask=ALL --cap-add=all "));
+    assert_non_null(strstr(joined(&cmd.a), " /run/isocheck/c3/root /isoprobe pid --wait"));
+    s.ns &= ~(unsigned)(CLONE_NEWPID | CLONE_NEWNET);
+    s.mask_paths = true;
+    s.lim.memory = 1 << 20;
+    assert_int_equal(translate("podman", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&cmd.a), " --network=host --pid=host "));
+    assert_null(strstr(joined(&cmd.a), "unmask"));
+    assert_non_null(strstr(joined(&cmd.a), " --memory=1048576 --memory-swap=1048576 "));
+    spec_time_offsets(&s, (struct iso_clock_offset){ 5, 0 }, (struct iso_clock_offset){ 0, 0 });
+    assert_int_equal(translate("podman", &s, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    rt_configure(NULL); /* no cgroup below the run's: nowhere to put the container */
+    spec_init(&s, "/run/isocheck/c3/root");
+    assert_int_equal(translate("podman", &s, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_non_null(strstr(why, "cgroup"));
 }
 
 /* A built-in container's init is the process it cloned. */
@@ -704,6 +854,9 @@ int main(void)
         cmocka_unit_test(test_oci_time_and_joined_net),
         cmocka_unit_test(test_ns_table),
         cmocka_unit_test(test_driver_table),
+        cmocka_unit_test(test_lxc_config),
+        cmocka_unit_test(test_nspawn_argv),
+        cmocka_unit_test(test_podman_argv),
         cmocka_unit_test(test_builtin_init_pid),
         cmocka_unit_test(test_clone3),
         cmocka_unit_test(test_external_init_pid),
