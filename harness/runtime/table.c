@@ -8,10 +8,10 @@
 #include "ext.h"
 
 /* The rows, each defined in its driver's file. */
-extern const struct iso_runtime rt_builtin, rt_unshare, rt_bwrap, rt_crun, rt_runc;
+extern const struct iso_runtime rt_builtin, rt_unshare, rt_bwrap, rt_crun, rt_runc, rt_docker;
 
 static const struct iso_runtime *const runtimes[] = {
-    &rt_builtin, &rt_unshare, &rt_bwrap, &rt_crun, &rt_runc,
+    &rt_builtin, &rt_unshare, &rt_bwrap, &rt_crun, &rt_runc, &rt_docker,
 };
 
 static const struct iso_config *config;
