@@ -55,7 +55,7 @@ static void reset_container(struct iso_container *c)
     c->in_fd = c->out_fd = c->err_fd = -1;
     c->p.pid = -1;
     c->p.status_fd = c->p.info_fd = -1;
-    c->p.pid_file[0] = '\0';
+    c->p.pid_file[0] = c->p.cg_leaf[0] = '\0';
     c->ready = c->finished = false;
     c->r.status = 0;
     c->r.pid = -1;
@@ -203,6 +203,8 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
         c->out_fd = steal_fd(&st.out[0]);
         c->err_fd = steal_fd(&st.errp[0]);
         c->r.pid = c->p.pid;
+        if (c->r.cg_rel[0] && c->p.cg_leaf[0]) /* the runtime named its cgroup */
+            snprintf(c->r.cg_leaf, sizeof(c->r.cg_leaf), "%s/%s", s.id, c->p.cg_leaf);
     }
     release_start(&st);
     if (rc < 0)

@@ -1,8 +1,8 @@
-/* docker.c - Docker: "docker run -i" against the run's own dockerd
- * (dockerd.c), on the run's rootfs imported once as an image. The docker
- * client is the process waited for; it passes the container's exit status
- * on (128+N for a signal). The container's init is what "docker inspect"
- * says.
+/* docker.c - Docker: "docker create" against the run's own dockerd
+ * (dockerd.c), on the run's rootfs imported once as an image, then
+ * "docker start -a -i": that client is the process waited for; it passes
+ * the container's exit status on (128+N for a signal). The container's id
+ * (from create) names its cgroup; its init is what "docker inspect" says.
  *
  * What docker has no way to ask for is refused with the reason: a user
  * namespace per container (--userns-remap is one mapping per daemon), a
@@ -181,8 +181,14 @@ static int docker_translate(const struct iso_runtime *rt, const struct iso_spec 
     if (refuse_spec(s, why, len) < 0)
         return ISO_RT_UNSUPPORTED;
     client_args(a);
-    rt_arg(a, "run");
-    rt_arg(a, "-i");
+    rt_arg(a, "create");
+    rt_arg(a, "-i"); /* with -a stdin: its stdin closes when the client's does */
+    rt_arg(a, "-a");
+    rt_arg(a, "stdin");
+    rt_arg(a, "-a");
+    rt_arg(a, "stdout");
+    rt_arg(a, "-a");
+    rt_arg(a, "stderr");
     rc |= rt_argf(a, "--name=%s", s->id);
     rt_arg(a, "--log-driver=none");
     if ((s->ns & CLONE_NEWNET) && s->join_netns_fd < 0)
@@ -353,8 +359,9 @@ static int docker_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
                         const int stdio[3], struct rt_proc *p, struct iso_err *err)
 {
     static struct rt_cmd cmd;
-    struct rt_exec x = { cmd.a.argv, stdio, -1, -1, false };
-    char why[256] = "";
+    static struct rt_argv start;
+    struct rt_exec x = { start.argv, stdio, -1, -1, false };
+    char why[256] = "", out[1024];
     autoclose int own = -1;
     int netns = s->join_netns_fd;
 
@@ -373,8 +380,21 @@ static int docker_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
     }
     if (netns >= 0 && start_pause(s, netns, err) < 0)
         return -1;
+    /* created first: its id names its cgroup */
+    if (docker_cmd(cmd.a.argv, out, sizeof(out)) != 0)
+        return iso_err_set(err, 0, "docker create: %s", out);
+    out[strcspn(out, "\n")] = '\0';
+    if (strlen(out) != 64 || strspn(out, "0123456789abcdef") != 64)
+        return iso_err_set(err, 0, "docker create printed \"%s\", not a container id", out);
+    strlcpy0(p->cg_leaf, out, sizeof(p->cg_leaf));
     /* docker inspect is asked by the name */
     strlcpy0(p->pid_file, s->id, sizeof(p->pid_file));
+    memset(&start, 0, sizeof(start));
+    client_args(&start);
+    rt_arg(&start, "start");
+    rt_arg(&start, "-a");
+    rt_arg(&start, "-i");
+    rt_arg(&start, s->id);
     return rt_exec(&x, p, err);
 }
 

@@ -19,6 +19,10 @@ struct rt_proc {
                               * rt_setup_error if a setup step failed, else nothing; -1 */
     int info_fd;             /* where the runtime reports its init (bwrap --info-fd), or -1 */
     char pid_file[PATH_MAX]; /* where it writes the init's pid (OCI --pid-file), or "" */
+    /* the container's cgroup below the one the harness made for it, when
+     * the runtime names it itself (docker: the container's id); "" for
+     * the "ctr" a cgroupsPath names */
+    char cg_leaf[96];
 };
 
 /* An external runtime's binary: its name in PATH, and the path found or

@@ -511,9 +511,9 @@ static void test_ns_table(void **state)
  * exactly when it is external. */
 static void test_driver_table(void **state)
 {
-    const char *order[] = { "builtin", "unshare", "bwrap", "crun", "runc" };
+    const char *order[] = { "builtin", "unshare", "bwrap", "crun", "runc", "docker" };
     (void)state;
-    assert_int_equal(rt_count(), 5);
+    assert_int_equal(rt_count(), 6);
     assert_null(rt_at(-1));
     assert_null(rt_at(rt_count()));
     assert_null(rt_lookup("podman"));
@@ -530,10 +530,62 @@ static void test_driver_table(void **state)
         assert_non_null(rt->cleanup);
         assert_int_equal(rt->bin != NULL, rt->external);
         assert_int_equal(rt->harness_cgroups, !rt->external);
+        assert_int_equal(rt->start != NULL, rt->stop != NULL); /* a daemon started is stopped */
         if (rt->bin)
             assert_string_equal(rt->bin->exe, rt->name);
     }
-    assert_string_equal(rt_names(), "builtin, unshare, bwrap, crun, runc, all");
+    assert_string_equal(rt_names(), "builtin, unshare, bwrap, crun, runc, docker, all");
+}
+
+/* docker: one create command line; what it cannot express is refused. */
+static void test_docker_translate(void **state)
+{
+    const struct iso_runtime *rt = rt_lookup("docker");
+    static struct rt_cmd cmd;
+    struct iso_spec s;
+    char why[256];
+    const char *j;
+    (void)state;
+    spec_init(&s, "/run/isocheck/c3/root");
+    snprintf(s.id, sizeof(s.id), "c3n1");
+    s.workdir = "/run/isocheck/c3";
+    s.join_netns_fd = -1;
+    assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), 0);
+    j = joined(&cmd.a);
+    assert_non_null(strstr(j, " create -i -a stdin -a stdout -a stderr --name=c3n1 "));
+    assert_non_null(strstr(j, " --network=none "));
+    assert_null(strstr(j, "--pid=host"));
+    assert_non_null(strstr(j, " --ipc=private --cgroupns=host --cap-drop=ALL --cap-add=CAP_"));
+    assert_non_null(strstr(j, " --security-opt=seccomp=unconfined "));
+    assert_non_null(strstr(j, " --security-opt=systempaths=unconfined "));
+    assert_non_null(strstr(j, " --volume=/run/isocheck/c3/dxchg:/mnt/xchg "));
+    assert_non_null(strstr(j, " isocheck-rootfs:run /isoprobe pid --wait"));
+    /* a prepared network namespace is joined through the pause container;
+     * the pid namespace shared under its sabotage */
+    s.join_netns_fd = 5;
+    s.ns &= ~(unsigned)(CLONE_NEWNET | CLONE_NEWPID);
+    s.mask_paths = s.no_new_privs = true;
+    assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), 0);
+    j = joined(&cmd.a);
+    assert_non_null(strstr(j, " --network=container:c3n1p "));
+    assert_non_null(strstr(j, " --pid=host "));
+    assert_null(strstr(j, "systempaths"));
+    assert_non_null(strstr(j, " --security-opt=no-new-privileges "));
+    /* refused: per-container user namespace, time namespace, the case's
+     * UTS namespace, another image */
+    spec_init(&s, "/run/isocheck/c3/root");
+    spec_map_root(&s, 100000, 65536);
+    assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_non_null(strstr(why, "a user namespace per container"));
+    spec_init(&s, "/run/isocheck/c3/root");
+    s.ns |= CLONE_NEWTIME;
+    assert_refused(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), why, "a time namespace");
+    spec_init(&s, "/run/isocheck/c3/root");
+    s.ns &= ~(unsigned)CLONE_NEWUTS;
+    assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    spec_init(&s, "/run/isocheck/c3/absolute/root");
+    assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_non_null(strstr(why, "an image of the case's own"));
 }
 
 /* A built-in container's init is the process it cloned. */
@@ -646,6 +698,7 @@ int main(void)
         cmocka_unit_test(test_oci_time_and_joined_net),
         cmocka_unit_test(test_ns_table),
         cmocka_unit_test(test_driver_table),
+        cmocka_unit_test(test_docker_translate),
         cmocka_unit_test(test_builtin_init_pid),
         cmocka_unit_test(test_clone3),
         cmocka_unit_test(test_external_init_pid),
