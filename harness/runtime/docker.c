@@ -14,6 +14,7 @@
  * (--network container:PAUSE). The case's exchange directory is a bind
  * mount (-v), as the daemon cannot see the case's own mounts. */
 #define _GNU_SOURCE
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -50,13 +51,28 @@ static void docker_version(const struct iso_runtime *rt, char *out, size_t size)
 
 static const char *client(void) { return docker_bin.path[0] ? docker_bin.path : "docker"; }
 
-static void client_args(struct rt_argv *a)
+/* The daemon that makes the spec's container: the remapped one for a
+ * user namespace. */
+static const char *daemon_of(const struct iso_spec *s)
+{
+    return s->ns & CLONE_NEWUSER ? DOCKERD_USERNS_SOCK : DOCKERD_SOCK;
+}
+
+static void client_args(struct rt_argv *a, const char *sock)
 {
     rt_arg(a, client());
     rt_arg(a, "--config");
     rt_arg(a, DOCKERD_CLIENT_DIR);
     rt_arg(a, "-H");
-    rt_arg(a, DOCKERD_SOCK);
+    rt_arg(a, sock);
+}
+
+/* A user namespace docker can give: the remapped daemon's one range,
+ * root inside to DOCKERD_REMAP_OUTER, for uids and gids alike. */
+static bool is_remap(const struct iso_idmap *m, int n)
+{
+    return n == 1 && m[0].inner == 0 && m[0].outer == DOCKERD_REMAP_OUTER &&
+           m[0].count == DOCKERD_REMAP_COUNT;
 }
 
 /* The run's root for a case is LAB_DIR/cN/root; anything else is an
@@ -100,10 +116,16 @@ static int refuse_spec(const struct iso_spec *s, char *why, size_t len)
         return ISO_RT_UNSUPPORTED;
     if (!(s->ns & CLONE_NEWNS))
         return rt_unsupported(why, len, "no mount namespace (docker always makes one)");
-    if (s->ns & CLONE_NEWUSER)
+    if ((s->ns & CLONE_NEWUSER) &&
+        (!is_remap(s->uid_map, s->n_uid_map) || !is_remap(s->gid_map, s->n_gid_map)))
         return rt_unsupported(why, len,
-                              "a user namespace per container (docker's --userns-remap is one "
-                              "mapping for the whole daemon)");
+                              "a user namespace other than 0 100000 65536 (docker's "
+                              "--userns-remap is one mapping for the whole daemon)");
+    if ((s->ns & CLONE_NEWUSER) && dockerd_userns_why()[0]) {
+        snprintf(why, len, "the dockerd with --userns-remap is not there: %s",
+                 dockerd_userns_why());
+        return ISO_RT_UNSUPPORTED;
+    }
     if (s->ns & CLONE_NEWTIME)
         return rt_unsupported(why, len, "a time namespace");
     if (!(s->ns & CLONE_NEWUTS))
@@ -180,7 +202,7 @@ static int docker_translate(const struct iso_runtime *rt, const struct iso_spec 
     cmd->config = NULL;
     if (refuse_spec(s, why, len) < 0)
         return ISO_RT_UNSUPPORTED;
-    client_args(a);
+    client_args(a, daemon_of(s));
     rt_arg(a, "create");
     rt_arg(a, "-i"); /* with -a stdin: its stdin closes when the client's does */
     rt_arg(a, "-a");
@@ -253,12 +275,12 @@ static int docker_cmd(char *const argv[], char *out, size_t size)
 }
 
 /* The container's init pid as docker inspect says, 0 while it has none. */
-static pid_t inspect_pid(const char *name, char *out, size_t size)
+static pid_t inspect_pid(const char *sock, const char *name, char *out, size_t size)
 {
     struct rt_argv a = { .argc = 0 };
     long long pid = 0;
 
-    client_args(&a);
+    client_args(&a, sock);
     rt_arg(&a, "inspect");
     rt_arg(&a, "--format={{.State.Pid}}");
     rt_arg(&a, name);
@@ -284,9 +306,11 @@ static int start_pause(const struct iso_spec *s, int netns_fd, struct iso_err *e
     if (fstat(netns_fd, &want) < 0)
         return iso_err_set(err, errno, "stat the network namespace");
     snprintf(name, sizeof(name), "%sp", s->id);
-    client_args(&a);
+    client_args(&a, daemon_of(s));
     rt_arg(&a, "run");
     rt_arg(&a, "-d");
+    if (s->ns & CLONE_NEWUSER) /* setns needs CAP_SYS_ADMIN over the namespace's owner */
+        rt_arg(&a, "--userns=host");
     rc |= rt_argf(&a, "--name=%s", name);
     rt_arg(&a, "--log-driver=none");
     rt_arg(&a, "--network=none");
@@ -309,7 +333,7 @@ static int start_pause(const struct iso_spec *s, int netns_fd, struct iso_err *e
     /* it is ready once its init is in the namespace */
     for (deadline = now_ms() + 10000; now_ms() < deadline; nanosleep(&tick, NULL)) {
         char path[64];
-        pid_t pid = inspect_pid(name, out, sizeof(out));
+        pid_t pid = inspect_pid(daemon_of(s), name, out, sizeof(out));
         snprintf(path, sizeof(path), "/proc/%d/ns/net", (int)pid);
         if (pid > 0 && stat(path, &got) == 0 && got.st_ino == want.st_ino &&
             got.st_dev == want.st_dev)
@@ -334,9 +358,50 @@ static int write_seccomp(const struct iso_spec *s, struct iso_err *err)
     return 0;
 }
 
+/* What the case put in its exchange mount before its first container:
+ * its files and directories (top level, with owner and mode). */
+static int copy_xchg(const char *from, const char *to, struct iso_err *err)
+{
+    DIR *d = opendir(from);
+    struct dirent *e;
+    int rc = 0;
+
+    while (d && rc == 0 && (e = readdir(d))) {
+        char src[PATH_MAX + 256], dst[PATH_MAX + 256], buf[65536];
+        autoclose int in = -1, out = -1;
+        struct stat st;
+        ssize_t n;
+
+        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+            continue;
+        snprintf(src, sizeof(src), "%s/%s", from, e->d_name);
+        snprintf(dst, sizeof(dst), "%s/%s", to, e->d_name);
+        if (lstat(src, &st) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            rc = mkdir(dst, st.st_mode & 07777);
+        else if (S_ISREG(st.st_mode)) {
+            in = open(src, O_RDONLY | O_CLOEXEC);
+            out = open(dst, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, st.st_mode & 07777);
+            rc = in < 0 || out < 0 ? -1 : 0;
+            while (rc == 0 && (n = read(in, buf, sizeof(buf))) > 0)
+                rc = write_all(out, buf, (size_t)n);
+        } else
+            continue;
+        if (rc == 0)
+            rc = lchown(dst, st.st_uid, st.st_gid);
+        if (rc < 0)
+            iso_err_set(err, errno, "copy \"%s\" to \"%s\"", src, dst);
+    }
+    if (d)
+        closedir(d);
+    return rc;
+}
+
 /* The daemon does not see the case's mounts: the exchange directory the
  * container gets (-v) is a plain directory on the lab's tmpfs, bound over
- * the case's exchange mount so that both sides see the same files. */
+ * the case's exchange mount (with what the case put there) so that both
+ * sides see the same files. */
 static int share_xchg(const struct iso_spec *s, struct iso_err *err)
 {
     static bool done;
@@ -349,6 +414,8 @@ static int share_xchg(const struct iso_spec *s, struct iso_err *err)
     if (mkdir(dir, 01777) < 0 && errno != EEXIST)
         return iso_err_set(err, errno, "mkdir \"%s\"", dir);
     chmod(dir, 01777);
+    if (copy_xchg(xchg, dir, err) < 0)
+        return -1;
     if (mount(dir, xchg, NULL, MS_BIND, NULL) < 0)
         return iso_err_set(err, errno, "bind \"%s\" on \"%s\"", dir, xchg);
     done = true;
@@ -388,9 +455,9 @@ static int docker_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
         return iso_err_set(err, 0, "docker create printed \"%s\", not a container id", out);
     strlcpy0(p->cg_leaf, out, sizeof(p->cg_leaf));
     /* docker inspect is asked by the name */
-    strlcpy0(p->pid_file, s->id, sizeof(p->pid_file));
+    snprintf(p->pid_file, sizeof(p->pid_file), "%s %s", daemon_of(s), s->id);
     memset(&start, 0, sizeof(start));
-    client_args(&start);
+    client_args(&start, daemon_of(s));
     rt_arg(&start, "start");
     rt_arg(&start, "-a");
     rt_arg(&start, "-i");
@@ -399,43 +466,53 @@ static int docker_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
 }
 
 /* The container runs once the probe said ready; docker inspect may lag
- * behind it by a moment. p->pid_file holds the container's name. */
+ * behind it by a moment. p->pid_file holds "SOCKET NAME": the daemon that
+ * made it and the container's name. */
 static int docker_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *err)
 {
     const struct timespec tick = { 0, 5 * 1000000 };
     double deadline = now_ms() + 5000;
-    char out[512] = "";
+    char out[512] = "", sock[PATH_MAX];
+    const char *name = strchr(p->pid_file, ' ');
 
-    while ((*init = inspect_pid(p->pid_file, out, sizeof(out))) <= 0) {
+    if (!name)
+        return iso_err_set(err, 0, "no container named in \"%s\"", p->pid_file);
+    snprintf(sock, sizeof(sock), "%.*s", (int)(name - p->pid_file), p->pid_file);
+    while ((*init = inspect_pid(sock, name + 1, out, sizeof(out))) <= 0) {
         if (now_ms() > deadline)
-            return iso_err_set(err, 0, "docker inspect %s: \"%s\"", p->pid_file, out);
+            return iso_err_set(err, 0, "docker inspect %s: \"%s\"", name + 1, out);
         nanosleep(&tick, NULL);
     }
     return 0;
 }
 
-/* After a killed case: remove its containers (named cNn...). */
+/* After a killed case: remove its containers (named cNn...) from both
+ * daemons. */
 static void docker_cleanup(const struct iso_runtime *rt, const char *workdir)
 {
-    struct rt_argv a = { .argc = 0 };
+    static const char *const socks[] = { DOCKERD_SOCK, DOCKERD_USERNS_SOCK };
     const char *base = strrchr(workdir, '/');
     char out[4096], *save = NULL;
 
     if (!rt_find_bin(rt->bin, out, sizeof(out)) || !base)
         return;
-    client_args(&a);
-    rt_arg(&a, "ps");
-    rt_arg(&a, "-aq");
-    if (rt_argf(&a, "--filter=name=^/%sn", base + 1) < 0 || docker_cmd(a.argv, out, sizeof(out)))
-        return;
-    memset(&a, 0, sizeof(a));
-    client_args(&a);
-    rt_arg(&a, "rm");
-    rt_arg(&a, "-f");
-    for (char *id = strtok_r(out, "\n", &save); id; id = strtok_r(NULL, "\n", &save))
-        rt_arg(&a, id);
-    if (a.argc > 7)
-        docker_cmd(a.argv, NULL, 0);
+    for (size_t i = 0; i < ARRAY_LEN(socks); i++) {
+        struct rt_argv a = { .argc = 0 };
+        client_args(&a, socks[i]);
+        rt_arg(&a, "ps");
+        rt_arg(&a, "-aq");
+        if (rt_argf(&a, "--filter=name=^/%sn", base + 1) < 0 ||
+            docker_cmd(a.argv, out, sizeof(out)))
+            continue;
+        memset(&a, 0, sizeof(a));
+        client_args(&a, socks[i]);
+        rt_arg(&a, "rm");
+        rt_arg(&a, "-f");
+        for (char *id = strtok_r(out, "\n", &save); id; id = strtok_r(NULL, "\n", &save))
+            rt_arg(&a, id);
+        if (a.argc > 7)
+            docker_cmd(a.argv, NULL, 0);
+    }
 }
 
 static int docker_start(const struct iso_runtime *rt, struct rt_daemon_report *r)

@@ -571,12 +571,16 @@ static void test_docker_translate(void **state)
     assert_non_null(strstr(j, " --pid=host "));
     assert_null(strstr(j, "systempaths"));
     assert_non_null(strstr(j, " --security-opt=no-new-privileges "));
-    /* refused: per-container user namespace, time namespace, the case's
-     * UTS namespace, another image */
+    /* refused: a user namespace other than the remapped daemon's, a time
+     * namespace, the case's UTS namespace, another image */
     spec_init(&s, "/run/isocheck/c3/root");
+    spec_map_root(&s, 200000, 65536);
+    assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_non_null(strstr(why, "a user namespace other than 0 100000 65536"));
+    /* the remapped daemon's one range, when that daemon is there */
     spec_map_root(&s, 100000, 65536);
     assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
-    assert_non_null(strstr(why, "a user namespace per container"));
+    assert_string_equal(why, "the dockerd with --userns-remap is not there: not started");
     spec_init(&s, "/run/isocheck/c3/root");
     s.ns |= CLONE_NEWTIME;
     assert_refused(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), why, "a time namespace");
