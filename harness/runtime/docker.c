@@ -138,9 +138,6 @@ static int refuse_spec(const struct iso_spec *s, char *why, size_t len)
         return rt_unsupported(why, len, "an inheritable or ambient capability set");
     if (s->drop_caps && (s->caps_keep >> (DOCKER_LAST_CAP + 1)))
         return rt_unsupported(why, len, "a capability dockerd 20.10 does not know by name");
-    if (!is_runs_root(s->rootfs))
-        return rt_unsupported(
-            why, len, "an image of the case's own (the driver imports the run's rootfs once)");
     return 0;
 }
 
@@ -237,7 +234,11 @@ static int docker_translate(const struct iso_runtime *rt, const struct iso_spec 
     rc |= limit_args(s, a);
     rc |= rt_argf(a, "--volume=%s/dxchg:%s", dir, ISO_XCHG);
     rt_arg(a, "--workdir=/");
-    rt_arg(a, DOCKERD_IMAGE);
+    /* the run's image, or one of the case's own (imported when it starts) */
+    if (is_runs_root(s->rootfs))
+        rt_arg(a, DOCKERD_IMAGE);
+    else
+        rc |= rt_argf(a, "isocheck-%s:case", s->id);
     rt_arg_probe(a, probe);
     if (rc)
         return rt_unsupported(why, len, "a command line this long");
@@ -422,6 +423,31 @@ static int share_xchg(const struct iso_spec *s, struct iso_err *err)
     return 0;
 }
 
+/* An image of the case's own (a hostile one): its root as the case sees
+ * it, imported into the daemon that makes the container. */
+static int import_own(const struct iso_spec *s, struct iso_err *err)
+{
+    struct rt_argv a = { .argc = 0 };
+    char tarf[PATH_MAX], out[1024];
+    char *tar[] = { "/usr/bin/tar", "-cf", tarf, "-C", (char *)s->rootfs, ".", NULL };
+    int rc;
+
+    snprintf(tarf, sizeof(tarf), "%s/image-%s.tar", s->workdir, s->id);
+    if (access(tar[0], X_OK) < 0)
+        tar[0] = "/bin/tar";
+    if (docker_cmd(tar, out, sizeof(out)) != 0)
+        return iso_err_set(err, 0, "tar of \"%s\": %s", s->rootfs, out);
+    client_args(&a, daemon_of(s));
+    rt_arg(&a, "import");
+    rt_arg(&a, tarf);
+    rc = rt_argf(&a, "isocheck-%s:case", s->id);
+    rc = rc < 0 ? -1 : docker_cmd(a.argv, out, sizeof(out));
+    unlink(tarf);
+    if (rc != 0)
+        return iso_err_set(err, 0, "docker import of \"%s\": %s", s->rootfs, out);
+    return 0;
+}
+
 static int docker_spawn(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
                         const int stdio[3], struct rt_proc *p, struct iso_err *err)
 {
@@ -436,7 +462,8 @@ static int docker_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
         return iso_err_set(err, 0, "%s", why);
     if (rt->translate(rt, s, probe, &cmd, why, sizeof(why)) < 0)
         return iso_err_set(err, 0, "docker: %s", why);
-    if (share_xchg(s, err) < 0 || (s->seccomp_deny && write_seccomp(s, err) < 0))
+    if (share_xchg(s, err) < 0 || (s->seccomp_deny && write_seccomp(s, err) < 0) ||
+        (!is_runs_root(s->rootfs) && import_own(s, err) < 0))
         return -1;
     if (!(s->ns & CLONE_NEWNET) && netns < 0) {
         /* no network namespace of its own: the case's */
