@@ -79,9 +79,15 @@ static bool is_remap(const struct iso_idmap *m, int n)
  * image of the case's own (hostile images). */
 static bool is_runs_root(const char *rootfs)
 {
-    int idx, end = 0;
-    return rootfs && sscanf(rootfs, LAB_DIR "/c%d/root%n", &idx, &end) == 1 && end > 0 &&
-           rootfs[end] == '\0';
+    static const char dir[] = LAB_DIR "/c";
+    const char *p = rootfs;
+    size_t digits;
+
+    if (!p || strncmp(p, dir, sizeof(dir) - 1) != 0)
+        return false;
+    p += sizeof(dir) - 1;
+    digits = strspn(p, "0123456789");
+    return digits > 0 && strcmp(p + digits, "/root") == 0;
 }
 
 /* The run's cgroup parent ("/BASE/RUN"), "" when there is none. */
@@ -297,7 +303,7 @@ static pid_t inspect_pid(const char *sock, const char *name, char *out, size_t s
  * container joins it with --network container:IDp. */
 static int start_pause(const struct iso_spec *s, int netns_fd, struct iso_err *err)
 {
-    const struct timespec tick = { 0, 10 * 1000000 };
+    const struct timespec tick = { 0, 10000000L };
     struct rt_argv a = { .argc = 0 };
     char out[1024], name[48];
     double deadline;
@@ -497,7 +503,7 @@ static int docker_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
  * made it and the container's name. */
 static int docker_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *err)
 {
-    const struct timespec tick = { 0, 5 * 1000000 };
+    const struct timespec tick = { 0, 5000000L };
     double deadline = now_ms() + 5000;
     char out[512] = "", sock[PATH_MAX];
     const char *name = strchr(p->pid_file, ' ');

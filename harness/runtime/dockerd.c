@@ -279,8 +279,9 @@ static int import_image(const struct daemon *d, const char *client, const char *
                     dir,
                     (char *)(slash ? slash + 1 : probe),
                     NULL };
-    char *import[] = { (char *)client, "--config", DOCKERD_CLIENT_DIR, "-H", (char *)d->sock,
-                       "import",       tarf,       DOCKERD_IMAGE,      NULL };
+    static const char config[] = DOCKERD_CLIENT_DIR, image[] = DOCKERD_IMAGE;
+    char *import[] = { (char *)client, "--config", (char *)config, "-H", (char *)d->sock,
+                       "import",       tarf,       (char *)image,  NULL };
     int rc;
 
     snprintf(tarf, sizeof(tarf), "%s/image.tar", d->dir);
@@ -312,7 +313,7 @@ static double timeout_ms(void)
 
 static void stop_one(struct daemon *d)
 {
-    const struct timespec tick = { 0, 20 * 1000000 };
+    const struct timespec tick = { 0, 20000000L };
     double deadline = now_ms() + 10000;
 
     if (d->pid <= 0)
@@ -359,7 +360,7 @@ static int launch(struct daemon *d, const char *bin, const char *cgroup_parent)
 static int serve(struct daemon *d, const char *bin, double t0, const char *client,
                  const char *rootfs, const char *probe)
 {
-    const struct timespec tick = { 0, 20 * 1000000 };
+    const struct timespec tick = { 0, 20000000L };
     double deadline = t0 + timeout_ms();
     int status;
 
