@@ -97,6 +97,38 @@ static void require_feature(const struct iso_config *cfg, struct iso_outcome *o)
     results_add_diag(o, "reason", o->reason);
 }
 
+/* The runtime's daemon, if it has one: one that does not come up fails
+ * the runtime's block with its log, and the other runtimes go on. */
+static int start_daemon(const struct runner_args *a, const struct iso_runtime *rt,
+                        struct res_block *b)
+{
+    static struct rt_daemon_report r;
+
+    if (!rt->start)
+        return 0;
+    memset(&r, 0, sizeof(r));
+    if (rt->start(rt, &r) == 0) {
+        if (r.said[0])
+            sinks_note(a->sinks, "%s", r.said);
+        return 0;
+    }
+    b->state = BLOCK_FAIL;
+    results_add_diag(&b->why, "message", "the runtime's daemon did not come up");
+    results_add_diag(&b->why, "step", r.why);
+    if (r.log[0])
+        results_add_diag(&b->why, "log", r.log);
+    results_add_diag(&b->why, "runtime", rt->name);
+    return -1;
+}
+
+/* Stop every daemon a runtime of the run started. */
+static void stop_daemons(const struct runner_args *a)
+{
+    for (int r = 0; r < a->nrt; r++)
+        if (a->rts[r]->stop)
+            a->rts[r]->stop(a->rts[r]);
+}
+
 /* Can this runtime start a trivial container here at all? */
 static void preflight(const struct runner_args *a, int r, struct res_block *b)
 {
@@ -116,7 +148,7 @@ static void preflight(const struct runner_args *a, int r, struct res_block *b)
             b->state = BLOCK_FAIL;
         return;
     }
-    if (!rt->external)
+    if (!rt->external || start_daemon(a, rt, b) < 0)
         return;
     pid = fork();
     if (pid == 0) {
@@ -385,6 +417,7 @@ int runner_main(void *args)
         reap_all(a, slots, jobs, done);
         report_ready(a, &printed, &opened, done, &failed);
     }
+    stop_daemons(a);
     sinks_finish(a->sinks, a->res);
     free(done);
     while (waitpid(-1, NULL, WNOHANG) > 0)

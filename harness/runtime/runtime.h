@@ -32,6 +32,14 @@ struct rt_bin {
     char path[PATH_MAX];
 };
 
+/* What starting a runtime's daemon said: why it failed and the end of
+ * its log, or one line for the run's header. */
+struct rt_daemon_report {
+    char why[512];
+    char log[3072];
+    char said[512];
+};
+
 struct iso_runtime {
     const char *name;
     /* The binary it runs, NULL for a driver that runs none (builtin). */
@@ -54,6 +62,12 @@ struct iso_runtime {
     /* After a killed case: remove what the runtime still holds in the
      * case's directory (OCI: "delete -f" each container it knows). */
     void (*cleanup)(const struct iso_runtime *rt, const char *workdir);
+    /* A daemon the runtime needs for the whole run (dockerd), started by
+     * the runner in the lab before the runtime's first container and
+     * stopped after its last; NULL for a runtime without one. start
+     * returns -1 with r->why and r->log when the daemon did not come up. */
+    int (*start)(const struct iso_runtime *rt, struct rt_daemon_report *r);
+    void (*stop)(const struct iso_runtime *rt);
     /* the waited-for process is the runtime, which reports a container
      * killed by signal N as exit status 128+N */
     bool external;

@@ -571,13 +571,13 @@ static void test_ns_table(void **state)
 static void test_driver_table(void **state)
 {
     const char *order[] = {
-        "builtin", "unshare", "bwrap", "crun", "runc", "podman", "lxc", "nspawn"
+        "builtin", "unshare", "bwrap", "crun", "runc", "podman", "lxc", "nspawn", "docker"
     };
     static const struct {
         const char *name, *exe;
     } own_exe[] = { { "lxc", "lxc-start" }, { "nspawn", "systemd-nspawn" } };
     (void)state;
-    assert_int_equal(rt_count(), 8);
+    assert_int_equal(rt_count(), 9);
     assert_null(rt_at(-1));
     assert_null(rt_at(rt_count()));
     assert_null(rt_lookup("no-such-runtime"));
@@ -598,11 +598,12 @@ static void test_driver_table(void **state)
         for (size_t k = 0; k < ARRAY_LEN(own_exe); k++)
             if (strcmp(rt->name, own_exe[k].name) == 0)
                 exe = own_exe[k].exe;
+        assert_int_equal(rt->start != NULL, rt->stop != NULL); /* a daemon started is stopped */
         if (rt->bin)
             assert_string_equal(rt->bin->exe, exe);
     }
     assert_string_equal(rt_names(),
-                        "builtin, unshare, bwrap, crun, runc, podman, lxc, nspawn, all");
+                        "builtin, unshare, bwrap, crun, runc, podman, lxc, nspawn, docker, all");
 }
 
 /* A run's cgroups as the drivers that make their own below it see them. */
@@ -743,6 +744,63 @@ static void test_podman_argv(void **state)
     assert_non_null(strstr(why, "cgroup"));
 }
 
+/* docker: one create command line; what it cannot express is refused. */
+static void test_docker_translate(void **state)
+{
+    const struct iso_runtime *rt = rt_lookup("docker");
+    static struct rt_cmd cmd;
+    struct iso_spec s;
+    char why[256];
+    const char *j;
+    (void)state;
+    spec_init(&s, "/run/isocheck/c3/root");
+    snprintf(s.id, sizeof(s.id), "c3n1");
+    s.workdir = "/run/isocheck/c3";
+    s.join_netns_fd = -1;
+    assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), 0);
+    j = joined(&cmd.a);
+    assert_non_null(strstr(j, " create -i -a stdin -a stdout -a stderr --name=c3n1 "));
+    assert_non_null(strstr(j, " --network=none "));
+    assert_null(strstr(j, "--pid=host"));
+    assert_non_null(strstr(j, " --ipc=private --cgroupns=host --cap-drop=ALL --cap-add=CAP_"));
+    assert_non_null(strstr(j, " --security-opt=seccomp=unconfined "));
+    assert_non_null(strstr(j, " --security-opt=systempaths=unconfined "));
+    assert_non_null(strstr(j, " --volume=/run/isocheck/c3/dxchg:/mnt/xchg "));
+    assert_non_null(strstr(j, " isocheck-rootfs:run /isoprobe pid --wait"));
+    /* a prepared network namespace is joined through the pause container;
+     * the pid namespace shared under its sabotage */
+    s.join_netns_fd = 5;
+    s.ns &= ~(unsigned)(CLONE_NEWNET | CLONE_NEWPID);
+    s.mask_paths = s.no_new_privs = true;
+    assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), 0);
+    j = joined(&cmd.a);
+    assert_non_null(strstr(j, " --network=container:c3n1p "));
+    assert_non_null(strstr(j, " --pid=host "));
+    assert_null(strstr(j, "systempaths"));
+    assert_non_null(strstr(j, " --security-opt=no-new-privileges "));
+    /* refused: a user namespace other than the remapped daemon's, a time
+     * namespace, the case's UTS namespace */
+    spec_init(&s, "/run/isocheck/c3/root");
+    spec_map_root(&s, 200000, 65536);
+    assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_non_null(strstr(why, "a user namespace other than 0 100000 65536"));
+    /* the remapped daemon's one range, when that daemon is there */
+    spec_map_root(&s, 100000, 65536);
+    assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, "the dockerd with --userns-remap is not there: not started");
+    spec_init(&s, "/run/isocheck/c3/root");
+    s.ns |= CLONE_NEWTIME;
+    assert_refused(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), why, "a time namespace");
+    spec_init(&s, "/run/isocheck/c3/root");
+    s.ns &= ~(unsigned)CLONE_NEWUTS;
+    assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    /* an image of the case's own is imported under the container's name */
+    spec_init(&s, "/run/isocheck/c3/absolute/root");
+    snprintf(s.id, sizeof(s.id), "c3n2");
+    assert_int_equal(rt->translate(rt, &s, probe, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&cmd.a), " isocheck-c3n2:case /isoprobe pid --wait"));
+}
+
 /* A built-in container's init is the process it cloned. */
 static void test_builtin_init_pid(void **state)
 {
@@ -857,6 +915,7 @@ int main(void)
         cmocka_unit_test(test_lxc_config),
         cmocka_unit_test(test_nspawn_argv),
         cmocka_unit_test(test_podman_argv),
+        cmocka_unit_test(test_docker_translate),
         cmocka_unit_test(test_builtin_init_pid),
         cmocka_unit_test(test_clone3),
         cmocka_unit_test(test_external_init_pid),
