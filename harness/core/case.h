@@ -372,9 +372,11 @@ bool iso_check_exit(struct iso_ctx *ctx, const char *file, int line, const struc
     do {                                                                                           \
         struct iso_err e_ = { 0, "" };                                                             \
         int rc_ = iso_start(ctx, spec, argv, c, &e_);                                              \
+        if (rc_ == 0)                                                                              \
+            rc_ = iso_wait_ready(ctx, c, &e_);                                                     \
         if (rc_ == ISO_UNSUPPORTED)                                                                \
             ISO_SKIP_FOR(ctx, (ctx)->lacks, "%s", e_.msg);                                         \
-        if (rc_ < 0 || iso_wait_ready(ctx, c, &e_) < 0) {                                          \
+        if (rc_ < 0) {                                                                             \
             iso_fail_run(ctx, __FILE__, __LINE__, &e_, &(c)->r);                                   \
             return;                                                                                \
         }                                                                                          \

@@ -277,9 +277,30 @@ static int reap(struct iso_container *c, struct iso_err *err)
     return 0;
 }
 
+/* A runtime that failed saying it refused a key of its configuration:
+ * the case is skipped, naming the key and quoting the runtime. */
+static int check_refused(struct iso_ctx *ctx, const struct iso_container *c, struct iso_err *err)
+{
+    char said[300];
+    const char *key;
+    size_t n;
+
+    if (!c->rt->refused || (WIFEXITED(c->r.status) && WEXITSTATUS(c->r.status) == 0) ||
+        !(key = c->rt->refused(c->r.err)))
+        return 0;
+    strlcpy0(said, c->r.err, sizeof(said));
+    for (n = strlen(said); n && (said[n - 1] == '\n' || said[n - 1] == ' '); n--)
+        said[n - 1] = '\0';
+    for (char *p = said; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    iso_err_set(err, 0, "runtime %s refuses %s: \"%s\"", c->rt->name, key, said);
+    ctx->lacks = ISO_FEAT_RUNTIME_SPEC;
+    return ISO_UNSUPPORTED;
+}
+
 int iso_wait_ready(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err)
 {
-    (void)ctx;
     while (!has_ready_line(&c->r)) {
         if (!pump(c, -1)) {
             closep(&c->in_fd);
@@ -288,6 +309,8 @@ int iso_wait_ready(struct iso_ctx *ctx, struct iso_container *c, struct iso_err 
             report_parse(&c->r.report, c->r.out, c->r.out_len);
             if (reap(c, err) < 0)
                 return -1;
+            if (check_refused(ctx, c, err) < 0)
+                return ISO_UNSUPPORTED;
             return iso_err_set(err, 0, "probe ended before it reported ready (status 0x%x)",
                                c->r.status);
         }
@@ -353,6 +376,8 @@ int iso_run(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[]
         closep(&c.in_fd);
         rc = iso_finish(ctx, &c, err);
     }
+    if (rc == 0)
+        rc = check_refused(ctx, &c, err);
     copy_result(r, &c.r);
     return rc;
 }

@@ -21,6 +21,7 @@
 #include "config.h"
 #include "ext.h"
 #include "ns.h"
+#include "oci_know.h"
 
 static json_object *ns_entry(const char *type, const char *path)
 {
@@ -52,32 +53,33 @@ static json_object *clock_offset(const struct iso_clock_offset *o)
     return j;
 }
 
-/* The capabilities of mask by name, only those the harness has itself:
- * asking for more fails in capset. */
-static json_object *cap_list(uint64_t mask)
+/* The capabilities of mask by name, only those the harness has itself
+ * (asking for more fails in capset) and the runtime knows (an older one
+ * refuses a name it cannot parse). */
+static json_object *cap_list(uint64_t mask, uint64_t known)
 {
     json_object *arr = json_object_new_array();
     char name[64];
     int last = (int)cap_max_bits();
 
     for (int c = 0; c < last && c < 64; c++)
-        if ((mask & (1ull << c)) && cap_get_bound((cap_value_t)c) == 1)
+        if ((mask & known & (1ull << c)) && cap_get_bound((cap_value_t)c) == 1)
             json_object_array_add(arr, json_object_new_string(rt_cap_name(c, name, sizeof(name))));
     return arr;
 }
 
 /* All five sets, stated: a runtime that fills in an omitted set from its
  * own defaults is what CVE-2022-29162 was. */
-static json_object *cap_sets(const struct iso_spec *s)
+static json_object *cap_sets(const struct iso_spec *s, uint64_t known)
 {
     uint64_t keep = s->drop_caps ? s->caps_keep : ~0ull;
     json_object *caps = json_object_new_object();
 
-    json_object_object_add(caps, "bounding", cap_list(keep));
-    json_object_object_add(caps, "effective", cap_list(keep));
-    json_object_object_add(caps, "permitted", cap_list(keep));
-    json_object_object_add(caps, "inheritable", cap_list(s->caps_inh));
-    json_object_object_add(caps, "ambient", cap_list(s->caps_amb));
+    json_object_object_add(caps, "bounding", cap_list(keep, known));
+    json_object_object_add(caps, "effective", cap_list(keep, known));
+    json_object_object_add(caps, "permitted", cap_list(keep, known));
+    json_object_object_add(caps, "inheritable", cap_list(s->caps_inh, known));
+    json_object_object_add(caps, "ambient", cap_list(s->caps_amb, known));
     return caps;
 }
 
@@ -121,6 +123,13 @@ static json_object *mount_entry(const char *dest, const char *type, const char *
 char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const char *netns_path,
                     const char *cgroups_path, char *why, size_t len)
 {
+    return rt_oci_config_known(s, probe_argv, netns_path, cgroups_path, ~0ull, why, len);
+}
+
+char *rt_oci_config_known(const struct iso_spec *s, char *const probe_argv[],
+                          const char *netns_path, const char *cgroups_path, uint64_t known_caps,
+                          char *why, size_t len)
+{
     static const char *const proc_opts[] = { "nosuid", "noexec", "nodev", NULL };
     static const char *const dev_opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k",
                                             NULL };
@@ -156,7 +165,7 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
     json_object_array_add(env, json_object_new_string("PATH=/bin:/sbin:/usr/bin:/usr/sbin"));
     json_object_object_add(proc, "env", env);
     json_object_object_add(proc, "cwd", json_object_new_string("/"));
-    json_object_object_add(proc, "capabilities", cap_sets(s));
+    json_object_object_add(proc, "capabilities", cap_sets(s, known_caps));
     json_object_object_add(proc, "noNewPrivileges", json_object_new_boolean(s->no_new_privs));
     json_object_object_add(root, "process", proc);
     rootobj = json_object_new_object();
@@ -261,6 +270,71 @@ static const char *oci_cgroups_path(const struct iso_spec *s, char *buf, size_t 
     return NULL;
 }
 
+/* What an OCI runtime knows, learnt once per run: its version, and the
+ * capabilities it can name from "RUNTIME features" where it has that
+ * command (runc 1.1), else from its version (crun 1.8 has no features),
+ * else none known: everything is asked for and a refusal is a skip
+ * naming the key (oci_refused). Learnt when main asks for the version,
+ * before the cases fork, so every case inherits it. */
+struct oci_knows {
+    const char *runtime;
+    bool learnt;
+    uint64_t caps;
+    enum oci_caps_source source;
+    char version[64];
+};
+
+static struct oci_knows knows[] = { { .runtime = "crun" }, { .runtime = "runc" } };
+
+static struct oci_knows *learn(const struct iso_runtime *rt)
+{
+    static char text[32768];
+    struct oci_knows *k = NULL;
+    char why[256];
+
+    for (size_t i = 0; i < ARRAY_LEN(knows); i++)
+        if (strcmp(knows[i].runtime, rt->name) == 0)
+            k = &knows[i];
+    if (!k || k->learnt)
+        return k;
+    k->learnt = true;
+    k->caps = ~0ull;
+    k->source = OCI_CAPS_TRYING;
+    if (!rt_find_bin(rt->bin, why, sizeof(why)))
+        return k;
+    rt_bin_output(rt->bin->path, "--version", text, sizeof(text));
+    if (oci_version_text(text, k->version, sizeof(k->version)) < 0)
+        k->version[0] = '\0';
+    rt_bin_output(rt->bin->path, "features", text, sizeof(text));
+    if (oci_caps_from_features(text, &k->caps) == 0)
+        k->source = OCI_CAPS_FEATURES;
+    else if (oci_caps_from_version(rt->name, k->version, &k->caps) == 0)
+        k->source = OCI_CAPS_VERSION;
+    return k;
+}
+
+static uint64_t known_caps(const struct iso_runtime *rt)
+{
+    const struct oci_knows *k = learn(rt);
+    return k ? k->caps : ~0ull;
+}
+
+/* "1.1.5" of "1.1.5", "1.0.0" of "1.0.0-rc92": the dotted numbers the
+ * known-differences ranges compare; learning what it knows on the way. */
+static void oci_version(const struct iso_runtime *rt, char *out, size_t size)
+{
+    const struct oci_knows *k = learn(rt);
+
+    if (!k || !k->version[0]) {
+        rt_bin_version(rt, out, size);
+        return;
+    }
+    snprintf(out, size, "%.*s", (int)strspn(k->version, "0123456789."), k->version);
+}
+
+/* The config key the runtime's message says it refused. */
+static const char *oci_refused(const char *err_text) { return oci_refused_key(err_text); }
+
 /* RUNTIME --root STATE run --bundle BUNDLE --pid-file FILE ID, and the
  * config.json it reads. */
 static int oci_translate(const struct iso_runtime *rt, const struct iso_spec *s,
@@ -275,7 +349,8 @@ static int oci_translate(const struct iso_runtime *rt, const struct iso_spec *s,
     oci_paths(rt, s, &p);
     if (!oci_cgroups_path(s, cgpath, sizeof(cgpath), why, len))
         return ISO_RT_UNSUPPORTED;
-    cmd->config = rt_oci_config(s, probe, s->join_netns_fd >= 0 ? p.netns : NULL, cgpath, why, len);
+    cmd->config = rt_oci_config_known(s, probe, s->join_netns_fd >= 0 ? p.netns : NULL, cgpath,
+                                      known_caps(rt), why, len);
     if (!cmd->config)
         return ISO_RT_UNSUPPORTED;
     rt_arg(a, rt->bin->path[0] ? rt->bin->path : rt->bin->exe);
@@ -417,11 +492,12 @@ const struct iso_runtime rt_crun = {
     .name = "crun",
     .bin = &crun_bin,
     .available = crun_available,
-    .version = rt_bin_version,
+    .version = oci_version,
     .translate = oci_translate,
     .spawn = crun_spawn,
     .init_pid = oci_init_pid,
     .cleanup = crun_cleanup,
+    .refused = oci_refused,
     .external = true,
     .harness_cgroups = false,
 };
@@ -442,11 +518,12 @@ const struct iso_runtime rt_runc = {
     .name = "runc",
     .bin = &runc_bin,
     .available = runc_available,
-    .version = rt_bin_version,
+    .version = oci_version,
     .translate = oci_translate,
     .spawn = runc_spawn,
     .init_pid = oci_init_pid,
     .cleanup = runc_cleanup,
+    .refused = oci_refused,
     .external = true,
     .harness_cgroups = false,
 };

@@ -50,6 +50,10 @@ struct iso_runtime {
     /* After a killed case: remove what the runtime still holds in the
      * case's directory (OCI: "delete -f" each container it knows). */
     void (*cleanup)(const struct iso_runtime *rt, const char *workdir);
+    /* The key of its configuration a failed runtime's stderr says it
+     * refused (the case is then skipped, naming it), NULL if none; the
+     * field is NULL for a driver with no configuration keys. */
+    const char *(*refused)(const char *err_text);
     /* the waited-for process is the runtime, which reports a container
      * killed by signal N as exit status 128+N */
     bool external;
