@@ -12,6 +12,7 @@
 #include <dirent.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define ISO_FAMILY "hardening"
@@ -119,7 +120,7 @@ static int check_fds_outside(struct iso_ctx *ctx, pid_t pid)
     DIR *d;
 
     snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
-    ISO_EXPECT_TRUE(ctx, (d = opendir(dir)) != NULL, "the lab can list the init's descriptors");
+    ISO_EXPECT_TRUE(ctx, (d = opendir(dir)) != NULL, "the lab can list the process's descriptors");
     while (d && (e = readdir(d))) {
         long long fd;
         ssize_t n;
@@ -136,7 +137,7 @@ static int check_fds_outside(struct iso_ctx *ctx, pid_t pid)
             there.st_ino == held.st_ino)
             continue;
         bad++;
-        ISO_FAIL(ctx, "the container's init holds a descriptor to something outside it",
+        ISO_FAIL(ctx, "a process of the container holds a descriptor to something outside it",
                  "fd %lld -> \"%s\" (dev %u:%u ino %lu), not that object inside the container", fd,
                  target, major(held.st_dev), minor(held.st_dev), (unsigned long)held.st_ino);
     }
@@ -391,4 +392,229 @@ ISO_CASE(runtime_binary_out_of_reach,
                   "the binary's mtime (ns) after the case");
     ISO_EXPECT_EQ(ctx, ns_of(&after.st.st_ctim), ns_of(&before.st.st_ctim),
                   "the binary's ctime (ns) after the case");
+}
+
+/* --- the runtime's exec path -------------------------------------------- */
+
+/* The capability "exec --cap" adds: one the default set lacks. */
+#define EXEC_CAP CAP_NET_ADMIN
+
+/* Start argv in the running container c and wait for its report. On
+ * failure c is released and finished, the case skipped (the runtime has
+ * no exec) or failed, and false returned. */
+static bool exec_ready(struct iso_ctx *ctx, struct iso_container *c, char *const argv[],
+                       uint64_t caps, struct iso_container *x)
+{
+    struct iso_err e = { 0, "" }, ignored = { 0, "" };
+    int rc = iso_exec(ctx, c, argv, caps, x, &e);
+
+    if (rc == 0)
+        rc = iso_wait_ready(ctx, x, &e);
+    if (rc == 0)
+        return true;
+    iso_release(c, NULL);
+    iso_finish(ctx, c, &ignored);
+    if (rc == ISO_UNSUPPORTED)
+        iso_skip_for(ctx, ctx->lacks, "%s", e.msg);
+    else
+        iso_fail_run(ctx, __FILE__, __LINE__, &e, &x->r);
+    return false;
+}
+
+/* Let the exec'd process and then the init end; false (and a failure)
+ * if either did not end well. */
+static bool finish_both(struct iso_ctx *ctx, struct iso_container *c, struct iso_container *x)
+{
+    struct iso_err e = { 0, "" };
+    bool ok = true;
+
+    iso_release(x, NULL);
+    if (iso_finish(ctx, x, &e) < 0) {
+        iso_fail_run(ctx, __FILE__, __LINE__, &e, &x->r);
+        ok = false;
+    } else {
+        ok = iso_check_exit(ctx, __FILE__, __LINE__, &x->r);
+    }
+    iso_release(c, NULL);
+    if (iso_finish(ctx, c, &e) < 0) {
+        iso_fail_run(ctx, __FILE__, __LINE__, &e, &c->r);
+        return false;
+    }
+    return iso_check_exit(ctx, __FILE__, __LINE__, &c->r) && ok;
+}
+
+ISO_CASE(exec_caps_as_asked,
+         "a process started with the runtime's exec --cap CAP_NET_ADMIN has that one effective and "
+         "bounding, nothing beyond it and the spec's set, and empty inheritable and ambient sets",
+         .detects = ISO_SAB_EXEC_KEEP_INHERITABLE | ISO_SAB_KEEP_INHERITABLE | ISO_SAB_NO_CAPDROP)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
+    unsigned long long have = 0, inh = 0, amb = 0, eff = 0, prm = 0, bnd = 0, want;
+    struct iso_container c, x;
+
+    ISO_REQUIRE_OK(ctx, own_bounding(&have, &err), &err);
+    s.drop_caps = true;
+    s.caps_keep = DEFAULT_CAPS & have;
+    want = s.caps_keep | (ISO_CAP_BIT(EXEC_CAP) & have);
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("fds", "--wait"), &c);
+    if (!exec_ready(ctx, &c, ISO_ARGV("status", "--wait"), ISO_CAP_BIT(EXEC_CAP) & have, &x) ||
+        !finish_both(ctx, &c, &x))
+        return;
+    ISO_REQUIRE_OK(ctx, report_mask(&x.r, "cap_inh", &inh, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&x.r, "cap_amb", &amb, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&x.r, "cap_eff", &eff, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&x.r, "cap_prm", &prm, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&x.r, "cap_bnd", &bnd, &err), &err);
+    /* runc adds --cap to the container's sets, crun 1.8 gives the listed
+     * capabilities alone: never more than both, always the one asked */
+    ISO_EXPECT_CAPS_EQ(ctx, inh, 0ull, "the exec'd process's inheritable set is empty");
+    ISO_EXPECT_CAPS_EQ(ctx, amb, 0ull, "the exec'd process's ambient set is empty");
+    ISO_EXPECT_CAPS_SUBSET(ctx, eff, want, "its effective set is within the spec's and --cap's");
+    ISO_EXPECT_CAPS_SUBSET(ctx, prm, want, "its permitted set is within the spec's and --cap's");
+    ISO_EXPECT_CAPS_SUBSET(ctx, bnd, want, "its bounding set is within the spec's and --cap's");
+    ISO_EXPECT_CAPS_HAS(ctx, eff, ISO_CAP_BIT(EXEC_CAP) & have, "--cap's is effective");
+    ISO_EXPECT_CAPS_HAS(ctx, bnd, ISO_CAP_BIT(EXEC_CAP) & have, "--cap's is in the bounding set");
+}
+
+ISO_CASE(exec_no_descriptor_leads_outside,
+         "every descriptor of a process started with the runtime's exec, beyond stdio, leads "
+         "inside the container, seen from inside and from the lab",
+         .detects = ISO_SAB_EXEC_LEAK_FD)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c, x;
+
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("fds", "--wait"), &c);
+    if (!exec_ready(ctx, &c, ISO_ARGV("fds", "--wait"), 0, &x))
+        return;
+    check_fds_outside(ctx, x.r.pid);
+    if (!finish_both(ctx, &c, &x))
+        return;
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&x.r, "fds_outside"), "",
+                      "no descriptor of the exec'd process leads outside the container");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&x.r, "fds_anon"), "",
+                      "the exec'd process holds no pipe or socket beyond stdio");
+}
+
+/* --- the working directory ---------------------------------------------- */
+
+ISO_CASE(cwd_stays_inside,
+         "the spec's working directory is inside the root; asked for /proc/self/fd/N (N 3..20) "
+         "the runtime refuses, or the cwd and a walk up with .. stay inside",
+         .detects = ISO_SAB_CWD_UNCHECKED)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    char cwd[32], msg[128], refused[256] = "";
+    struct iso_result r;
+
+    s.cwd = "/bin";
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("cwd"), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "cwd"), "/bin", "the process starts in the spec's cwd");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "cwd_walk"), "inside", "a walk up from it ends at /");
+    for (int n = 3; n <= 20; n++) {
+        struct iso_err e = { 0, "" };
+        int rc;
+
+        snprintf(cwd, sizeof(cwd), "/proc/self/fd/%d", n);
+        s.cwd = cwd;
+        rc = iso_run(ctx, &s, ISO_ARGV("cwd"), &r, &e);
+        if (rc == ISO_UNSUPPORTED)
+            ISO_SKIP_FOR(ctx, ctx->lacks, "%s", e.msg);
+        if (rc < 0 || !WIFEXITED(r.status) || WEXITSTATUS(r.status) != 0 ||
+            !iso_get(&r, "cwd_walk")) {
+            snprintf(refused + strlen(refused), sizeof(refused) - strlen(refused), " %d", n);
+            continue;
+        }
+        snprintf(msg, sizeof(msg), "with cwd %s the cwd is inside the root", cwd);
+        ISO_EXPECT_NE_STR(ctx, iso_get(&r, "cwd"), "unreachable", msg);
+        snprintf(msg, sizeof(msg), "with cwd %s a walk up with .. ends at the container's /", cwd);
+        ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "cwd_walk"), "inside", msg);
+        if (ctx->out->nfail) {
+            iso_diag(ctx, "cwd", "%s (the probe saw \"%s\")", cwd, iso_get(&r, "cwd"));
+            break;
+        }
+    }
+    iso_diag(ctx, "refused", "%s", refused[0] ? refused + 1 : "none");
+}
+
+/* --- setuid binaries ---------------------------------------------------- */
+
+#define SUID_DIR "/isocheck-suid"
+#define SUID_COPY SUID_DIR "/isoprobe" /* the probe knows its name */
+#define PLAIN_UID 1000u
+
+/* A copy of the probe in the container's root, owned by the lab's root,
+ * setuid: what an image may hold. */
+static int place_setuid_copy(const struct iso_ctx *ctx, struct iso_err *err)
+{
+    char src[PATH_MAX + 16], dst[PATH_MAX + 16], buf[65536];
+    autoclose int in = -1, out = -1;
+    ssize_t n;
+
+    snprintf(src, sizeof(src), "%s%s", ctx->root, ISO_PROBE);
+    snprintf(dst, sizeof(dst), "%s%s", ctx->root, SUID_DIR);
+    if (mkdir(dst, 0755) < 0 && errno != EEXIST)
+        return iso_err_set(err, errno, "mkdir \"%s\"", dst);
+    snprintf(dst, sizeof(dst), "%s%s", ctx->root, SUID_COPY);
+    in = open(src, O_RDONLY | O_CLOEXEC);
+    if (in < 0)
+        return iso_err_set(err, errno, "open \"%s\"", src);
+    out = open(dst, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0700);
+    if (out < 0)
+        return iso_err_set(err, errno, "create \"%s\"", dst);
+    while ((n = read(in, buf, sizeof(buf))) > 0)
+        if (write_all(out, buf, (size_t)n) < 0)
+            return iso_err_set(err, errno, "write \"%s\"", dst);
+    if (n < 0)
+        return iso_err_set(err, errno, "read \"%s\"", src);
+    if (fchown(out, 0, 0) < 0 || fchmod(out, 04755) < 0)
+        return iso_err_set(err, errno, "make \"%s\" setuid root", dst);
+    return 0;
+}
+
+/* Run the setuid copy as PLAIN_UID in s; what it became. */
+static void expect_no_gain(struct iso_ctx *ctx, struct iso_spec *s)
+{
+    static const char plain[] = "1000,1000,1000,1000";
+    struct iso_err err = { 0, "" };
+    unsigned long long eff = 0, prm = 0;
+    struct iso_result r;
+
+    ISO_REQUIRE_OK(ctx, place_setuid_copy(ctx, &err), &err);
+    s->uid = s->gid = PLAIN_UID;
+    ISO_REQUIRE_RUN(ctx, s, ISO_ARGV("exec", SUID_COPY, "status"), &r);
+    ISO_REQUIRE_PRESENT(ctx, &r, "uid", "the setuid copy ran and reported");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "uid"), plain, "real, effective, saved and fs uid");
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_eff", &eff, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_prm", &prm, &err), &err);
+    ISO_EXPECT_CAPS_EQ(ctx, eff, 0ull, "no effective capability gained");
+    ISO_EXPECT_CAPS_EQ(ctx, prm, 0ull, "no permitted capability gained");
+}
+
+ISO_CASE(setuid_gains_nothing_under_nnp,
+         "under no_new_privs, a setuid-root copy of the probe run by uid 1000 stays uid 1000 "
+         "with no capabilities",
+         .detects = ISO_SAB_NO_NNP)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
+    unsigned long long have = 0;
+
+    ISO_REQUIRE_OK(ctx, own_bounding(&have, &err), &err);
+    s.drop_caps = true;
+    s.caps_keep = DEFAULT_CAPS & have;
+    s.no_new_privs = true;
+    expect_no_gain(ctx, &s);
+}
+
+ISO_CASE(setuid_gains_nothing_across_userns,
+         "in a user namespace, a setuid copy of the probe owned by the host's root (unmapped "
+         "inside) run by uid 1000 stays uid 1000 with no capabilities",
+         .detects = ISO_SAB_NO_USERNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+
+    spec_map_root(&s, 100000, 65536);
+    expect_no_gain(ctx, &s);
 }

@@ -319,6 +319,7 @@ struct iso_container {
     int in_fd, out_fd, err_fd;
     bool ready, finished;
     struct iso_result r;
+    struct iso_spec spec; /* what it was made from, as the runtime was given it */
 };
 
 /* argv for the probe: ISO_ARGV("pid", "--wait") */
@@ -340,6 +341,14 @@ int iso_wait_ready(struct iso_ctx *ctx, struct iso_container *c, struct iso_err 
 int iso_release(struct iso_container *c, const char *line);
 /* Read the rest of the report and reap the container. */
 int iso_finish(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err);
+/* Start the probe as one more process of the running container init (as
+ * "RUNTIME exec" does), add_caps added to its bounding, effective and
+ * permitted sets ("exec --cap"). x is then waited for, released and
+ * finished like a container; its r.pid is the new process. A runtime that
+ * has no way to do it: ISO_UNSUPPORTED. */
+int iso_exec(struct iso_ctx *ctx, struct iso_container *init, char *const argv[], uint64_t add_caps,
+             struct iso_container *x, struct iso_err *err);
+
 /* start + finish */
 int iso_run(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[],
             struct iso_result *r, struct iso_err *err);

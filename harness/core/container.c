@@ -199,6 +199,7 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
         rc = rt->spawn(rt, &s, argv, stdio, &c->p, err);
     }
     if (rc == 0) {
+        c->spec = s;
         c->in_fd = steal_fd(&st.in[1]);
         c->out_fd = steal_fd(&st.out[0]);
         c->err_fd = steal_fd(&st.errp[0]);
@@ -210,6 +211,41 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
     ISO_DOING(ctx, "waiting for container %d (%s, pid %d)", ctx->seq, argv[1] ? argv[1] : "",
               c->p.pid);
     return 0;
+}
+
+int iso_exec(struct iso_ctx *ctx, struct iso_container *init, char *const argv[], uint64_t add_caps,
+             struct iso_container *x, struct iso_err *err)
+{
+    const struct iso_runtime *rt = init->rt;
+    struct start st = { .netns = -1, .in = { -1, -1 }, .out = { -1, -1 }, .errp = { -1, -1 } };
+    int rc;
+
+    reset_container(x);
+    if (!rt->exec) {
+        iso_err_set(err, 0,
+                    "runtime %s: no way to ask for a process started in a running "
+                    "container (exec)",
+                    rt->name);
+        ctx->lacks = ISO_FEAT_RUNTIME_SPEC;
+        return ISO_UNSUPPORTED;
+    }
+    ISO_DOING(ctx, "starting a process in container %d (%s)", ctx->seq, argv[1] ? argv[1] : "");
+    x->rt = rt;
+    x->r.external = rt->external;
+    x->spec = init->spec;
+    rc = make_stdio(&st, err);
+    if (rc == 0) {
+        const int stdio[3] = { st.in[0], st.out[1], st.errp[1] };
+        rc = rt->exec(rt, &init->spec, init->r.pid, argv, add_caps, stdio, &x->p, err);
+    }
+    if (rc == 0) {
+        x->in_fd = steal_fd(&st.in[1]);
+        x->out_fd = steal_fd(&st.out[0]);
+        x->err_fd = steal_fd(&st.errp[0]);
+        x->r.pid = x->p.pid;
+    }
+    release_start(&st);
+    return rc < 0 ? iso_err_wrap(err, "exec") : 0;
 }
 
 static bool has_ready_line(const struct iso_result *r)

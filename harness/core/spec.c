@@ -84,6 +84,9 @@ static void no_seccomp(struct iso_spec *s) { s->seccomp_deny = NULL; }
 static void writable_root(struct iso_spec *s) { s->readonly_root = false; }
 static void expose_runtime(struct iso_spec *s) { s->expose_runtime = true; }
 static void follow_image_symlinks(struct iso_spec *s) { s->follow_image_symlinks = true; }
+static void exec_keep_inh(struct iso_spec *s) { s->exec_keep_inh = true; }
+static void exec_leak_fd(struct iso_spec *s) { s->exec_leak_fd = true; }
+static void cwd_unchecked(struct iso_spec *s) { s->cwd_unchecked = true; }
 
 const char *const spec_masked_paths[] = {
     "/proc/acpi",        "/proc/kcore",
@@ -149,6 +152,17 @@ static const struct iso_sabotage sabotages[] = {
       "/dev/null through the image's own paths, following its symlinks (CVE-2026-41579, "
       "CVE-2025-31133)",
       follow_image_symlinks },
+    { ISO_SAB_EXEC_KEEP_INHERITABLE, "exec-keep-inheritable",
+      "a process started in a running container keeps CAP_KILL, CAP_NET_BIND_SERVICE, "
+      "CAP_AUDIT_WRITE and the capabilities asked with --cap inheritable (CVE-2022-29162)",
+      exec_keep_inh },
+    { ISO_SAB_EXEC_LEAK_FD, "exec-leak-fd",
+      "a process started in a running container gets a descriptor to a lab directory",
+      exec_leak_fd },
+    { ISO_SAB_CWD_UNCHECKED, "cwd-unchecked",
+      "the working directory is entered with a lab directory still open and never checked to "
+      "be inside the root (CVE-2024-21626)",
+      cwd_unchecked },
 };
 
 void spec_apply_sabotage(struct iso_spec *s, uint64_t set)

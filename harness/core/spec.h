@@ -65,7 +65,12 @@ struct iso_spec {
     bool readonly_root;       /* the container's / is mounted read-only */
     bool expose_runtime; /* builtin only: a descriptor to its own binary stays open across exec */
     bool follow_image_symlinks; /* builtin only: setup through joined paths, not in the root */
-    const char *rootfs;         /* container root as the lab sees it */
+    const char *cwd;            /* the process's working directory inside, NULL for / */
+    unsigned uid, gid;          /* the process's user and group inside (0: root) */
+    bool exec_keep_inh; /* builtin only: exec leaves the CVE-2022-29162 set and --cap inheritable */
+    bool exec_leak_fd;  /* builtin only: exec hands a lab directory to the process */
+    bool cwd_unchecked; /* builtin only: a lab directory open while cwd is entered, unchecked */
+    const char *rootfs; /* container root as the lab sees it */
     struct iso_net net;
     struct iso_limits lim;
     /* with CLONE_NEWTIME: written to the time namespace before its first
@@ -109,6 +114,10 @@ struct iso_spec {
 #define ISO_SAB_EXPOSE_RUNTIME ISO_SAB_BIT(28)
 /* bits 29-31 free */
 #define ISO_SAB_FOLLOW_IMAGE_SYMLINKS ISO_SAB_BIT(32)
+/* bits 33-37: hostile images */
+#define ISO_SAB_EXEC_KEEP_INHERITABLE ISO_SAB_BIT(38)
+#define ISO_SAB_EXEC_LEAK_FD ISO_SAB_BIT(39)
+#define ISO_SAB_CWD_UNCHECKED ISO_SAB_BIT(40)
 
 /* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers
  * (CVE-2022-29162, CVE-2022-27650): CAP_KILL, CAP_NET_BIND_SERVICE,

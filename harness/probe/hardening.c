@@ -59,21 +59,72 @@ static const char *path_key(const char *path, char *buf, size_t size)
     return buf;
 }
 
-/* cap_inh cap_prm cap_eff cap_bnd cap_amb no_new_privs seccomp */
+/* cap_inh cap_prm cap_eff cap_bnd cap_amb no_new_privs seccomp, and uid
+ * and gid ("real,effective,saved,fs"); with --wait, hold still after. */
 int cmd_status(int argc, char **argv)
 {
     static const struct {
         const char *field, *key;
-    } fields[] = { { "CapInh", "cap_inh" }, { "CapPrm", "cap_prm" },
-                   { "CapEff", "cap_eff" }, { "CapBnd", "cap_bnd" },
-                   { "CapAmb", "cap_amb" }, { "NoNewPrivs", "no_new_privs" },
-                   { "Seccomp", "seccomp" } };
+    } fields[] = { { "CapInh", "cap_inh" },  { "CapPrm", "cap_prm" },
+                   { "CapEff", "cap_eff" },  { "CapBnd", "cap_bnd" },
+                   { "CapAmb", "cap_amb" },  { "NoNewPrivs", "no_new_privs" },
+                   { "Seccomp", "seccomp" }, { "Uid", "uid" },
+                   { "Gid", "gid" } };
     char v[256];
 
-    (void)argc, (void)argv;
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
         if (procfs_status_field("/proc/self/status", fields[i].field, v, sizeof(v)) == 0)
             put(fields[i].key, "%s", v);
+    if (argc > 1 && strcmp(argv[1], "--wait") == 0)
+        wait_for_lab();
+    return 0;
+}
+
+/* Is the directory open as dirfd the root "/" of this process, by device
+ * and inode? */
+static bool is_root(const struct stat *st, const struct stat *root)
+{
+    return st->st_dev == root->st_dev && st->st_ino == root->st_ino;
+}
+
+/* cwd: where the process starts. cwd is getcwd's answer ("unreachable"
+ * when the kernel says it is outside our root), cwd_walk whether a walk
+ * up with ".." from it reaches our own root ("inside") or a top that is
+ * not it ("outside", the host's root seen through a leaked directory). */
+int cmd_cwd(int argc, char **argv)
+{
+    char buf[PATH_MAX];
+    struct stat root, here, up;
+    int steps = 0;
+
+    (void)argc, (void)argv;
+    if (!getcwd(buf, sizeof(buf)))
+        put("cwd", errno == ENOENT ? "unreachable" : "error:%d", errno);
+    else
+        put("cwd", "%s", buf[0] == '/' ? buf : "unreachable");
+    if (stat("/", &root) < 0 || stat(".", &here) < 0)
+        return put("cwd_walk", "error:%d", errno), 0;
+    while (!is_root(&here, &root) && steps < 256) {
+        if (stat("..", &up) < 0 || chdir("..") < 0)
+            return put("cwd_walk", "error:%d", errno), 0;
+        steps++;
+        if (up.st_dev == here.st_dev && up.st_ino == here.st_ino)
+            break; /* a top that is not our root */
+        here = up;
+    }
+    put("cwd_walk", "%s", is_root(&here, &root) ? "inside" : "outside");
+    put("cwd_walk_steps", "%d", steps);
+    return 0;
+}
+
+/* exec PATH ARGS...: become PATH (a setuid copy of the probe, say). */
+int cmd_exec(int argc, char **argv)
+{
+    if (argc < 2)
+        return fprintf(stderr, "usage: exec PATH [ARGS...]\n"), 2;
+    fflush(stdout);
+    execv(argv[1], argv + 1);
+    put("exec_error", "%d", errno);
     return 0;
 }
 

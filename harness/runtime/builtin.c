@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <linux/sched.h>
 #include <poll.h>
 #include <linux/openat2.h>
 #include <sched.h>
@@ -18,12 +19,15 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <grp.h>
+#include <limits.h>
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -330,6 +334,58 @@ static void load_seccomp(const struct iso_spec *s, int sync_fd)
     seccomp_release(f);
 }
 
+/* The spec's working directory, entered inside the new root with no
+ * descriptor but stdio and the sync socket open, and checked to be inside
+ * it: "/proc/self/fd/N" of a descriptor that leads outside would make the
+ * process's cwd a directory of the host (CVE-2024-21626). The
+ * cwd-unchecked sabotage keeps a lab directory open across it and never
+ * checks. */
+static void enter_cwd(const struct iso_spec *s, int sync_fd)
+{
+    char here[PATH_MAX];
+
+    if (!s->cwd)
+        return;
+    if (!s->cwd_unchecked && ((sync_fd > 3 && close_range(3, (unsigned)sync_fd - 1, 0) < 0) ||
+                              close_range((unsigned)sync_fd + 1, ~0u, 0) < 0))
+        child_fail(sync_fd, errno, "close descriptors before entering the working directory");
+    if (chdir(s->cwd) < 0)
+        child_fail(sync_fd, errno, "chdir \"%s\"", s->cwd);
+    if (!s->cwd_unchecked && (!getcwd(here, sizeof(here)) || here[0] != '/'))
+        child_fail(sync_fd, errno ? errno : ENOENT,
+                   "the working directory \"%s\" is not inside the root", s->cwd);
+}
+
+/* The spec's user and group, keeping the permitted capabilities (and
+ * making them effective again) so set_caps can still set every set. */
+static void switch_user(const struct iso_spec *s, int sync_fd)
+{
+    cap_value_t list[64];
+    cap_t caps;
+    int n = 0;
+
+    if (!s->uid && !s->gid)
+        return;
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+        child_fail(sync_fd, errno, "prctl PR_SET_KEEPCAPS");
+    if (!(s->ns & CLONE_NEWUSER) && setgroups(0, NULL) < 0)
+        child_fail(sync_fd, errno, "setgroups");
+    if (setresgid(s->gid, s->gid, s->gid) < 0)
+        child_fail(sync_fd, errno, "setresgid %u", s->gid);
+    if (setresuid(s->uid, s->uid, s->uid) < 0)
+        child_fail(sync_fd, errno, "setresuid %u", s->uid);
+    caps = cap_get_proc();
+    for (cap_value_t c = 0; caps && c < (cap_value_t)cap_max_bits() && c < 64; c++) {
+        cap_flag_value_t v = CAP_CLEAR;
+        if (cap_get_flag(caps, c, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+            list[n++] = c;
+    }
+    if (!caps || (n && cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0) ||
+        cap_set_proc(caps) < 0)
+        child_fail(sync_fd, errno, "raise the permitted capabilities after setresuid");
+    cap_free(caps);
+}
+
 static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char *const argv[],
                                                  const int stdio[3], int sync_fd)
 {
@@ -364,10 +420,17 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
      * as runc's init kept /proc/self/exe reachable (CVE-2019-5736) */
     if (s->expose_runtime && open("/proc/self/exe", O_RDONLY) < 0)
         child_fail(sync_fd, errno, "open \"/proc/self/exe\"");
+    /* the cwd-unchecked sabotage: a lab directory open while the working
+     * directory is entered (runc 1.1.11's leaked /sys/fs/cgroup) */
+    if (s->cwd_unchecked && s->cwd &&
+        open(s->workdir ? s->workdir : "/", O_RDONLY | O_DIRECTORY) < 0)
+        child_fail(sync_fd, errno, "open \"%s\"", s->workdir ? s->workdir : "/");
     if (s->root == ISO_ROOT_PIVOT)
         do_pivot(s, sync_fd);
     else if (s->root == ISO_ROOT_CHROOT)
         do_chroot(s, sync_fd);
+    enter_cwd(s, sync_fd);
+    switch_user(s, sync_fd);
     if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         child_fail(sync_fd, errno, "prctl PR_SET_NO_NEW_PRIVS");
     load_seccomp(s, sync_fd);
@@ -524,6 +587,117 @@ static int builtin_spawn(const struct iso_runtime *rt, const struct iso_spec *s,
     return 0;
 }
 
+/* --- exec: one more process in a running container -----------------------
+ * A helper forked from us joins the init's namespaces with one setns on its
+ * pidfd (the mount namespace puts it at the container's root), then clones
+ * the probe as our child (CLONE_PARENT: we wait for it as for an init) and
+ * reports its pid. The probe gets stdio only, the spec's no_new_privs,
+ * seccomp filter and capabilities, plus add_caps in the bounding,
+ * effective and permitted sets, and an empty inheritable and ambient set
+ * unless the spec asks. */
+
+static __attribute__((noreturn)) void exec_probe(const struct iso_spec *s, char *const argv[],
+                                                 const int stdio[3], int status_fd, int lab_dir)
+{
+    static char *const envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/", NULL };
+
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        child_fail(status_fd, errno, "prctl PR_SET_PDEATHSIG");
+    for (int i = 0; i < 3; i++)
+        if (dup2(stdio[i], i) < 0)
+            child_fail(status_fd, errno, "dup2 stdio %d", i);
+    if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
+        child_fail(status_fd, errno, "mark inherited descriptors close-on-exec");
+    /* the exec-leak-fd sabotage: a lab directory, opened before the
+     * join, handed on without O_CLOEXEC */
+    if (lab_dir >= 0 && dup(lab_dir) < 0)
+        child_fail(status_fd, errno, "dup the lab directory");
+    if (chdir(s->cwd ? s->cwd : "/") < 0)
+        child_fail(status_fd, errno, "chdir \"%s\"", s->cwd ? s->cwd : "/");
+    become_root_inside(s, status_fd);
+    switch_user(s, status_fd);
+    if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        child_fail(status_fd, errno, "prctl PR_SET_NO_NEW_PRIVS");
+    load_seccomp(s, status_fd);
+    set_caps(s, status_fd);
+    execve(ISO_PROBE, argv, envp);
+    child_fail(status_fd, errno, "exec \"%s\"", ISO_PROBE);
+}
+
+static __attribute__((noreturn)) void exec_helper(const struct iso_spec *s, int pidfd,
+                                                  char *const argv[], const int stdio[3],
+                                                  int status_fd, int pid_fd, int lab_dir)
+{
+    unsigned ns = s->ns & ~(unsigned)CLONE_NEWCGROUP;
+    pid_t pid;
+
+    if (s->join_netns_fd >= 0)
+        ns |= CLONE_NEWNET;
+    if (setns(pidfd, (int)ns) < 0)
+        child_fail(status_fd, errno, "setns pidfd, flags 0x%x", ns);
+    /* clone3 refuses an exit signal with CLONE_PARENT: the child's is ours */
+    pid = (pid_t)syscall(SYS_clone3, &(struct clone_args){ .flags = CLONE_PARENT },
+                         sizeof(struct clone_args));
+    if (pid < 0)
+        child_fail(status_fd, errno, "clone the process in the container");
+    if (pid == 0)
+        exec_probe(s, argv, stdio, status_fd, lab_dir);
+    (void)!write(pid_fd, &pid, sizeof(pid));
+    _exit(0);
+}
+
+static int builtin_exec(const struct iso_runtime *rt, const struct iso_spec *s, pid_t init,
+                        char *const probe[], uint64_t add_caps, const int stdio[3],
+                        struct rt_proc *p, struct iso_err *err)
+{
+    autoclose int pidfd = -1, status_rd = -1, status_wr = -1, pid_rd = -1, pid_wr = -1,
+                  lab_dir = -1;
+    struct iso_spec es = *s;
+    pid_t helper, pid = -1;
+    int fds[2], st;
+
+    (void)rt;
+    if (es.drop_caps)
+        es.caps_keep |= add_caps;
+    /* the exec-keep-inheritable sabotage: what runc 1.1.1's exec --cap did */
+    if (es.exec_keep_inh)
+        es.caps_inh |= ISO_CAPS_CVE_2022_29162 | add_caps;
+    if (es.exec_leak_fd &&
+        (lab_dir = open(s->workdir ? s->workdir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return iso_err_set(err, errno, "open \"%s\"", s->workdir ? s->workdir : "/");
+    pidfd = sys_pidfd_open(init, 0);
+    if (pidfd < 0)
+        return iso_err_set(err, errno, "pidfd_open %d", init);
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return iso_err_set(err, errno, "pipe");
+    status_rd = fds[0], status_wr = fds[1];
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return iso_err_set(err, errno, "pipe");
+    pid_rd = fds[0], pid_wr = fds[1];
+    helper = fork();
+    if (helper < 0)
+        return iso_err_set(err, errno, "fork");
+    if (helper == 0) {
+        closep(&status_rd), closep(&pid_rd);
+        exec_helper(&es, pidfd, probe, stdio, status_wr, pid_wr, lab_dir);
+    }
+    closep(&status_wr), closep(&pid_wr);
+    while (waitpid(helper, &st, 0) < 0)
+        if (errno != EINTR)
+            return iso_err_set(err, errno, "waitpid %d", helper);
+    if (read(pid_rd, &pid, sizeof(pid)) != sizeof(pid)) {
+        struct rt_setup_error m = { 0, "" };
+        if (read(status_rd, &m, sizeof(m)) > 0) {
+            m.msg[sizeof(m.msg) - 1] = '\0';
+            return iso_err_set(err, m.errnum, "%s", m.msg);
+        }
+        return iso_err_set(err, 0, "the exec helper ended (status 0x%x)", st);
+    }
+    p->pid = pid;
+    p->status_fd = steal_fd(&status_rd);
+    return 0;
+}
+
 /* What the built-in runtime cannot do; it needs no command line. */
 static int builtin_translate(const struct iso_runtime *rt, const struct iso_spec *s,
                              char *const probe[], struct rt_cmd *cmd, char *why, size_t len)
@@ -572,6 +746,7 @@ const struct iso_runtime rt_builtin = {
     .spawn = builtin_spawn,
     .init_pid = builtin_init_pid,
     .cleanup = rt_nothing_left,
+    .exec = builtin_exec,
     .external = false,
     .harness_cgroups = true,
 };

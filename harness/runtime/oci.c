@@ -153,8 +153,8 @@ char *rt_oci_config_known(const struct iso_spec *s, char *const probe_argv[],
     proc = json_object_new_object();
     json_object_object_add(proc, "terminal", json_object_new_boolean(0));
     user = json_object_new_object();
-    json_object_object_add(user, "uid", json_object_new_int(0));
-    json_object_object_add(user, "gid", json_object_new_int(0));
+    json_object_object_add(user, "uid", json_object_new_int64(s->uid));
+    json_object_object_add(user, "gid", json_object_new_int64(s->gid));
     json_object_object_add(proc, "user", user);
     args = json_object_new_array();
     json_object_array_add(args, json_object_new_string(ISO_PROBE));
@@ -164,7 +164,7 @@ char *rt_oci_config_known(const struct iso_spec *s, char *const probe_argv[],
     env = json_object_new_array();
     json_object_array_add(env, json_object_new_string("PATH=/bin:/sbin:/usr/bin:/usr/sbin"));
     json_object_object_add(proc, "env", env);
-    json_object_object_add(proc, "cwd", json_object_new_string("/"));
+    json_object_object_add(proc, "cwd", json_object_new_string(s->cwd ? s->cwd : "/"));
     json_object_object_add(proc, "capabilities", cap_sets(s, known_caps));
     json_object_object_add(proc, "noNewPrivileges", json_object_new_boolean(s->no_new_privs));
     json_object_object_add(root, "process", proc);
@@ -418,6 +418,37 @@ static int oci_spawn(const struct iso_runtime *rt, const struct iso_spec *s, cha
     return rt_exec(&x, p, err);
 }
 
+/* RUNTIME --root STATE exec --pid-file FILE [--cap NAME]... ID PROBE ARGS:
+ * one more process in the running container; the runtime stays in the
+ * foreground and exits with the process's status. */
+static int oci_exec_in(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
+                       uint64_t add_caps, const int stdio[3], struct rt_proc *p, bool hide_unified,
+                       struct iso_err *err)
+{
+    static int n_exec;
+    struct rt_argv a = { .argc = 0 };
+    struct rt_exec x = { a.argv, stdio, -1, -1, hide_unified };
+    char why[256] = "", name[64];
+    struct oci_paths paths;
+
+    if (!rt_find_bin(rt->bin, why, sizeof(why)))
+        return iso_err_set(err, 0, "%s", why);
+    oci_paths(rt, s, &paths);
+    snprintf(p->pid_file, sizeof(p->pid_file), "%s/exec-%d.pid", paths.bundle, ++n_exec);
+    rt_arg(&a, rt->bin->path);
+    rt_arg(&a, "--root");
+    rt_arg(&a, paths.state);
+    rt_arg(&a, "exec");
+    rt_arg(&a, "--pid-file");
+    rt_arg(&a, p->pid_file);
+    for (int c = 0; c < 64; c++)
+        if ((add_caps & known_caps(rt) & (1ull << c)) && rt_argf(&a, "--cap") == 0)
+            rt_argf(&a, "%s", rt_cap_name(c, name, sizeof(name)));
+    rt_arg(&a, s->id);
+    rt_arg_probe(&a, probe);
+    return rt_exec(&x, p, err);
+}
+
 /* Both runtimes write --pid-file once they started the container (runc
  * after its exec), which may be a moment after the probe said ready. */
 static int oci_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *err)
@@ -483,6 +514,13 @@ static int crun_spawn(const struct iso_runtime *rt, const struct iso_spec *s, ch
 {
     return oci_spawn(rt, s, probe, stdio, p, crun_hides_unified(), err);
 }
+static int crun_exec(const struct iso_runtime *rt, const struct iso_spec *s, pid_t init,
+                     char *const probe[], uint64_t add_caps, const int stdio[3], struct rt_proc *p,
+                     struct iso_err *err)
+{
+    (void)init;
+    return oci_exec_in(rt, s, probe, add_caps, stdio, p, crun_hides_unified(), err);
+}
 static void crun_cleanup(const struct iso_runtime *rt, const char *workdir)
 {
     oci_cleanup(rt, workdir, crun_hides_unified());
@@ -497,6 +535,7 @@ const struct iso_runtime rt_crun = {
     .spawn = crun_spawn,
     .init_pid = oci_init_pid,
     .cleanup = crun_cleanup,
+    .exec = crun_exec,
     .refused = oci_refused,
     .external = true,
     .harness_cgroups = false,
@@ -508,6 +547,13 @@ static int runc_spawn(const struct iso_runtime *rt, const struct iso_spec *s, ch
                       const int stdio[3], struct rt_proc *p, struct iso_err *err)
 {
     return oci_spawn(rt, s, probe, stdio, p, false, err);
+}
+static int runc_exec(const struct iso_runtime *rt, const struct iso_spec *s, pid_t init,
+                     char *const probe[], uint64_t add_caps, const int stdio[3], struct rt_proc *p,
+                     struct iso_err *err)
+{
+    (void)init;
+    return oci_exec_in(rt, s, probe, add_caps, stdio, p, false, err);
 }
 static void runc_cleanup(const struct iso_runtime *rt, const char *workdir)
 {
@@ -523,6 +569,7 @@ const struct iso_runtime rt_runc = {
     .spawn = runc_spawn,
     .init_pid = oci_init_pid,
     .cleanup = runc_cleanup,
+    .exec = runc_exec,
     .refused = oci_refused,
     .external = true,
     .harness_cgroups = false,

@@ -50,6 +50,14 @@ struct iso_runtime {
     /* After a killed case: remove what the runtime still holds in the
      * case's directory (OCI: "delete -f" each container it knows). */
     void (*cleanup)(const struct iso_runtime *rt, const char *workdir);
+    /* Start the probe as one more process of the running container that
+     * spawn made from s (as "RUNTIME exec" does), with add_caps added to
+     * its bounding, effective and permitted sets ("exec --cap"); p as for
+     * spawn, and init_pid then says where the new process is. NULL: the
+     * runtime has no way to do that. */
+    int (*exec)(const struct iso_runtime *rt, const struct iso_spec *s, pid_t init,
+                char *const probe[], uint64_t add_caps, const int stdio[3], struct rt_proc *p,
+                struct iso_err *err);
     /* The key of its configuration a failed runtime's stderr says it
      * refused (the case is then skipped, naming it), NULL if none; the
      * field is NULL for a driver with no configuration keys. */

@@ -101,6 +101,9 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_ptr_equal(a->seccomp_deny, b->seccomp_deny);
     assert_int_equal(a->readonly_root, b->readonly_root);
     assert_int_equal(a->expose_runtime, b->expose_runtime);
+    assert_int_equal(a->exec_keep_inh, b->exec_keep_inh);
+    assert_int_equal(a->exec_leak_fd, b->exec_leak_fd);
+    assert_int_equal(a->cwd_unchecked, b->cwd_unchecked);
 }
 
 /* What each sabotage, by name, must do to full_spec(): written out here
@@ -157,6 +160,12 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->expose_runtime = true;
     else if (strcmp(name, "follow-image-symlinks") == 0)
         want->follow_image_symlinks = true;
+    else if (strcmp(name, "exec-keep-inheritable") == 0)
+        want->exec_keep_inh = true;
+    else if (strcmp(name, "exec-leak-fd") == 0)
+        want->exec_leak_fd = true;
+    else if (strcmp(name, "cwd-unchecked") == 0)
+        want->cwd_unchecked = true;
     else
         fail_msg("sabotage \"%s\" has no expected effect in this test", name);
     /* the namespaces full_spec() adds stay unless the sabotage removes them */
@@ -171,7 +180,7 @@ static void check_effect(const char *name, struct iso_spec *want)
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 26);
+    assert_int_equal(spec_sabotage_count(), 29);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
         struct iso_spec got, want;
