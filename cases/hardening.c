@@ -497,6 +497,87 @@ ISO_CASE(exec_no_descriptor_leads_outside,
                       "the exec'd process holds no pipe or socket beyond stdio");
 }
 
+/* The descriptors of the runtime's own init, between create and start,
+ * as the lab sees them: each beyond stdio must be a pipe, socket or
+ * anonymous inode, lead to that object inside the container, or be the
+ * runtime's own file in its state directory (runc's exec.fifo). Returns
+ * how many do not. */
+static int check_init_fds(struct iso_ctx *ctx, pid_t pid)
+{
+    char dir[64], link[96], target[512], there_path[640], state[PATH_MAX + 16];
+    struct stat held, there, state_st;
+    struct dirent *e;
+    int bad = 0;
+    DIR *d;
+
+    snprintf(state, sizeof(state), "%s/state-%s", ctx->dir, ctx->rt->name);
+    if (stat(state, &state_st) < 0)
+        state_st.st_dev = (dev_t)-1; /* a runtime with no state directory */
+    snprintf(dir, sizeof(dir), "/proc/%d/fd", pid);
+    ISO_EXPECT_TRUE(ctx, (d = opendir(dir)) != NULL, "the lab can list the init's descriptors");
+    while (d && (e = readdir(d))) {
+        long long fd;
+        ssize_t n;
+
+        if (parse_ll(e->d_name, &fd, NULL) < 0 || fd <= 2)
+            continue;
+        snprintf(link, sizeof(link), "%s/%s", dir, e->d_name);
+        n = readlink(link, target, sizeof(target) - 1);
+        target[n > 0 ? n : 0] = '\0';
+        /* the runtime's exec FIFO, in its state directory */
+        if (stat(link, &held) < 0 || target[0] != '/' ||
+            (S_ISFIFO(held.st_mode) && held.st_dev == state_st.st_dev))
+            continue;
+        snprintf(there_path, sizeof(there_path), "/proc/%d/root%s", pid, target);
+        if (stat(there_path, &there) == 0 && there.st_dev == held.st_dev &&
+            there.st_ino == held.st_ino)
+            continue;
+        bad++;
+        ISO_FAIL(ctx, "the runtime's init holds a descriptor to something outside the container",
+                 "fd %lld -> \"%s\" (dev %u:%u ino %lu) between create and start", fd, target,
+                 major(held.st_dev), minor(held.st_dev), (unsigned long)held.st_ino);
+    }
+    if (d)
+        closedir(d);
+    return bad;
+}
+
+ISO_CASE(init_descriptors_before_start,
+         "between create and start, every descriptor of the runtime's own init leads inside the "
+         "container or is the runtime's (a pipe, a socket, its state directory), seen from the "
+         "lab; after start the probe's do too",
+         .detects = ISO_SAB_INIT_LEAK_FD | ISO_SAB_LEAK_FD | ISO_SAB_EXPOSE_RUNTIME)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
+    struct iso_container c;
+    int rc;
+
+    rc = iso_create(ctx, &s, ISO_ARGV("fds", "--wait"), &c, &err);
+    if (rc == ISO_UNSUPPORTED)
+        ISO_SKIP_FOR(ctx, ctx->lacks, "%s", err.msg);
+    if (rc == 0) {
+        iso_diag(ctx, "init", "%d", c.r.pid);
+        check_init_fds(ctx, c.r.pid);
+        rc = iso_start_created(ctx, &c, &err);
+    }
+    if (rc < 0) {
+        iso_release(&c, NULL);
+        iso_finish(ctx, &c, &(struct iso_err){ 0, "" });
+        iso_fail_run(ctx, __FILE__, __LINE__, &err, &c.r);
+        return;
+    }
+    if (iso_wait_ready(ctx, &c, &err) < 0) {
+        iso_fail_run(ctx, __FILE__, __LINE__, &err, &c.r);
+        return;
+    }
+    check_fds_outside(ctx, c.r.pid);
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "fds_outside"), "",
+                      "no descriptor of the probe leads outside the container");
+}
+
 /* --- the working directory ---------------------------------------------- */
 
 ISO_CASE(cwd_stays_inside,

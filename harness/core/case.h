@@ -341,6 +341,13 @@ int iso_wait_ready(struct iso_ctx *ctx, struct iso_container *c, struct iso_err 
 int iso_release(struct iso_container *c, const char *line);
 /* Read the rest of the report and reap the container. */
 int iso_finish(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err);
+/* Create a container whose init stops before it runs the probe (OCI
+ * "create"); c->r.pid is that init. iso_start_created lets it run (OCI
+ * "start"); then wait, release and finish it as any container. */
+int iso_create(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[],
+               struct iso_container *c, struct iso_err *err);
+int iso_start_created(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err);
+
 /* Start the probe as one more process of the running container init (as
  * "RUNTIME exec" does), add_caps added to its bounding, effective and
  * permitted sets ("exec --cap"). x is then waited for, released and

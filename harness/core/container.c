@@ -213,6 +213,38 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
     return 0;
 }
 
+int iso_create(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[],
+               struct iso_container *c, struct iso_err *err)
+{
+    struct iso_spec s = *spec;
+    int rc;
+
+    s.created = true;
+    if (!run_runtime(ctx)->created) {
+        iso_err_set(err, 0,
+                    "runtime %s: no way to ask for a container created now and started "
+                    "later",
+                    run_runtime(ctx)->name);
+        ctx->lacks = ISO_FEAT_RUNTIME_SPEC;
+        return ISO_UNSUPPORTED;
+    }
+    rc = iso_start(ctx, &s, argv, c, err);
+    if (rc < 0)
+        return rc;
+    ISO_DOING(ctx, "waiting for container %d to be created", ctx->seq);
+    if (c->rt->created(c->rt, &c->spec, &c->p, &c->r.pid, err) < 0)
+        return iso_err_wrap(err, "runtime %s: create", c->rt->name);
+    return 0;
+}
+
+int iso_start_created(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err)
+{
+    ISO_DOING(ctx, "starting created container %d", ctx->seq);
+    if (c->rt->start(c->rt, &c->spec, &c->p, err) < 0)
+        return iso_err_wrap(err, "runtime %s: start", c->rt->name);
+    return 0;
+}
+
 int iso_exec(struct iso_ctx *ctx, struct iso_container *init, char *const argv[], uint64_t add_caps,
              struct iso_container *x, struct iso_err *err)
 {
@@ -294,7 +326,8 @@ static int reap(struct iso_container *c, struct iso_err *err)
     struct rt_setup_error m = { 0, "" };
     ssize_t n = 0;
 
-    while (waitpid(c->p.pid, &c->r.status, 0) < 0) {
+    /* -1: the runtime's own process was waited for already (OCI create) */
+    while (c->p.pid >= 0 && waitpid(c->p.pid, &c->r.status, 0) < 0) {
         if (errno != EINTR)
             return iso_err_set(err, errno, "waitpid %d", c->p.pid);
     }
@@ -382,6 +415,9 @@ int iso_finish(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err
     report_parse(&c->r.report, c->r.out, c->r.out_len);
     if (!c->finished && reap(c, err) < 0)
         return -1;
+    /* a created container the runtime keeps after its process ended */
+    if (c->spec.created)
+        rt_cleanup(c->rt, ctx->dir);
     return 0;
 }
 

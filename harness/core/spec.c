@@ -87,6 +87,7 @@ static void follow_image_symlinks(struct iso_spec *s) { s->follow_image_symlinks
 static void exec_keep_inh(struct iso_spec *s) { s->exec_keep_inh = true; }
 static void exec_leak_fd(struct iso_spec *s) { s->exec_leak_fd = true; }
 static void cwd_unchecked(struct iso_spec *s) { s->cwd_unchecked = true; }
+static void init_leak_fd(struct iso_spec *s) { s->init_leak_fd = true; }
 
 const char *const spec_masked_paths[] = {
     "/proc/acpi",        "/proc/kcore",
@@ -163,6 +164,10 @@ static const struct iso_sabotage sabotages[] = {
       "the working directory is entered with a lab directory still open and never checked to "
       "be inside the root (CVE-2024-21626)",
       cwd_unchecked },
+    { ISO_SAB_INIT_LEAK_FD, "init-leak-fd",
+      "the container's init holds a lab directory until it runs the probe (close-on-exec: gone "
+      "after exec, as runc 1.1.11's leaked /sys/fs/cgroup, CVE-2024-21626)",
+      init_leak_fd },
 };
 
 void spec_apply_sabotage(struct iso_spec *s, uint64_t set)

@@ -91,10 +91,12 @@ static void enter_time_ns(const struct iso_spec *s, int sync_fd)
 
 /* A path of the image resolved inside its root (openat2 RESOLVE_IN_ROOT),
  * named through /proc/self/fd: an image's symlink cannot lead a mount or a
- * new entry out of the root. The fd stays open until exec (CLOEXEC). The
- * follow-image-symlinks sabotage joins the paths instead, as runc 1.1.5
- * does (CVE-2026-41579). Returns -1 with errno when rel does not resolve
- * inside the root. */
+ * new entry out of the root. Returns that fd, for the caller to close once
+ * done (the init must hold nothing of the lab's view when it runs the
+ * probe, nor before). The follow-image-symlinks sabotage joins the paths
+ * instead, as runc 1.1.5 does (CVE-2026-41579), and returns NO_FD. Returns
+ * -1 with errno when rel does not resolve inside the root. */
+#define NO_FD (-2)
 static int in_root(const struct iso_spec *s, const char *root, const char *rel, char *out,
                    size_t size)
 {
@@ -103,14 +105,14 @@ static int in_root(const struct iso_spec *s, const char *root, const char *rel, 
 
     if (s->follow_image_symlinks) {
         snprintf(out, size, "%s/%s", root, rel);
-        return 0;
+        return NO_FD;
     }
     root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
     fd = root_fd < 0 ? -1 : sys_openat2(root_fd, rel, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT);
     if (fd < 0)
         return -1;
     snprintf(out, size, "/proc/self/fd/%d", fd);
-    return 0;
+    return fd;
 }
 
 /* The links every runtime makes in /dev; an image without /dev gets none,
@@ -125,11 +127,12 @@ static void make_dev_links(const struct iso_spec *s, const char *root, int sync_
                                             { "stderr", "/proc/self/fd/2" } };
     char dev[PATH_MAX], path[PATH_MAX + 16];
     struct stat st;
+    autoclose int fd = -1;
 
     snprintf(path, sizeof(path), "%s/dev", root);
     if (lstat(path, &st) < 0 && errno == ENOENT)
         return;
-    if (in_root(s, root, "dev", dev, sizeof(dev)) < 0)
+    if ((fd = in_root(s, root, "dev", dev, sizeof(dev))) == -1)
         child_fail(sync_fd, errno, "open \"dev\" inside the root \"%s\"", root);
     for (size_t i = 0; i < ARRAY_LEN(links); i++) {
         snprintf(path, sizeof(path), "%s/%s", dev, links[i][0]);
@@ -142,8 +145,9 @@ static void make_dev_links(const struct iso_spec *s, const char *root, int sync_
 static void mount_proc(const struct iso_spec *s, const char *root, int sync_fd)
 {
     char target[PATH_MAX];
+    autoclose int fd = -1;
 
-    if (in_root(s, root, "proc", target, sizeof(target)) < 0)
+    if ((fd = in_root(s, root, "proc", target, sizeof(target))) == -1)
         child_fail(sync_fd, errno, "open \"proc\" inside the root \"%s\"", root);
     /* A user namespace that does not own its PID namespace may not mount a
      * new proc (the kernel wants CAP_SYS_ADMIN over the PID namespace):
@@ -397,9 +401,13 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
     for (int i = 0; i < 3; i++)
         if (dup2(stdio[i], i) < 0)
             child_fail(sync_fd, errno, "dup2 stdio %d", i);
-    /* the container gets stdio only, not what isocheck was started with */
-    if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
-        child_fail(sync_fd, errno, "mark inherited descriptors close-on-exec");
+    /* the container gets stdio only, not what isocheck was started with;
+     * closed now, not at exec: until then the init is in the container's
+     * namespaces already, where a descriptor of the lab's (its /proc, a
+     * directory) must not be reachable (CVE-2024-21626) */
+    if ((sync_fd > 3 && close_range(3, (unsigned)sync_fd - 1, 0) < 0) ||
+        close_range((unsigned)sync_fd + 1, ~0u, 0) < 0)
+        child_fail(sync_fd, errno, "close inherited descriptors");
     if (read(sync_fd, &go, 1) != 1)
         _exit(127); /* the parent gave up */
     become_root_inside(s, sync_fd);
@@ -420,6 +428,10 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
      * as runc's init kept /proc/self/exe reachable (CVE-2019-5736) */
     if (s->expose_runtime && open("/proc/self/exe", O_RDONLY) < 0)
         child_fail(sync_fd, errno, "open \"/proc/self/exe\"");
+    /* the init-leak-fd sabotage: a lab directory open until exec */
+    if (s->init_leak_fd &&
+        open(s->workdir ? s->workdir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) < 0)
+        child_fail(sync_fd, errno, "open \"%s\"", s->workdir ? s->workdir : "/");
     /* the cwd-unchecked sabotage: a lab directory open while the working
      * directory is entered (runc 1.1.11's leaked /sys/fs/cgroup) */
     if (s->cwd_unchecked && s->cwd &&
@@ -435,6 +447,9 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
         child_fail(sync_fd, errno, "prctl PR_SET_NO_NEW_PRIVS");
     load_seccomp(s, sync_fd);
     set_caps(s, sync_fd);
+    /* created: say so, and run the probe once told to start */
+    if (s->created && (write(sync_fd, "c", 1) != 1 || read(sync_fd, &go, 1) != 1))
+        _exit(127);
     execve(ISO_PROBE, argv, envp);
     child_fail(sync_fd, errno, "exec \"%s\"", ISO_PROBE);
 }
@@ -491,7 +506,12 @@ static int vm_child_main(void *arg)
     child_main(v->s, v->argv, v->stdio, v->sync_fd);
 }
 
-static bool can_share_memory(const struct iso_spec *s) { return !(s->ns & CLONE_NEWTIME); }
+/* A created container's init waits for start in the middle of its steps:
+ * it cannot share our memory while we go on. */
+static bool can_share_memory(const struct iso_spec *s)
+{
+    return !(s->ns & CLONE_NEWTIME) && !s->created;
+}
 
 static pid_t clone_sharing_memory(const struct iso_spec *s, struct vm_child *v)
 {
@@ -698,6 +718,37 @@ static int builtin_exec(const struct iso_runtime *rt, const struct iso_spec *s, 
     return 0;
 }
 
+/* The init says "c" once it has done every step but exec; a failed step
+ * says why instead. */
+static int builtin_created(const struct iso_runtime *rt, const struct iso_spec *s,
+                           struct rt_proc *p, pid_t *init, struct iso_err *err)
+{
+    struct rt_setup_error m = { 0, "" };
+    ssize_t n;
+
+    (void)rt, (void)s;
+    while ((n = read(p->status_fd, &m, sizeof(m))) < 0 && errno == EINTR)
+        ;
+    if (n == 1 && ((char *)&m)[0] == 'c') {
+        *init = p->pid;
+        return 0;
+    }
+    if (n == (ssize_t)sizeof(m)) {
+        m.msg[sizeof(m.msg) - 1] = '\0';
+        return iso_err_set(err, m.errnum, "%s", m.msg);
+    }
+    return iso_err_set(err, n < 0 ? errno : 0, "the created container's init ended");
+}
+
+static int builtin_start(const struct iso_runtime *rt, const struct iso_spec *s, struct rt_proc *p,
+                         struct iso_err *err)
+{
+    (void)rt, (void)s;
+    if (write(p->status_fd, "s", 1) != 1)
+        return iso_err_set(err, errno, "tell the created container to start");
+    return 0;
+}
+
 /* What the built-in runtime cannot do; it needs no command line. */
 static int builtin_translate(const struct iso_runtime *rt, const struct iso_spec *s,
                              char *const probe[], struct rt_cmd *cmd, char *why, size_t len)
@@ -747,6 +798,8 @@ const struct iso_runtime rt_builtin = {
     .init_pid = builtin_init_pid,
     .cleanup = rt_nothing_left,
     .exec = builtin_exec,
+    .created = builtin_created,
+    .start = builtin_start,
     .external = false,
     .harness_cgroups = true,
 };

@@ -357,7 +357,7 @@ static int oci_translate(const struct iso_runtime *rt, const struct iso_spec *s,
     rt_arg(a, "--root");
     if (rt_argf(a, "%s", p.state) < 0)
         return rt_unsupported(why, len, "a state directory path this long");
-    rt_arg(a, "run");
+    rt_arg(a, s->created ? "create" : "run");
     rt_arg(a, "--bundle");
     if (rt_argf(a, "%s", p.bundle) < 0)
         return rt_unsupported(why, len, "a bundle path this long");
@@ -470,6 +470,51 @@ static int oci_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *er
     return 0;
 }
 
+/* "create" has returned once the container's init waits for start; its
+ * pid file says where that init is. Nothing is left to wait for. */
+static int oci_created(const struct iso_runtime *rt, const struct iso_spec *s, struct rt_proc *p,
+                       pid_t *init, struct iso_err *err)
+{
+    int st;
+
+    (void)s;
+    while (waitpid(p->pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return iso_err_set(err, errno, "waitpid %d", p->pid);
+    p->pid = -1;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return iso_err_set(err, 0, "%s create: status 0x%x", rt->name, st);
+    return oci_init_pid(p, init, err);
+}
+
+/* RUNTIME --root STATE start ID, waited for. */
+static int oci_start_in(const struct iso_runtime *rt, const struct iso_spec *s, bool hide_unified,
+                        struct iso_err *err)
+{
+    struct oci_paths paths;
+    pid_t pid;
+    int st;
+
+    oci_paths(rt, s, &paths);
+    pid = fork();
+    if (pid < 0)
+        return iso_err_set(err, errno, "fork");
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        dup2(null, 0), dup2(null, 1);
+        if (hide_unified)
+            rt_hide_unified();
+        execl(rt->bin->path, rt->bin->path, "--root", paths.state, "start", s->id, (char *)NULL);
+        _exit(127);
+    }
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return iso_err_set(err, errno, "waitpid %d", pid);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return iso_err_set(err, 0, "%s start %s: status 0x%x", rt->name, s->id, st);
+    return 0;
+}
+
 /* "RUNTIME --root STATE delete -f ID" for every container the runtime
  * still has in the case's state directory. */
 static void oci_cleanup(const struct iso_runtime *rt, const char *workdir, bool hide_unified)
@@ -521,6 +566,12 @@ static int crun_exec(const struct iso_runtime *rt, const struct iso_spec *s, pid
     (void)init;
     return oci_exec_in(rt, s, probe, add_caps, stdio, p, crun_hides_unified(), err);
 }
+static int crun_start(const struct iso_runtime *rt, const struct iso_spec *s, struct rt_proc *p,
+                      struct iso_err *err)
+{
+    (void)p;
+    return oci_start_in(rt, s, crun_hides_unified(), err);
+}
 static void crun_cleanup(const struct iso_runtime *rt, const char *workdir)
 {
     oci_cleanup(rt, workdir, crun_hides_unified());
@@ -536,6 +587,8 @@ const struct iso_runtime rt_crun = {
     .init_pid = oci_init_pid,
     .cleanup = crun_cleanup,
     .exec = crun_exec,
+    .created = oci_created,
+    .start = crun_start,
     .refused = oci_refused,
     .external = true,
     .harness_cgroups = false,
@@ -555,6 +608,12 @@ static int runc_exec(const struct iso_runtime *rt, const struct iso_spec *s, pid
     (void)init;
     return oci_exec_in(rt, s, probe, add_caps, stdio, p, false, err);
 }
+static int runc_start(const struct iso_runtime *rt, const struct iso_spec *s, struct rt_proc *p,
+                      struct iso_err *err)
+{
+    (void)p;
+    return oci_start_in(rt, s, false, err);
+}
 static void runc_cleanup(const struct iso_runtime *rt, const char *workdir)
 {
     oci_cleanup(rt, workdir, false);
@@ -570,6 +629,8 @@ const struct iso_runtime rt_runc = {
     .init_pid = oci_init_pid,
     .cleanup = runc_cleanup,
     .exec = runc_exec,
+    .created = oci_created,
+    .start = runc_start,
     .refused = oci_refused,
     .external = true,
     .harness_cgroups = false,

@@ -58,6 +58,14 @@ struct iso_runtime {
     int (*exec)(const struct iso_runtime *rt, const struct iso_spec *s, pid_t init,
                 char *const probe[], uint64_t add_caps, const int stdio[3], struct rt_proc *p,
                 struct iso_err *err);
+    /* A container spawned from a spec with created set stops before its
+     * init runs the probe (OCI "create"): created waits until it is there
+     * and says where its init is; start lets it run (OCI "start"). NULL:
+     * no way to do that. */
+    int (*created)(const struct iso_runtime *rt, const struct iso_spec *s, struct rt_proc *p,
+                   pid_t *init, struct iso_err *err);
+    int (*start)(const struct iso_runtime *rt, const struct iso_spec *s, struct rt_proc *p,
+                 struct iso_err *err);
     /* The key of its configuration a failed runtime's stderr says it
      * refused (the case is then skipped, naming it), NULL if none; the
      * field is NULL for a driver with no configuration keys. */

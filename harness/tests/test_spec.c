@@ -104,6 +104,7 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_int_equal(a->exec_keep_inh, b->exec_keep_inh);
     assert_int_equal(a->exec_leak_fd, b->exec_leak_fd);
     assert_int_equal(a->cwd_unchecked, b->cwd_unchecked);
+    assert_int_equal(a->init_leak_fd, b->init_leak_fd);
 }
 
 /* What each sabotage, by name, must do to full_spec(): written out here
@@ -166,6 +167,8 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->exec_leak_fd = true;
     else if (strcmp(name, "cwd-unchecked") == 0)
         want->cwd_unchecked = true;
+    else if (strcmp(name, "init-leak-fd") == 0)
+        want->init_leak_fd = true;
     else
         fail_msg("sabotage \"%s\" has no expected effect in this test", name);
     /* the namespaces full_spec() adds stay unless the sabotage removes them */
@@ -180,7 +183,7 @@ static void check_effect(const char *name, struct iso_spec *want)
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 29);
+    assert_int_equal(spec_sabotage_count(), 30);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
         struct iso_spec got, want;
