@@ -578,6 +578,62 @@ ISO_CASE(init_descriptors_before_start,
                       "no descriptor of the probe leads outside the container");
 }
 
+/* --- devices ------------------------------------------------------------ */
+
+/* The nodes a container's /dev may hold: the OCI default devices (null,
+ * zero, full, random, urandom, tty), ptmx and the pty slaves. */
+static bool default_device(const char *node)
+{
+    static const char *const allowed[] = { "c1:3", "c1:5", "c1:7", "c1:8", "c1:9", "c5:0", "c5:2" };
+
+    if (strncmp(node, "c136:", 5) == 0)
+        return true;
+    for (size_t i = 0; i < ARRAY_LEN(allowed); i++)
+        if (strcmp(node, allowed[i]) == 0)
+            return true;
+    return false;
+}
+
+#define PASSED_DIR "/isocheck-dev"
+#define PASSED_NODE PASSED_DIR "/kmsg" /* char 1:11: not a default device */
+
+ISO_CASE(devices_as_spec,
+         "/dev holds only the default devices; mknod of a char or block device fails without "
+         "CAP_MKNOD; a device node outside the spec's rules placed in the root cannot be opened",
+         .detects = ISO_SAB_HOST_DEV | ISO_SAB_NO_CAPDROP)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
+    unsigned long long have = 0;
+    char path[PATH_MAX + 32], nodes[4096], *save = NULL, extra[1024] = "";
+    struct iso_result r;
+
+    ISO_REQUIRE_OK(ctx, own_bounding(&have, &err), &err);
+    s.drop_caps = true;
+    s.caps_keep = DEFAULT_CAPS & have & ~ISO_CAP_BIT(CAP_MKNOD);
+    snprintf(path, sizeof(path), "%s%s", ctx->root, PASSED_DIR);
+    ISO_REQUIRE_SYS_PATH(ctx, mkdir(path, 0755), path, "the lab makes a directory in the root");
+    snprintf(path, sizeof(path), "%s%s", ctx->root, PASSED_NODE);
+    ISO_REQUIRE_SYS_PATH(ctx, mknod(path, S_IFCHR | 0444, makedev(1, 11)), path,
+                         "the lab places a device node in the root");
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("devices", PASSED_NODE), &r);
+    ISO_REQUIRE_PRESENT(ctx, &r, "dev_nodes", "the probe listed /dev");
+    strlcpy0(nodes, iso_get(&r, "dev_nodes"), sizeof(nodes));
+    for (char *n = strtok_r(nodes, ",", &save); n; n = strtok_r(NULL, ",", &save))
+        if (!default_device(n))
+            snprintf(extra + strlen(extra), sizeof(extra) - strlen(extra), "%s%s",
+                     extra[0] ? "," : "", n);
+    ISO_EXPECT_EQ_STR(ctx, extra, "", "no device node in /dev but the default ones");
+    ISO_EXPECT_NE_STR(ctx, iso_get(&r, "mknod_char"), "created", "mknod of a char device");
+    ISO_EXPECT_NE_STR(ctx, iso_get(&r, "mknod_block"), "created", "mknod of a block device");
+    if (ctx->rt->device_rules)
+        ISO_EXPECT_CONTAINS(ctx, iso_get(&r, "passed_open"), "refused",
+                            "the placed node (char 1:11) cannot be opened");
+    else
+        iso_diag(ctx, "placed_node", "not checked: runtime %s has no device rules (%s)",
+                 ctx->rt->name, iso_get(&r, "passed_open") ? iso_get(&r, "passed_open") : "");
+}
+
 /* --- the working directory ---------------------------------------------- */
 
 ISO_CASE(cwd_stays_inside,

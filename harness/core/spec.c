@@ -88,6 +88,7 @@ static void exec_keep_inh(struct iso_spec *s) { s->exec_keep_inh = true; }
 static void exec_leak_fd(struct iso_spec *s) { s->exec_leak_fd = true; }
 static void cwd_unchecked(struct iso_spec *s) { s->cwd_unchecked = true; }
 static void init_leak_fd(struct iso_spec *s) { s->init_leak_fd = true; }
+static void host_dev(struct iso_spec *s) { s->host_dev = true; }
 
 const char *const spec_masked_paths[] = {
     "/proc/acpi",        "/proc/kcore",
@@ -168,6 +169,8 @@ static const struct iso_sabotage sabotages[] = {
       "the container's init holds a lab directory until it runs the probe (close-on-exec: gone "
       "after exec, as runc 1.1.11's leaked /sys/fs/cgroup, CVE-2024-21626)",
       init_leak_fd },
+    { ISO_SAB_HOST_DEV, "host-dev", "the lab's /dev, every device node of the host, is bound in",
+      host_dev },
 };
 
 void spec_apply_sabotage(struct iso_spec *s, uint64_t set)

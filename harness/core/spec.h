@@ -71,6 +71,7 @@ struct iso_spec {
     bool exec_leak_fd;  /* builtin only: exec hands a lab directory to the process */
     bool cwd_unchecked; /* builtin only: a lab directory open while cwd is entered, unchecked */
     bool init_leak_fd;  /* builtin only: a lab directory open in the init until its exec */
+    bool host_dev;      /* builtin only: the lab's /dev bound onto the container's */
     bool created;       /* set by iso_create: the init waits before it runs the probe */
     const char *rootfs; /* container root as the lab sees it */
     struct iso_net net;
@@ -121,6 +122,7 @@ struct iso_spec {
 #define ISO_SAB_EXEC_LEAK_FD ISO_SAB_BIT(39)
 #define ISO_SAB_CWD_UNCHECKED ISO_SAB_BIT(40)
 #define ISO_SAB_INIT_LEAK_FD ISO_SAB_BIT(41)
+#define ISO_SAB_HOST_DEV ISO_SAB_BIT(42)
 
 /* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers
  * (CVE-2022-29162, CVE-2022-27650): CAP_KILL, CAP_NET_BIND_SERVICE,

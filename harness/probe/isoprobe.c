@@ -786,6 +786,7 @@ static const struct {
     { "status", cmd_status, "[--wait]  capability sets, no_new_privs, seccomp mode, uid, gid" },
     { "cwd", cmd_cwd, "the working directory, and whether a walk up with .. stays inside" },
     { "exec", cmd_exec, "PATH [ARGS...]  exec PATH (a setuid copy of the probe)" },
+    { "devices", cmd_devices, "[PATH]  device nodes in /dev, mknod, opening PATH" },
     { "fds", cmd_fds, "[--wait]  every descriptor beyond stdio: target, device, inode, inside?" },
     { "masked", cmd_masked, "PATH...  what reading each path gives" },
     { "readonly", cmd_readonly,

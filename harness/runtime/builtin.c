@@ -134,6 +134,9 @@ static void make_dev_links(const struct iso_spec *s, const char *root, int sync_
         return;
     if ((fd = in_root(s, root, "dev", dev, sizeof(dev))) == -1)
         child_fail(sync_fd, errno, "open \"dev\" inside the root \"%s\"", root);
+    /* the host-dev sabotage: every device node of the host inside */
+    if (s->host_dev && mount("/dev", dev, NULL, MS_BIND | MS_REC, NULL) < 0)
+        child_fail(sync_fd, errno, "bind /dev on \"%s\"", dev);
     for (size_t i = 0; i < ARRAY_LEN(links); i++) {
         snprintf(path, sizeof(path), "%s/%s", dev, links[i][0]);
         if (symlink(links[i][1], path) < 0 && errno != EEXIST && errno != EACCES &&

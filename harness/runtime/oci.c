@@ -222,6 +222,15 @@ char *rt_oci_config_known(const struct iso_spec *s, char *const probe_argv[],
         json_object_object_add(cpu, "period", json_object_new_int64(s->lim.cpu_period_us));
         json_object_object_add(res, "cpu", cpu);
     }
+    /* the OCI default (runc spec): every device denied but the ones the
+     * runtime itself allows (null, zero, full, random, urandom, tty, ...) */
+    {
+        json_object *devs = json_object_new_array(), *deny = json_object_new_object();
+        json_object_object_add(deny, "allow", json_object_new_boolean(0));
+        json_object_object_add(deny, "access", json_object_new_string("rwm"));
+        json_object_array_add(devs, deny);
+        json_object_object_add(res, "devices", devs);
+    }
     json_object_object_add(lnx, "resources", res);
     if (s->mask_paths) {
         json_object_object_add(lnx, "maskedPaths", string_list(spec_masked_paths));
@@ -589,6 +598,7 @@ const struct iso_runtime rt_crun = {
     .exec = crun_exec,
     .created = oci_created,
     .start = crun_start,
+    .device_rules = true,
     .refused = oci_refused,
     .external = true,
     .harness_cgroups = false,
@@ -631,6 +641,7 @@ const struct iso_runtime rt_runc = {
     .exec = runc_exec,
     .created = oci_created,
     .start = runc_start,
+    .device_rules = true,
     .refused = oci_refused,
     .external = true,
     .harness_cgroups = false,

@@ -70,6 +70,9 @@ struct iso_runtime {
      * refused (the case is then skipped, naming it), NULL if none; the
      * field is NULL for a driver with no configuration keys. */
     const char *(*refused)(const char *err_text);
+    /* it applies device rules (OCI linux.resources.devices): a device
+     * node it does not allow cannot be opened inside */
+    bool device_rules;
     /* the waited-for process is the runtime, which reports a container
      * killed by signal N as exit status 128+N */
     bool external;

@@ -105,6 +105,7 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_int_equal(a->exec_leak_fd, b->exec_leak_fd);
     assert_int_equal(a->cwd_unchecked, b->cwd_unchecked);
     assert_int_equal(a->init_leak_fd, b->init_leak_fd);
+    assert_int_equal(a->host_dev, b->host_dev);
 }
 
 /* What each sabotage, by name, must do to full_spec(): written out here
@@ -169,6 +170,8 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->cwd_unchecked = true;
     else if (strcmp(name, "init-leak-fd") == 0)
         want->init_leak_fd = true;
+    else if (strcmp(name, "host-dev") == 0)
+        want->host_dev = true;
     else
         fail_msg("sabotage \"%s\" has no expected effect in this test", name);
     /* the namespaces full_spec() adds stay unless the sabotage removes them */
@@ -183,7 +186,7 @@ static void check_effect(const char *name, struct iso_spec *want)
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 30);
+    assert_int_equal(spec_sabotage_count(), 31);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
         struct iso_spec got, want;
