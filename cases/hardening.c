@@ -578,6 +578,72 @@ ISO_CASE(init_descriptors_before_start,
                       "no descriptor of the probe leads outside the container");
 }
 
+/* --- the runtime's own defaults ---------------------------------------- */
+
+/* What `runc spec` and `crun spec` ask for, for the built-in runtime,
+ * which has no spec of its own: CAP_AUDIT_WRITE, CAP_KILL,
+ * CAP_NET_BIND_SERVICE, no_new_privs, the masked and read-only paths, a
+ * read-only root. */
+static void oci_defaults(struct iso_spec *s)
+{
+    s->runtime_defaults = true;
+    s->drop_caps = true;
+    s->caps_keep =
+        ISO_CAP_BIT(CAP_AUDIT_WRITE) | ISO_CAP_BIT(CAP_KILL) | ISO_CAP_BIT(CAP_NET_BIND_SERVICE);
+    s->no_new_privs = true;
+    s->mask_paths = true;
+    s->readonly_root = true;
+}
+
+ISO_CASE(runtime_default_spec,
+         "with the runtime's own default spec (RUNTIME spec, root and args changed) the "
+         "inheritable and ambient sets are empty, the others within Docker's default set, "
+         "no_new_privs is set, masked paths hidden and read-only paths refuse writes",
+         .detects = ISO_SAB_KEEP_INHERITABLE | ISO_SAB_NO_NNP | ISO_SAB_NO_MASK |
+                    ISO_SAB_NO_CAPDROP)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
+    unsigned long long inh = 0, amb = 0, eff = 0, prm = 0, bnd = 0;
+    char *argv[24], key[128], msg[160];
+    struct iso_result r;
+
+    oci_defaults(&s);
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("status"), &r);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_inh", &inh, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_amb", &amb, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_eff", &eff, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_prm", &prm, &err), &err);
+    ISO_REQUIRE_OK(ctx, report_mask(&r, "cap_bnd", &bnd, &err), &err);
+    /* the defaults ask for ambient capabilities but no inheritable ones:
+     * the kernel keeps ambient within inheritable, so both stay empty
+     * unless the runtime fills in the inheritable set (CVE-2022-29162) */
+    ISO_EXPECT_CAPS_EQ(ctx, inh, 0ull, "the inheritable set is empty");
+    ISO_EXPECT_CAPS_EQ(ctx, amb, 0ull, "the ambient set is empty");
+    ISO_EXPECT_CAPS_SUBSET(ctx, eff, (unsigned long long)DEFAULT_CAPS, "effective within Docker's");
+    ISO_EXPECT_CAPS_SUBSET(ctx, prm, (unsigned long long)DEFAULT_CAPS, "permitted within Docker's");
+    ISO_EXPECT_CAPS_SUBSET(ctx, bnd, (unsigned long long)DEFAULT_CAPS, "bounding within Docker's");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "no_new_privs"), "1", "NoNewPrivs in /proc/self/status");
+    iso_diag(ctx, "seccomp", "%s", iso_get(&r, "seccomp") ? iso_get(&r, "seccomp") : "");
+    path_argv(argv, ARRAY_LEN(argv), "masked", spec_masked_paths, NULL);
+    ISO_REQUIRE_RUN(ctx, &s, argv, &r);
+    for (int i = 0; spec_masked_paths[i]; i++) {
+        const char *v = iso_get(&r, path_key("masked", spec_masked_paths[i], key, sizeof(key)));
+        snprintf(msg, sizeof(msg), "%s reads empty, is refused or absent", spec_masked_paths[i]);
+        ISO_EXPECT_NOT_CONTAINS(ctx, v, "data:", msg);
+    }
+    path_argv(argv, ARRAY_LEN(argv), "readonly", spec_readonly_paths, "/proc/sys/vm/drop_caches");
+    ISO_REQUIRE_RUN(ctx, &s, argv, &r);
+    for (int i = 0; argv[i + 2]; i++) {
+        const char *v = iso_get(&r, path_key("readonly", argv[i + 2], key, sizeof(key)));
+        if (v && (strcmp(v, "absent") == 0 || strcmp(v, "none") == 0))
+            continue;
+        snprintf(msg, sizeof(msg), "a writable file at or below %s refuses writing: EROFS",
+                 argv[i + 2]);
+        ISO_EXPECT_EQ_STR(ctx, v, "erofs", msg);
+    }
+}
+
 /* --- devices ------------------------------------------------------------ */
 
 /* The nodes a container's /dev may hold: the OCI default devices (null,

@@ -72,6 +72,11 @@ struct iso_spec {
     bool cwd_unchecked; /* builtin only: a lab directory open while cwd is entered, unchecked */
     bool init_leak_fd;  /* builtin only: a lab directory open in the init until its exec */
     bool host_dev;      /* builtin only: the lab's /dev bound onto the container's */
+    /* the runtime's own default spec ("RUNTIME spec") with only the root,
+     * the args and what the lab must set changed; the built-in runtime
+     * has none and takes the fields above (the case fills in the OCI
+     * defaults) */
+    bool runtime_defaults;
     bool created;       /* set by iso_create: the init waits before it runs the probe */
     const char *rootfs; /* container root as the lab sees it */
     struct iso_net net;

@@ -291,9 +291,39 @@ struct oci_knows {
     uint64_t caps;
     enum oci_caps_source source;
     char version[64];
+    char *default_spec; /* what "RUNTIME spec" writes, NULL when it wrote nothing */
 };
 
 static struct oci_knows knows[] = { { .runtime = "crun" }, { .runtime = "runc" } };
+
+/* "BIN spec" run in a directory of its own, which is removed again: the
+ * config.json it writes, malloc'd, or NULL. */
+static char *runtime_spec(const char *bin)
+{
+    char dir[] = "/tmp/isocheck-spec-XXXXXX", file[64], *text = NULL;
+    pid_t pid;
+
+    if (!mkdtemp(dir))
+        return NULL;
+    snprintf(file, sizeof(file), "%s/config.json", dir);
+    pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0), dup2(null, 1), dup2(null, 2);
+        if (chdir(dir) == 0)
+            execl(bin, bin, "spec", (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0 && waitpid(pid, NULL, 0) == pid) {
+        json_object *j = json_object_from_file(file);
+        if (j)
+            text = strdup(json_object_to_json_string(j));
+        json_object_put(j);
+    }
+    unlink(file);
+    rmdir(dir);
+    return text;
+}
 
 static struct oci_knows *learn(const struct iso_runtime *rt)
 {
@@ -319,6 +349,7 @@ static struct oci_knows *learn(const struct iso_runtime *rt)
         k->source = OCI_CAPS_FEATURES;
     else if (oci_caps_from_version(rt->name, k->version, &k->caps) == 0)
         k->source = OCI_CAPS_VERSION;
+    k->default_spec = runtime_spec(rt->bin->path);
     return k;
 }
 
@@ -344,6 +375,48 @@ static void oci_version(const struct iso_runtime *rt, char *out, size_t size)
 /* The config key the runtime's message says it refused. */
 static const char *oci_refused(const char *err_text) { return oci_refused_key(err_text); }
 
+/* The runtime's own default spec with the root, the args and what the lab
+ * must set changed: no terminal, the cgroup path, a prepared network
+ * namespace's path. */
+static char *default_config(const char *defaults, const struct iso_spec *s, char *const probe[],
+                            const char *netns_path, const char *cgroups_path, char *why, size_t len)
+{
+    json_object *root = defaults ? json_tokener_parse(defaults) : NULL, *proc, *lnx, *o, *args;
+    char *out = NULL;
+
+    if (rt_builtin_only(s, why, len)) {
+        json_object_put(root);
+        return NULL;
+    }
+    if (!root || !json_object_object_get_ex(root, "process", &proc) ||
+        !json_object_object_get_ex(root, "linux", &lnx)) {
+        rt_unsupported(why, len, "its own default spec (\"spec\" wrote none)");
+        json_object_put(root);
+        return NULL;
+    }
+    if (json_object_object_get_ex(root, "root", &o))
+        json_object_object_add(o, "path", json_object_new_string(s->rootfs));
+    args = json_object_new_array();
+    json_object_array_add(args, json_object_new_string(ISO_PROBE));
+    for (int i = 1; probe[i]; i++)
+        json_object_array_add(args, json_object_new_string(probe[i]));
+    json_object_object_add(proc, "args", args);
+    json_object_object_add(proc, "terminal", json_object_new_boolean(0));
+    if (cgroups_path)
+        json_object_object_add(lnx, "cgroupsPath", json_object_new_string(cgroups_path));
+    if (netns_path && json_object_object_get_ex(lnx, "namespaces", &o))
+        for (size_t i = 0; i < json_object_array_length(o); i++) {
+            json_object *ns = json_object_array_get_idx(o, i), *type;
+            if (json_object_object_get_ex(ns, "type", &type) &&
+                strcmp(json_object_get_string(type), "network") == 0)
+                json_object_object_add(ns, "path", json_object_new_string(netns_path));
+        }
+    out = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(root);
+    return out;
+}
+
 /* RUNTIME --root STATE run --bundle BUNDLE --pid-file FILE ID, and the
  * config.json it reads. */
 static int oci_translate(const struct iso_runtime *rt, const struct iso_spec *s,
@@ -358,8 +431,14 @@ static int oci_translate(const struct iso_runtime *rt, const struct iso_spec *s,
     oci_paths(rt, s, &p);
     if (!oci_cgroups_path(s, cgpath, sizeof(cgpath), why, len))
         return ISO_RT_UNSUPPORTED;
-    cmd->config = rt_oci_config_known(s, probe, s->join_netns_fd >= 0 ? p.netns : NULL, cgpath,
-                                      known_caps(rt), why, len);
+    if (s->runtime_defaults) {
+        const struct oci_knows *k = learn(rt);
+        cmd->config = default_config(k ? k->default_spec : NULL, s, probe,
+                                     s->join_netns_fd >= 0 ? p.netns : NULL, cgpath, why, len);
+    } else {
+        cmd->config = rt_oci_config_known(s, probe, s->join_netns_fd >= 0 ? p.netns : NULL, cgpath,
+                                          known_caps(rt), why, len);
+    }
     if (!cmd->config)
         return ISO_RT_UNSUPPORTED;
     rt_arg(a, rt->bin->path[0] ? rt->bin->path : rt->bin->exe);

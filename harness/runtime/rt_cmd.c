@@ -70,6 +70,8 @@ int rt_no_limits(const struct iso_spec *s, char *why, size_t len)
 
 int rt_no_hardening(const struct iso_spec *s, bool nnp, char *why, size_t len)
 {
+    if (s->runtime_defaults)
+        return rt_unsupported(why, len, "its own default spec (it has no spec command)");
     if (s->caps_inh || s->caps_amb)
         return rt_unsupported(why, len, "an inheritable or ambient capability set");
     if (s->no_new_privs && !nnp)
