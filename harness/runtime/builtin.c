@@ -649,15 +649,25 @@ static __attribute__((noreturn)) void exec_probe(const struct iso_spec *s, char 
 
 static __attribute__((noreturn)) void exec_helper(const struct iso_spec *s, int pidfd,
                                                   char *const argv[], const int stdio[3],
-                                                  int status_fd, int pid_fd, int lab_dir)
+                                                  int status_fd, int pid_fd, int lab_dir,
+                                                  int root_fd)
 {
     unsigned ns = s->ns & ~(unsigned)CLONE_NEWCGROUP;
+    struct stat want, have;
     pid_t pid;
 
     if (s->join_netns_fd >= 0)
         ns |= CLONE_NEWNET;
     if (setns(pidfd, (int)ns) < 0)
         child_fail(status_fd, errno, "setns pidfd, flags 0x%x", ns);
+    /* an init that chroot'ed rather than pivoted (or has no mount
+     * namespace of its own): its root is not the namespace's, take it as
+     * nsenter --root does */
+    if (fstat(root_fd, &want) < 0 || stat("/", &have) < 0)
+        child_fail(status_fd, errno, "stat the container's root");
+    if ((want.st_dev != have.st_dev || want.st_ino != have.st_ino) &&
+        (fchdir(root_fd) < 0 || chroot(".") < 0))
+        child_fail(status_fd, errno, "chroot into the container's root");
     /* clone3 refuses an exit signal with CLONE_PARENT: the child's is ours */
     pid = (pid_t)syscall(SYS_clone3, &(struct clone_args){ .flags = CLONE_PARENT },
                          sizeof(struct clone_args));
@@ -674,7 +684,8 @@ static int builtin_exec(const struct iso_runtime *rt, const struct iso_spec *s, 
                         struct rt_proc *p, struct iso_err *err)
 {
     autoclose int pidfd = -1, status_rd = -1, status_wr = -1, pid_rd = -1, pid_wr = -1,
-                  lab_dir = -1;
+                  lab_dir = -1, root_fd = -1;
+    char root[64];
     struct iso_spec es = *s;
     pid_t helper, pid = -1;
     int fds[2], st;
@@ -688,6 +699,10 @@ static int builtin_exec(const struct iso_runtime *rt, const struct iso_spec *s, 
     if (es.exec_leak_fd &&
         (lab_dir = open(s->workdir ? s->workdir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
         return iso_err_set(err, errno, "open \"%s\"", s->workdir ? s->workdir : "/");
+    snprintf(root, sizeof(root), "/proc/%d/root", init);
+    root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0)
+        return iso_err_set(err, errno, "open \"%s\"", root);
     pidfd = sys_pidfd_open(init, 0);
     if (pidfd < 0)
         return iso_err_set(err, errno, "pidfd_open %d", init);
@@ -702,7 +717,7 @@ static int builtin_exec(const struct iso_runtime *rt, const struct iso_spec *s, 
         return iso_err_set(err, errno, "fork");
     if (helper == 0) {
         closep(&status_rd), closep(&pid_rd);
-        exec_helper(&es, pidfd, probe, stdio, status_wr, pid_wr, lab_dir);
+        exec_helper(&es, pidfd, probe, stdio, status_wr, pid_wr, lab_dir, root_fd);
     }
     closep(&status_wr), closep(&pid_wr);
     while (waitpid(helper, &st, 0) < 0)
