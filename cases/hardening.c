@@ -758,7 +758,7 @@ ISO_CASE(cwd_stays_inside,
 /* --- setuid binaries ---------------------------------------------------- */
 
 #define SUID_DIR "/isocheck-suid"
-#define SUID_COPY SUID_DIR "/isoprobe" /* the probe knows its name */
+#define SUID_COPY "/isocheck-suid/isoprobe" /* in SUID_DIR: the probe knows its name */
 #define PLAIN_UID 1000u
 
 /* A copy of the probe in the container's root, owned by the lab's root,

@@ -132,7 +132,8 @@ static void make_dev_links(const struct iso_spec *s, const char *root, int sync_
     snprintf(path, sizeof(path), "%s/dev", root);
     if (lstat(path, &st) < 0 && errno == ENOENT)
         return;
-    if ((fd = in_root(s, root, "dev", dev, sizeof(dev))) == -1)
+    fd = in_root(s, root, "dev", dev, sizeof(dev));
+    if (fd == -1)
         child_fail(sync_fd, errno, "open \"dev\" inside the root \"%s\"", root);
     /* the host-dev sabotage: every device node of the host inside */
     if (s->host_dev && mount("/dev", dev, NULL, MS_BIND | MS_REC, NULL) < 0)
@@ -150,7 +151,8 @@ static void mount_proc(const struct iso_spec *s, const char *root, int sync_fd)
     char target[PATH_MAX];
     autoclose int fd = -1;
 
-    if ((fd = in_root(s, root, "proc", target, sizeof(target))) == -1)
+    fd = in_root(s, root, "proc", target, sizeof(target));
+    if (fd == -1)
         child_fail(sync_fd, errno, "open \"proc\" inside the root \"%s\"", root);
     /* A user namespace that does not own its PID namespace may not mount a
      * new proc (the kernel wants CAP_SYS_ADMIN over the PID namespace):
