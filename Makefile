@@ -45,6 +45,10 @@ FORTIFY := $(shell $(CC) $(CFLAGS) -dM -E -x c /dev/null 2>/dev/null | \
              awk '/define _FORTIFY_SOURCE /{f=1} /define __OPTIMIZE__ /{o=1} \
                   END{if (o && !f) print "-D_FORTIFY_SOURCE=2"}')
 HARDEN  := $(FORTIFY) -fstack-protector-strong
+# Full RELRO: every symbol bound at start, once, in the parent; lazily
+# bound, each forked lab and case process resolved (and copied the GOT
+# page of) every libc function it called first.
+LDHARDEN := -Wl,-z,relro -Wl,-z,now
 CFLAGS  += -std=gnu11 $(WARN) $(HARDEN) -MMD -MP \
            -DISO_VERSION='"$(VERSION)"' $(INCS) $(PKG_CFLAGS)
 
@@ -62,9 +66,9 @@ PROBE_CFLAGS = -std=gnu11 $(WARN) -O2 $(HARDEN) -Iharness/lib
 # The pure modules the unit tests link (no namespaces, no root).
 UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c lib/mountinfo.c \
             lib/procfs.c core/registry.c lib/report.c core/spec.c host/netlab.c \
-            core/known.c host/cgroup.c host/systemd.c lib/ns.c lib/sys.c lib/cgfile.c lib/dl.c \
+            core/known.c host/cgroup.c host/cgv2.c host/cglimits.c host/systemd.c lib/ns.c lib/sys.c lib/cgfile.c lib/dl.c \
             out/tap.c out/results.c out/sink.c out/tap_sink.c out/matrix.c out/junit.c \
-            out/summary.c out/annotations.c core/feature.c host/preflight.c) \
+            out/summary.c out/annotations.c core/feature.c host/preflight.c host/hostile.c) \
             $(wildcard harness/runtime/*.c)
 # Shared fakes: libc calls the unit tests make fail on demand (fakes.h).
 UNIT_FAKES   := harness/tests/fakes.c
@@ -85,7 +89,7 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(CFLAGS) -c -o $@ $<
 
 $(BUILD)/isocheck: $(OBJS)
-	$(CC) $(CFLAGS) -o $@ $(OBJS) $(PKG_LIBS)
+	$(CC) $(CFLAGS) $(LDHARDEN) -o $@ $(OBJS) $(PKG_LIBS)
 
 $(BUILD)/isoprobe: $(PROBE_SRC) $(wildcard harness/probe/*.h) harness/lib/mountinfo.h harness/lib/procfs.h harness/lib/icmp.h harness/lib/util.h
 	@mkdir -p $(BUILD)
@@ -133,9 +137,11 @@ sabotage: all fixtures
 faults: all fixtures
 	scripts/test-faults $(BUILD)/isocheck
 
-# stand-ins for real runtime regressions must get a real not ok
+# stand-ins for real runtime regressions must get a real not ok; --rootfs
+# on hostile roots must leave their canaries unchanged on every runtime
 regressions: all fixtures
 	scripts/test-regressions $(BUILD)/isocheck
+	scripts/test-hostile-rootfs $(BUILD)/isocheck $(BUILD)/rootfs
 
 VMEXIT_CFLAGS = -std=gnu11 $(WARN) -O2
 $(BUILD)/vm-exit: ci/vm/vm-exit.c

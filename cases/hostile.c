@@ -12,50 +12,88 @@
 #define _GNU_SOURCE
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/wait.h>
 
 #define ISO_FAMILY "hostile"
 #include "case.h"
+#include "config.h"
 #include "hostile.h"
+#include "lab.h"
 
-static const char *const kind_names[] = { "absolute", "relative", "dev-nodes" };
+static const char *const kind_names[] = { "absolute", "relative", "dev-nodes", "fake-proc" };
+
+/* The image run_image built last: s->rootfs and the binds' sources point
+ * into it, the case compares what the probe saw with its canaries. */
+static struct hostile_root image;
+
+/* A runtime's message on one line, without its trailing newline. */
+static void one_line(char *text)
+{
+    size_t n = strlen(text);
+
+    while (n > 0 && (text[n - 1] == '\n' || text[n - 1] == ' '))
+        text[--n] = '\0';
+    for (char *p = text; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+}
 
 /* Run argv on an image of kind with spec s (its rootfs is replaced).
  * *ran says the probe ran and exited 0, so the case may look at r; false
  * when the runtime refused the image (recorded as a note) or the case
  * failed. The host directory is checked either way. */
-static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *top,
-                      struct iso_spec *s, char *const argv[], struct iso_result *r, bool *ran)
+/* run_image, and with harness: the container's root is prepared from the
+ * image by isocheck's own setup for a case (lab_prepare_root, as for
+ * --rootfs), whose paths must stay inside it too. */
+static void run_prepared(struct iso_ctx *ctx, enum hostile_kind kind, const char *top, bool harness,
+                         struct iso_spec *s, char *const argv[], struct iso_result *r, bool *ran)
 {
     static struct hostile_snap before, after;
     struct iso_err err = { 0, "" };
-    static struct hostile_root h; /* s->rootfs points into it */
+    struct hostile_root *h = &image;
     char changes[4096], mounts_before[1024], mounts_after[1024];
     int rc;
 
     *ran = false;
-    ISO_REQUIRE_OK(ctx, hostile_make(ctx->dir, kind, top, &h, &err), &err);
-    ISO_REQUIRE_OK(ctx, hostile_snapshot(h.host, &before, &err), &err);
-    ISO_REQUIRE_OK(ctx, hostile_mounts_under(h.host, mounts_before, sizeof(mounts_before), &err),
+    ISO_REQUIRE_OK(ctx, hostile_make(ctx->dir, kind, top, h, &err), &err);
+    ISO_REQUIRE_OK(ctx, hostile_snapshot(h->host, &before, &err), &err);
+    ISO_REQUIRE_OK(ctx, hostile_mounts_under(h->host, mounts_before, sizeof(mounts_before), &err),
                    &err);
-    s->rootfs = h.root;
+    s->rootfs = h->root;
+    if (harness) {
+        static char prep[PATH_MAX + 8], root[PATH_MAX + 16];
+        snprintf(prep, sizeof(prep), "%s-prep", h->root);
+        ISO_REQUIRE_OK(ctx,
+                       lab_prepare_root(prep, h->root,
+                                        ctx->cfg->sabotage & ISO_SAB_HARNESS_JOINS_PATHS, root,
+                                        sizeof(root), &err),
+                       &err);
+        s->rootfs = root;
+    }
+    for (int i = 0; i < s->n_mounts; i++)
+        if (s->mounts[i].kind == ISO_MOUNT_BIND)
+            s->mounts[i].source = s->mounts[i].source[0] == 'f' ? h->src_file : h->src_dir;
     rc = iso_run(ctx, s, argv, r, &err);
-    if (rc == ISO_UNSUPPORTED && s->mask_paths) {
-        /* bwrap and unshare(1) have no masked paths: the canaries still count */
-        iso_diag(ctx, "masked_paths", "not asked for: %s", err.msg);
+    if (rc == ISO_UNSUPPORTED && (s->mask_paths || s->n_mounts)) {
+        /* bwrap and unshare(1) have no masked paths, unshare(1) no mounts,
+         * bwrap no sysfs: the canaries still count */
+        iso_diag(ctx, s->mask_paths ? "masked_paths" : "mounts", "not asked for: %s", err.msg);
         s->mask_paths = false;
+        s->n_mounts = 0;
         rc = iso_run(ctx, s, argv, r, &err);
     }
     if (rc == ISO_UNSUPPORTED)
         ISO_SKIP(ctx, "%s", err.msg);
 
-    iso_diag(ctx, "host", "%s", h.host);
-    ISO_REQUIRE_OK(ctx, hostile_snapshot(h.host, &after, &err), &err);
+    iso_diag(ctx, "host", "%s", h->host);
+    ISO_REQUIRE_OK(ctx, hostile_snapshot(h->host, &after, &err), &err);
     if (hostile_diff(&before, &after, changes, sizeof(changes)) > 0)
         for (char *line = strtok(changes, "\n"); line; line = strtok(NULL, "\n"))
             ISO_FAIL(ctx, "the host directory changed through the image's symlinks", "%s: %s",
                      kind_names[kind], line);
-    ISO_REQUIRE_OK(ctx, hostile_mounts_under(h.host, mounts_after, sizeof(mounts_after), &err),
+    ISO_REQUIRE_OK(ctx, hostile_mounts_under(h->host, mounts_after, sizeof(mounts_after), &err),
                    &err);
     ISO_EXPECT_EQ_STR(ctx, mounts_after, mounts_before,
                       "nothing is mounted on the host directory in the case's mount table");
@@ -63,6 +101,8 @@ static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *t
     if (r->report.n == 0 && (rc < 0 || !WIFEXITED(r->status) || WEXITSTATUS(r->status) != 0)) {
         /* the probe never ran, and the fixture ran in this case: the
          * runtime refused the image */
+        if (!err.msg[0] && r->err_len)
+            one_line(r->err);
         iso_diag(ctx, "refused", "%s: %s", kind_names[kind],
                  err.msg[0]   ? err.msg
                  : r->err_len ? r->err
@@ -74,6 +114,12 @@ static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *t
         return;
     }
     *ran = iso_check_exit(ctx, __FILE__, __LINE__, r);
+}
+
+static void run_image(struct iso_ctx *ctx, enum hostile_kind kind, const char *top,
+                      struct iso_spec *s, char *const argv[], struct iso_result *r, bool *ran)
+{
+    run_prepared(ctx, kind, top, false, s, argv, r, ran);
 }
 
 /* A container that ran has a procfs of its own at /proc. */
@@ -113,33 +159,241 @@ static void top_symlink(struct iso_ctx *ctx, const char *top)
         top_symlink(ctx, #name);                                                                   \
     }
 
-/* One case per directory a runtime prepares for the spec isocheck asks
- * for: /dev (its links, a tmpfs for OCI runtimes) and /proc. /sys, /etc,
- * /tmp, /run and /mnt become cases with a spec that mounts or writes
- * there; today no runtime's setup touches them, so they could not fail. */
+/* What every runtime prepares there for the default spec: /dev (its
+ * links, a tmpfs for OCI runtimes) and /proc. */
 TOP_CASE(dev, "(CVE-2026-41579: /dev/fd, std* and ptmx made on the host)")
 TOP_CASE(proc, "(CVE-2019-16884: procfs mounted outside, a /proc that is not procfs)")
 
-ISO_CASE(dev_nodes_symlinked,
-         "an image whose /dev/null, /dev/ptmx, /dev/console and /dev/pts are symlinks to host "
-         "files: masked paths are not bound from the symlink's target and the host files are "
-         "unchanged (CVE-2025-31133, CVE-2025-52565)",
-         .detects = ISO_SAB_FOLLOW_IMAGE_SYMLINKS | ISO_SAB_NO_MASK)
+/* A mount the spec asks for through a symlinked top-level entry, and
+ * what the probe must see at look inside when the container ran: a
+ * filesystem (statfs magic) or the first line of the bind's source.
+ * source "file" or "dir" picks the lab's bind source. */
+struct mount_image {
+    const char *top;
+    struct iso_mount m;
+    const char *look, *want_fs, *want_text;
+};
+
+static void expect_mounted(struct iso_ctx *ctx, const struct mount_image *mi,
+                           const struct iso_result *r, const char *msg)
 {
-    static char *const masked[] = { "/proc/timer_list", "/proc/keys" };
-    static const char *const keys[] = { "masked.proc.timer_list", "masked.proc.keys" };
+    if (mi->want_fs)
+        ISO_EXPECT_EQ_STR(ctx, iso_get(r, "look.0.fs"), mi->want_fs, msg);
+    else
+        ISO_EXPECT_EQ_STR(ctx, iso_get(r, "look.0.text"), mi->want_text, msg);
+}
+
+/* The same mount on the plain fixture (the images' bind sources): the
+ * runtime makes it, destination created inside where missing, so the
+ * refusals above are about the images. */
+static void plain_mount(struct iso_ctx *ctx, const struct mount_image *mi)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
+    struct iso_result r;
+    char msg[160];
+    int rc;
+
+    s.mounts[0] = mi->m;
+    s.n_mounts = 1;
+    if (s.mounts[0].kind == ISO_MOUNT_BIND)
+        s.mounts[0].source = s.mounts[0].source[0] == 'f' ? image.src_file : image.src_dir;
+    rc = iso_run(ctx, &s, ISO_ARGV("look", (char *)mi->look), &r, &err);
+    if (rc == ISO_UNSUPPORTED) {
+        iso_diag(ctx, "plain_mount", "not asked for: %s", err.msg);
+        return;
+    }
+    if (rc < 0) {
+        iso_fail_run(ctx, __FILE__, __LINE__, &err, &r);
+        return;
+    }
+    if (!iso_check_exit(ctx, __FILE__, __LINE__, &r))
+        return;
+    snprintf(msg, sizeof(msg), "plain fixture: the mount the spec asked for is at %s inside",
+             mi->m.dest);
+    expect_mounted(ctx, mi, &r, msg);
+}
+
+static void mount_symlink(struct iso_ctx *ctx, const struct mount_image *mi)
+{
+    static const enum hostile_kind kinds[] = { HOSTILE_TOP_ABSOLUTE, HOSTILE_TOP_RELATIVE };
+    struct iso_spec plain = iso_spec_default(ctx);
+    struct iso_result r;
+    char msg[160];
+    bool ran;
+
+    ISO_REQUIRE_RUN(ctx, &plain, ISO_ARGV("pid"), &r);
+    for (size_t i = 0; i < ARRAY_LEN(kinds) && ctx->out->status != ISO_ST_SKIP; i++) {
+        struct iso_spec s = iso_spec_default(ctx);
+        s.mounts[0] = mi->m;
+        s.n_mounts = 1;
+        run_image(ctx, kinds[i], mi->top, &s, ISO_ARGV("look", (char *)mi->look), &r, &ran);
+        if (!ran || !s.n_mounts)
+            continue;
+        snprintf(msg, sizeof(msg), "%s: the %s mount the spec asked for is at %s inside",
+                 kind_names[kinds[i]], mi->want_fs ? "filesystem" : "bind", mi->m.dest);
+        expect_mounted(ctx, mi, &r, msg);
+    }
+    plain_mount(ctx, mi);
+}
+
+#define MOUNT_CASE(name, desc, ...)                                                                \
+    ISO_CASE(name, desc, .detects = ISO_SAB_FOLLOW_IMAGE_SYMLINKS)                                 \
+    {                                                                                              \
+        static const struct mount_image mi = { __VA_ARGS__ };                                      \
+        mount_symlink(ctx, &mi);                                                                   \
+    }
+
+/* A runtime that follows the symlink mounts outside (the mount is then
+ * missing inside) or makes the missing destination in the host directory. */
+MOUNT_CASE(sys_symlink,
+           "/sys of the image is an absolute, then a relative symlink to a host directory and "
+           "the spec mounts sysfs there: the runtime refuses or mounts it inside, the host "
+           "directory is unchanged (sysfs mounted outside the root)",
+           "sys", { ISO_MOUNT_SYSFS, NULL, "/sys" }, "/sys", "0x62656572", NULL)
+MOUNT_CASE(etc_symlink,
+           "/etc of the image is an absolute, then a relative symlink to a host directory and "
+           "the spec binds a file on /etc/hostname: the runtime refuses or binds it inside, "
+           "no file is made in the host directory (CVE-2021-30465's class)",
+           "etc", { ISO_MOUNT_BIND, "file", "/etc/hostname" }, "/etc/hostname", NULL,
+           HOSTILE_SRC_TEXT)
+MOUNT_CASE(tmp_symlink,
+           "/tmp of the image is an absolute, then a relative symlink to a host directory and "
+           "the spec mounts a tmpfs there: the runtime refuses or mounts it inside, the host "
+           "directory is unchanged",
+           "tmp", { ISO_MOUNT_TMPFS, NULL, "/tmp" }, "/tmp", "0x1021994", NULL)
+MOUNT_CASE(run_symlink,
+           "/run of the image is an absolute, then a relative symlink to a host directory and "
+           "the spec mounts a tmpfs there: the runtime refuses or mounts it inside, the host "
+           "directory is unchanged",
+           "run", { ISO_MOUNT_TMPFS, NULL, "/run" }, "/run", "0x1021994", NULL)
+MOUNT_CASE(mnt_symlink,
+           "/mnt of the image is an absolute, then a relative symlink to a host directory and "
+           "the spec binds a lab directory on /mnt/data: the runtime refuses or binds it "
+           "inside, no directory is made in the host directory (CVE-2021-30465's class)",
+           "mnt", { ISO_MOUNT_BIND, "dir", "/mnt/data" }, "/mnt/data/marker", NULL,
+           HOSTILE_SRC_TEXT)
+MOUNT_CASE(mount_target_symlink,
+           "the destination of a bind the spec asks for (/vol) is itself an absolute, then a "
+           "relative symlink to a host directory: the bind lands inside the root or the "
+           "runtime refuses, the host directory is unchanged (CVE-2018-15664, CVE-2021-30465)",
+           "vol", { ISO_MOUNT_BIND, "dir", "/vol" }, "/vol/marker", NULL, HOSTILE_SRC_TEXT)
+
+ISO_CASE(fake_proc_replaced,
+         "an image whose /proc is a directory of regular files (self/attr/current, "
+         "sys/kernel/core_pattern): the runtime mounts a real procfs over it, the probe sees "
+         "procfs there (CVE-2019-16884)",
+         .detects = ISO_SAB_TRUST_IMAGE_PROC)
+{
     struct iso_spec plain = iso_spec_default(ctx), s = iso_spec_default(ctx);
     struct iso_result r;
-    char msg[128];
+    bool ran;
+
+    ISO_REQUIRE_RUN(ctx, &plain, ISO_ARGV("pid"), &r);
+    run_image(ctx, HOSTILE_FAKE_PROC, NULL, &s,
+              ISO_ARGV("look", "/proc", "/proc/self/attr/current"), &r, &ran);
+    if (!ran)
+        return;
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "look.0.fs"), "0x9fa0",
+                      "/proc inside is procfs (PROC_SUPER_MAGIC), not the image's directory");
+    ISO_EXPECT_NOT_CONTAINS(ctx, iso_get(&r, "look.1.text"), HOSTILE_FAKE_PROC_TEXT,
+                            "/proc/self/attr/current is the kernel's, not the image's file");
+}
+
+/* "MAJOR:MINOR:INODE" of a host file, as the probe's look reports it. */
+static void file_id(const char *dir, const char *name, char *out, size_t size)
+{
+    char path[PATH_MAX];
+    struct stat st;
+
+    snprintf(path, sizeof(path), "%s/%s", dir, name);
+    if (stat(path, &st) < 0)
+        snprintf(out, size, "(none)");
+    else
+        snprintf(out, size, "%u:%u:%llu", major(st.st_dev), minor(st.st_dev),
+                 (unsigned long long)st.st_ino);
+}
+
+ISO_CASE(dev_nodes_symlinked,
+         "an image whose /dev/null, /dev/ptmx, /dev/console and /dev/pts are symlinks to host "
+         "files (one stands for /proc/sys/kernel/core_pattern): no masked path, console or "
+         "device inside is bound from a symlink's target, masked paths read nothing and the "
+         "host files are unchanged (CVE-2025-31133, CVE-2025-52565)",
+         .detects = ISO_SAB_FOLLOW_IMAGE_SYMLINKS | ISO_SAB_NO_MASK)
+{
+    static char *const paths[] = { "/proc/timer_list", "/proc/keys", "/dev/null", "/dev/ptmx",
+                                   "/dev/console",     "/dev/pts",   "/dev/pts/0" };
+    static const char *const canaries[] = { "core_pattern", "ptmx", "console", "pts", "pts/0" };
+    char ids[ARRAY_LEN(canaries)][64], key[32], msg[192];
+    struct iso_spec plain = iso_spec_default(ctx), s = iso_spec_default(ctx);
+    struct iso_result r;
     bool ran;
 
     ISO_REQUIRE_RUN(ctx, &plain, ISO_ARGV("pid"), &r);
     s.mask_paths = true;
-    run_image(ctx, HOSTILE_DEV_NODES, NULL, &s, ISO_ARGV("masked", masked[0], masked[1]), &r, &ran);
-    if (!ran || !s.mask_paths)
+    run_image(
+        ctx, HOSTILE_DEV_NODES, NULL, &s,
+        ISO_ARGV("look", paths[0], paths[1], paths[2], paths[3], paths[4], paths[5], paths[6]), &r,
+        &ran);
+    if (!ran)
         return;
-    for (size_t i = 0; i < ARRAY_LEN(masked); i++) {
-        snprintf(msg, sizeof(msg), "%s reads empty, is refused or absent", masked[i]);
-        ISO_EXPECT_NOT_CONTAINS(ctx, iso_get(&r, keys[i]), "data:", msg);
+    for (size_t c = 0; c < ARRAY_LEN(canaries); c++)
+        file_id(image.host, canaries[c], ids[c], sizeof(ids[c]));
+    for (size_t i = 0; i < ARRAY_LEN(paths); i++) {
+        char wkey[32];
+        const char *id;
+
+        snprintf(key, sizeof(key), "look.%zu.id", i);
+        snprintf(wkey, sizeof(wkey), "look.%zu.writable", i);
+        id = iso_get(&r, key);
+        if (!id) /* absent, or a symlink leading nowhere inside */
+            continue;
+        for (size_t c = 0; c < ARRAY_LEN(canaries); c++) {
+            snprintf(msg, sizeof(msg),
+                     "%s inside is not the host's %s, bound from the symlink's target (opens for "
+                     "writing: %s)",
+                     paths[i], canaries[c], iso_get(&r, wkey) ? iso_get(&r, wkey) : "-");
+            ISO_EXPECT_NE_STR(ctx, id, ids[c], msg);
+        }
+    }
+    if (!s.mask_paths)
+        return;
+    for (size_t i = 0; i < 2; i++) {
+        snprintf(key, sizeof(key), "look.%zu.text", i);
+        snprintf(msg, sizeof(msg), "%s (masked) reads nothing, is refused or absent", paths[i]);
+        if (iso_get(&r, key) && strncmp(iso_get(&r, key), "error:", 6) != 0)
+            ISO_EXPECT_EQ_STR(ctx, iso_get(&r, key), "", msg);
+    }
+}
+
+ISO_CASE(harness_setup_inside,
+         "isocheck's own preparation of a root (as for --rootfs) on images whose /mnt, /tmp and "
+         "/proc are absolute, then relative symlinks to host directories: the exchange "
+         "directory, mount points and probe are made and mounted inside the root, the host "
+         "directories are unchanged",
+         .detects = ISO_SAB_HARNESS_JOINS_PATHS)
+{
+    static const char *const tops[] = { "mnt", "tmp", "proc" };
+    static const enum hostile_kind kinds[] = { HOSTILE_TOP_ABSOLUTE, HOSTILE_TOP_RELATIVE };
+    struct iso_spec plain = iso_spec_default(ctx);
+    struct iso_result r;
+    char msg[160];
+    bool ran;
+
+    ISO_REQUIRE_RUN(ctx, &plain, ISO_ARGV("pid"), &r);
+    for (size_t t = 0; t < ARRAY_LEN(tops); t++) {
+        for (size_t k = 0; k < ARRAY_LEN(kinds) && ctx->out->status != ISO_ST_SKIP; k++) {
+            struct iso_spec s = iso_spec_default(ctx);
+            run_prepared(ctx, kinds[k], tops[t], true, &s,
+                         ISO_ARGV("look", ISO_XCHG, ISO_PROBE, "/proc"), &r, &ran);
+            if (!ran)
+                continue;
+            snprintf(msg, sizeof(msg), "%s /%s: the exchange tmpfs is at %s inside",
+                     kind_names[kinds[k]], tops[t], ISO_XCHG);
+            ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "look.0.fs"), "0x1021994", msg);
+            snprintf(msg, sizeof(msg), "%s /%s: /proc inside is procfs", kind_names[kinds[k]],
+                     tops[t]);
+            ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "look.2.fs"), "0x9fa0", msg);
+        }
     }
 }

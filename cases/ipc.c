@@ -14,6 +14,8 @@
 #define KEY 0x15c0c4ec
 #define KEY_TEXT "0x15c0c4ec"
 #define MQ "/isocheck-mq"
+#define MQ_LAB "/isocheck-mq-lab"
+#define MQ_INSIDE "/isocheck-mq-inside"
 
 static const char *seen(int rc)
 {
@@ -56,4 +58,19 @@ ISO_CASE(container_objects_invisible_in_lab,
                       "container POSIX mq in the lab");
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
+}
+
+ISO_CASE(mqueue_fs_lists_own_queues,
+         "the mqueue filesystem mounted inside lists the container's queue and not the lab's",
+         .detects = ISO_SAB_NO_IPCNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct mq_attr attr = { .mq_maxmsg = 1, .mq_msgsize = 16 };
+    struct iso_result r;
+
+    ISO_REQUIRE_SYS(ctx, mq_open(MQ_LAB, O_CREAT | O_RDWR, 0600, &attr),
+                    "the lab creates a POSIX message queue");
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("mqueue-ls", "/dev/mqueue", MQ_INSIDE), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "mq_entries"), "isocheck-mq-inside",
+                      "the queues the container's mqueue filesystem lists");
 }

@@ -120,3 +120,85 @@ ISO_CASE(proc_is_own, "/proc inside is the container's own proc", .detects = ISO
     ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "proc_self"), iso_get(&r, "pid"),
                       "/proc/self names the probe's own pid");
 }
+
+/* A container whose mounts propagate as asked, running "propagate": it
+ * mounts a tmpfs at ISO_XCHG/inside and waits; meanwhile the lab mounts
+ * one at ISO_XCHG/from-lab. What each side then sees of the other's. */
+struct crossing {
+    char propagation[128]; /* of the container's exchange mount, from its mountinfo */
+    char in_lab[PATH_MAX]; /* what the lab finds at the container's mount point */
+    char inside[4096];     /* the mounts below ISO_XCHG inside, at the end */
+    bool done;             /* all of it was seen (not skipped, no step failed) */
+};
+
+static void cross_mounts(struct iso_ctx *ctx, enum iso_prop prop, struct crossing *x)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c;
+    char path[PATH_MAX + 16];
+
+    s.propagation = prop;
+    x->propagation[0] = x->in_lab[0] = x->inside[0] = '\0';
+    x->done = false;
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("propagate", ISO_XCHG, "inside"), &c);
+    strlcpy0(x->propagation, iso_get(&c.r, "propagation") ? iso_get(&c.r, "propagation") : "?",
+             sizeof(x->propagation));
+    snprintf(path, sizeof(path), "%s/inside", ctx->xchg);
+    lab_mount_at(path, x->in_lab, sizeof(x->in_lab));
+    snprintf(path, sizeof(path), "%s/from-lab", ctx->xchg);
+    ISO_REQUIRE_SYS_PATH(ctx, mkdir(path, 0755), path, "the lab makes a mount point");
+    ISO_REQUIRE_SYS_PATH(ctx, mount("isocheck-lab", path, "tmpfs", 0, "size=64k"), path,
+                         "the lab mounts a tmpfs");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    ISO_REQUIRE_PRESENT(ctx, &c.r, "after", "the probe read its mount table again");
+    strlcpy0(x->inside, iso_get(&c.r, "after"), sizeof(x->inside));
+    x->done = true;
+}
+
+ISO_CASE(propagation_shared_both_ways,
+         "with shared propagation a mount made inside appears in the lab and one the lab makes "
+         "appears inside",
+         .detects = ISO_SAB_PROP_IGNORED)
+{
+    struct crossing x;
+
+    cross_mounts(ctx, ISO_PROP_SHARED, &x);
+    if (!x.done)
+        return;
+    ISO_EXPECT_CONTAINS(ctx, x.propagation, "shared:", "the exchange mount inside is shared");
+    ISO_EXPECT_NE_STR(ctx, x.in_lab, "", "the container's mount, in the lab's table");
+    ISO_EXPECT_CONTAINS(ctx, x.inside, ISO_XCHG "/from-lab", "the lab's mount, inside");
+}
+
+ISO_CASE(propagation_slave_one_way,
+         "with slave propagation the lab's new mount appears inside, and the container's does not "
+         "appear in the lab",
+         .detects = ISO_SAB_PROP_IGNORED | ISO_SAB_SHARED_PROP | ISO_SAB_NO_MNTNS)
+{
+    struct crossing x;
+
+    cross_mounts(ctx, ISO_PROP_SLAVE, &x);
+    if (!x.done)
+        return;
+    ISO_EXPECT_CONTAINS(ctx, x.propagation, "master:", "the exchange mount inside is a slave");
+    ISO_EXPECT_EQ_STR(ctx, x.in_lab, "", "the container's mount, in the lab's table");
+    ISO_EXPECT_CONTAINS(ctx, x.inside, ISO_XCHG "/from-lab", "the lab's mount, inside");
+}
+
+ISO_CASE(unbindable_refuses_bind,
+         "with unbindable propagation the mount holding the exchange directory inside is "
+         "unbindable and a bind of it fails with EINVAL, while a bind of a mount the container "
+         "makes itself works",
+         .detects = ISO_SAB_PROP_IGNORED | ISO_SAB_SHARED_PROP | ISO_SAB_NO_MNTNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_result r;
+
+    s.propagation = ISO_PROP_UNBINDABLE;
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("bind", ISO_XCHG, "/tmp/bound"), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "propagation"), "unbindable",
+                      "the mount holding the exchange directory");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "bind_fresh"), "ok", "a bind of a mount of its own");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "bind_src"), "EINVAL", "a bind of the exchange directory");
+}

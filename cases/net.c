@@ -171,3 +171,75 @@ ISO_CASE(ipv6_veth_ping, "over IPv6 the container and the lab reach each other o
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
 }
+
+ISO_CASE(sysfs_lists_own_links,
+         "sysfs mounted inside lists only the container's links under class/net, none of the lab's",
+         .detects = ISO_SAB_NO_NETNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_result r;
+
+    REQUIRE_NET(ctx, net_add_decoy(ctx, &e_));
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("sysfs-net", "/sys"), &r);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "sys_links"), "lo", "/sys/class/net inside");
+}
+
+#define PING_RANGE "/proc/sys/net/ipv4/ping_group_range"
+#define IP_FORWARD "/proc/sys/net/ipv4/ip_forward"
+
+/* A sysctl of the lab as the probe reports one: blanks as one space. */
+static const char *lab_sysctl(const char *path, char *buf, size_t size)
+{
+    char *w = buf;
+
+    if (read_file(path, buf, size) < 0)
+        return "unreadable";
+    for (const char *p = buf; *p; p++)
+        if (*p != '\n')
+            *w++ = (char)(*p == '\t' ? ' ' : *p);
+    *w = '\0';
+    return buf;
+}
+
+ISO_CASE(
+    sysctls_are_per_namespace,
+    "net.ipv4 sysctls (ip_forward, ping_group_range) written inside stay inside, and the lab's "
+    "own values are not seen inside",
+    .detects = ISO_SAB_NO_NETNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_result r;
+    char v[64];
+
+    ISO_REQUIRE_SYS_PATH(ctx, write_file(PING_RANGE, "4242 4243"), PING_RANGE,
+                         "the lab sets its own ping_group_range");
+    ISO_REQUIRE_SYS_PATH(ctx, write_file(IP_FORWARD, "0"), IP_FORWARD,
+                         "the lab turns its forwarding off");
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("sysctl-net", "1", "0 2147483647"), &r);
+    ISO_EXPECT_NE_STR(ctx, iso_get(&r, "ping_range_before"), "4242 4243",
+                      "the lab's ping_group_range is not the container's");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "ping_range_after"), "0 2147483647",
+                      "the container's write took effect inside");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "ip_forward_after"), "1", "forwarding on inside");
+    ISO_EXPECT_EQ_STR(ctx, lab_sysctl(PING_RANGE, v, sizeof(v)), "4242 4243",
+                      "the lab's ping_group_range afterwards");
+    ISO_EXPECT_EQ_STR(ctx, lab_sysctl(IP_FORWARD, v, sizeof(v)), "0",
+                      "the lab's forwarding afterwards");
+}
+
+ISO_CASE(lab_link_events_stay_outside,
+         "an RTMGRP_LINK listener inside hears its own link change but none of the lab's",
+         .detects = ISO_SAB_NO_NETNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c;
+
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("link-events"), &c);
+    ISO_DOING(ctx, "making links in the lab while the container listens");
+    REQUIRE_NET(ctx, net_add_decoy(ctx, &e_));
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "toggle_lo"), "ok", "the container flips its lo");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "own_event"), "yes", "and hears that change");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "link_events"), "lo", "links named by the events heard");
+}

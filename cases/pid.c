@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #define ISO_FAMILY "pid"
 #include "case.h"
@@ -132,4 +133,69 @@ ISO_CASE(init_exit_kills_namespace, "when init exits every other process of the 
         }
     }
     ISO_EXPECT_EQ(ctx, survivors, 0, "no child outlives the container's init");
+}
+
+ISO_CASE(lab_signal_has_si_pid_zero,
+         "a signal the lab sends to the container's init arrives with si_pid 0: the sender has no "
+         "pid in the container's namespace",
+         .detects = ISO_SAB_NO_PIDNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c;
+
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("init-signals"), &c);
+    ISO_REQUIRE_SYS(ctx, kill(c.r.pid, SIGUSR1), "the lab sends SIGUSR1 to the container's init");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_FINISH(ctx, &c);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "usr1_delivered"), "yes", "SIGUSR1 reached the init");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "usr1_si_code"), "SI_USER", "sent with kill(2)");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "usr1_si_pid"), "0", "si_pid as the container sees it");
+}
+
+ISO_CASE(init_blocked_signal_delivered_once_unblocked,
+         "a signal init blocks stays pending and reaches its handler once unblocked, while one "
+         "left at its default action is discarded (init survives the lab's SIGUSR2)",
+         .detects = ISO_SAB_NO_PIDNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_container c;
+    struct iso_err err = { 0, "" };
+
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("init-signals"), &c);
+    ISO_REQUIRE_SYS(ctx, kill(c.r.pid, SIGUSR2), "the lab sends SIGUSR2 (default action)");
+    ISO_REQUIRE_SYS(ctx, kill(c.r.pid, SIGUSR1), "the lab sends SIGUSR1 (blocked)");
+    iso_release(&c, NULL);
+    ISO_REQUIRE_OK(ctx, iso_finish(ctx, &c, &err), &err);
+    ISO_EXPECT_EQ(ctx, iso_exit_signal(&c.r), 0, "the signal that ended init (0: none)");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "survived"), "yes", "init outlived SIGUSR2");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "usr2_pending"), "no",
+                      "SIGUSR2 was discarded, not queued");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "usr1_pending"), "yes", "SIGUSR1 waited while blocked");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&c.r, "usr1_delivered"), "yes",
+                      "and was delivered once unblocked");
+}
+
+ISO_CASE(init_survives_sigkill_with_cap_kill,
+         "in a user namespace of its own, a process holding CAP_KILL there cannot kill the "
+         "container's init with SIGKILL",
+         .detects = ISO_SAB_NO_PIDNS | ISO_SAB_NO_USERNS)
+{
+    struct iso_spec s = iso_spec_default(ctx);
+    struct iso_result r;
+    char lab_userns[64] = "";
+    unsigned long long eff;
+    ssize_t n;
+
+    spec_map_root(&s, 100000, 65536);
+    ISO_REQUIRE_RUN(ctx, &s, ISO_ARGV("kill-init"), &r);
+    n = readlink("/proc/self/ns/user", lab_userns, sizeof(lab_userns) - 1);
+    lab_userns[n > 0 ? n : 0] = '\0';
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "self_pid"), "1", "the probe is the namespace's init");
+    ISO_EXPECT_NE_STR(ctx, iso_get(&r, "killer_userns"), lab_userns,
+                      "the killer is in a user namespace of its own");
+    eff = strtoull(iso_get(&r, "killer_cap_eff") ? iso_get(&r, "killer_cap_eff") : "0", NULL, 16);
+    ISO_EXPECT_CAPS_HAS(ctx, eff, ISO_CAP_BIT(5), "the killer holds CAP_KILL there");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "sigkill_sent"), "ok", "kill(1, SIGKILL) is accepted");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "init_alive_after"), "yes", "and init lives on");
+    ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "survived"), "yes", "init reported after its child");
 }

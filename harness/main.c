@@ -105,11 +105,24 @@ static void beside_binary(char *out, size_t size, const char *name)
     snprintf(out, size, "%s/%s", dirname(exe), name);
 }
 
+/* Does a selected case build networks (the net family, or ISO_NEEDS_NET)? */
+static bool selection_uses_net(const struct run *run)
+{
+    for (int k = 0; k < run->n; k++) {
+        const struct iso_case *c = registry_at(run->sel[k]);
+        if ((c->needs & ISO_NEEDS_NET) || strncmp(c->name, "net.", 4) == 0)
+            return true;
+    }
+    return false;
+}
+
 /* The lab's addresses live in its own namespaces, but a prefix that
  * overlaps this machine's addresses would make TAP diagnostics ambiguous
- * and is almost certainly a mistake: refuse it. given: from --net-prefix
- * (else the default, which the message then names as such). */
-static void set_net_prefix(struct iso_config *cfg, const char *text, bool given)
+ * and is almost certainly a mistake: refuse it when a selected case builds
+ * networks (asking the kernel for every address costs the others time).
+ * given: from --net-prefix (else the default, which the message then
+ * names as such). */
+static void set_net_prefix(struct iso_config *cfg, const char *text, bool given, bool used)
 {
     struct ifaddrs *ifs;
     char why[160];
@@ -117,7 +130,7 @@ static void set_net_prefix(struct iso_config *cfg, const char *text, bool given)
     if (net_parse_prefix(text, &cfg->net_base, why, sizeof(why)) < 0)
         usage_error("--net-prefix: %s", why);
     snprintf(cfg->net_prefix, sizeof(cfg->net_prefix), "%s", text);
-    if (getifaddrs(&ifs) < 0)
+    if (!used || getifaddrs(&ifs) < 0)
         return;
     for (struct ifaddrs *i = ifs; i; i = i->ifa_next) {
         char addr[INET_ADDRSTRLEN], name[IFNAMSIZ + 1];
@@ -253,7 +266,8 @@ static void validate(const struct options *o, struct run *run)
     set_rootfs(o, cfg);
     for (int i = 0; i < o->nrt_paths; i++)
         set_runtime_path(o->rt_paths[i]);
-    set_net_prefix(cfg, o->net_prefix ? o->net_prefix : DEFAULT_NET_PREFIX, o->net_prefix != NULL);
+    set_net_prefix(cfg, o->net_prefix ? o->net_prefix : DEFAULT_NET_PREFIX, o->net_prefix != NULL,
+                   selection_uses_net(run));
 }
 
 /* --- step 3: runtimes, their versions and known differences ------------- */

@@ -44,6 +44,7 @@ struct iso_ctx {
     const struct iso_runtime *rt; /* the runtime that builds this case's containers */
     char dir[PATH_MAX];           /* the case's directory (bundles, runtime state) */
     enum iso_feature lacks;       /* what the last ISO_UNSUPPORTED from iso_start lacked */
+    bool own_netns;               /* the case process is in a network namespace of its own */
 };
 
 #define ISO_XCHG "/mnt/xchg"
@@ -63,6 +64,12 @@ struct iso_case {
 /* The run sets cgroups up only when a selected case (or an OCI runtime)
  * needs them; a case that makes a cgroup without saying so fails. */
 #define ISO_NEEDS_CGROUP 1u
+/* The case process takes a network namespace of its own before the case
+ * runs: for the net family always, for any other case that makes links,
+ * routes, sockets or sysctl changes on the lab's side itself. Without it,
+ * the namespace is taken when a container needs one (a network of the
+ * harness's, or a container that shares the lab's network). */
+#define ISO_NEEDS_NET 2u
 
 void iso_register(struct iso_case *c);
 

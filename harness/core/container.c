@@ -13,6 +13,7 @@
 
 #include "case.h"
 #include "config.h"
+#include "lab.h"
 #include "netlab.h"
 #include "procfs.h"
 #include "runtime.h"
@@ -193,6 +194,10 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
     s.workdir = ctx->dir;
     c->rt = rt;
     c->r.external = rt->external;
+    /* the lab side of a network, or a container in the lab's network,
+     * needs the case's own namespace: never the host's */
+    if ((s.net.mode != ISO_NET_NONE || !(s.ns & CLONE_NEWNET)) && lab_case_netns(ctx, err) < 0)
+        return -1;
     if ((rc = prepare_net(ctx, &s, &st, err)) == 0 &&
         (rc = make_cgroup(ctx, rt, &s, c, &st, err)) == 0 && (rc = make_stdio(&st, err)) == 0) {
         const int stdio[3] = { st.in[0], st.out[1], st.errp[1] };

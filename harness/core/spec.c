@@ -13,6 +13,7 @@ void spec_init(struct iso_spec *s, const char *rootfs)
     s->root = ISO_ROOT_PIVOT;
     s->proc = ISO_PROC_NEW;
     s->private_mounts = true;
+    s->propagation = ISO_PROP_PRIVATE;
     s->detach_old_root = true;
     s->rootfs = rootfs;
     s->net = (struct iso_net){ .mode = ISO_NET_NONE, .slot = 1, .veth = true, .masquerade = true };
@@ -48,6 +49,8 @@ static void drop_mntns(struct iso_spec *s)
     s->ns &= ~(unsigned)CLONE_NEWNS;
     s->root = ISO_ROOT_CHROOT;
 }
+/* The runtime makes every mount private whatever the spec asks. */
+static void ignore_propagation(struct iso_spec *s) { s->propagation = ISO_PROP_PRIVATE; }
 static void use_chroot(struct iso_spec *s) { s->root = ISO_ROOT_CHROOT; }
 static void keep_shared(struct iso_spec *s) { s->private_mounts = false; }
 static void host_proc(struct iso_spec *s) { s->proc = ISO_PROC_HOST; }
@@ -89,6 +92,9 @@ static void exec_leak_fd(struct iso_spec *s) { s->exec_leak_fd = true; }
 static void cwd_unchecked(struct iso_spec *s) { s->cwd_unchecked = true; }
 static void init_leak_fd(struct iso_spec *s) { s->init_leak_fd = true; }
 static void host_dev(struct iso_spec *s) { s->host_dev = true; }
+static void trust_image_proc(struct iso_spec *s) { s->trust_image_proc = true; }
+/* Read by the harness's own root preparation (lab_case_setup), not here. */
+static void harness_joins_paths(struct iso_spec *s) { (void)s; }
 
 const char *const spec_masked_paths[] = {
     "/proc/acpi",        "/proc/kcore",
@@ -154,6 +160,14 @@ static const struct iso_sabotage sabotages[] = {
       "/dev/null through the image's own paths, following its symlinks (CVE-2026-41579, "
       "CVE-2025-31133)",
       follow_image_symlinks },
+    { ISO_SAB_TRUST_IMAGE_PROC, "trust-image-proc",
+      "the built-in runtime keeps an image's /proc holding self/attr/current instead of mounting "
+      "procfs over it, as if a path check proved it procfs (CVE-2019-16884)",
+      trust_image_proc },
+    { ISO_SAB_HARNESS_JOINS_PATHS, "harness-joins-paths",
+      "isocheck prepares a case's root (its exchange directory and mount points) through the "
+      "image's own paths, following its symlinks, instead of in its own layer, inside the root",
+      harness_joins_paths },
     { ISO_SAB_EXEC_KEEP_INHERITABLE, "exec-keep-inheritable",
       "a process started in a running container keeps CAP_KILL, CAP_NET_BIND_SERVICE, "
       "CAP_AUDIT_WRITE and the capabilities asked with --cap inheritable (CVE-2022-29162)",
@@ -171,7 +185,17 @@ static const struct iso_sabotage sabotages[] = {
       init_leak_fd },
     { ISO_SAB_HOST_DEV, "host-dev", "the lab's /dev, every device node of the host, is bound in",
       host_dev },
+    { ISO_SAB_PROP_IGNORED, "propagation-ignored",
+      "the propagation the spec asks for (shared, slave, unbindable) is ignored: every mount is "
+      "made private",
+      ignore_propagation },
 };
+
+const char *spec_propagation_name(enum iso_prop p)
+{
+    static const char *const names[] = { "private", "slave", "shared", "unbindable" };
+    return (unsigned)p < sizeof(names) / sizeof(names[0]) ? names[p] : "?";
+}
 
 void spec_apply_sabotage(struct iso_spec *s, uint64_t set)
 {

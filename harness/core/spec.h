@@ -21,6 +21,15 @@ enum iso_proc {
     ISO_PROC_NONE,
 };
 
+/* How the container's mounts propagate to and from the lab's (the mode
+ * of its root tree, OCI's rootfsPropagation). */
+enum iso_prop {
+    ISO_PROP_PRIVATE,    /* neither way */
+    ISO_PROP_SLAVE,      /* the lab's new mounts appear inside, none the other way */
+    ISO_PROP_SHARED,     /* both ways, wherever the lab's mount is shared */
+    ISO_PROP_UNBINDABLE, /* private, and no mount may be bound elsewhere */
+};
+
 #define ISO_MAX_IDMAP 4
 
 enum iso_net_mode {
@@ -44,6 +53,20 @@ struct iso_clock_offset {
     long nsec;
 };
 
+/* A mount the spec asks for at dest inside the container (an absolute
+ * path), made after proc: a bind of source (a lab path), a tmpfs or a
+ * sysfs. A missing destination is created (a directory, or an empty file
+ * for the bind of a file), inside the root. */
+enum iso_mount_kind { ISO_MOUNT_BIND, ISO_MOUNT_TMPFS, ISO_MOUNT_SYSFS };
+
+struct iso_mount {
+    enum iso_mount_kind kind;
+    const char *source; /* ISO_MOUNT_BIND only */
+    const char *dest;
+};
+
+#define ISO_MAX_MOUNTS 4
+
 struct iso_spec {
     unsigned ns; /* CLONE_NEW* set */
     char hostname[65];
@@ -51,7 +74,7 @@ struct iso_spec {
     int n_uid_map, n_gid_map;
     enum iso_root root;
     enum iso_proc proc;
-    bool private_mounts;      /* make every mount private before the root switch */
+    bool private_mounts;      /* apply propagation before the root switch (else: as is) */
     bool detach_old_root;     /* unmount the old root after pivot_root */
     bool drop_caps;           /* reduce the bounding set to caps_keep */
     uint64_t caps_keep;       /* bit per CAP_* number */
@@ -77,8 +100,14 @@ struct iso_spec {
      * has none and takes the fields above (the case fills in the OCI
      * defaults) */
     bool runtime_defaults;
-    bool created;       /* set by iso_create: the init waits before it runs the probe */
-    const char *rootfs; /* container root as the lab sees it */
+    bool created;              /* set by iso_create: the init waits before it runs the probe */
+    enum iso_prop propagation; /* of the container's mounts, when private_mounts */
+    bool setgroups_deny;       /* the case relies on "deny" in /proc/PID/setgroups (the built-in
+                                  runtime always writes it; OCI has no way to ask) */
+    const char *rootfs;        /* container root as the lab sees it */
+    bool trust_image_proc;     /* builtin only: an image's /proc that looks like procfs is kept */
+    struct iso_mount mounts[ISO_MAX_MOUNTS];
+    int n_mounts;
     struct iso_net net;
     struct iso_limits lim;
     /* with CLONE_NEWTIME: written to the time namespace before its first
@@ -122,12 +151,15 @@ struct iso_spec {
 #define ISO_SAB_EXPOSE_RUNTIME ISO_SAB_BIT(28)
 /* bits 29-31 free */
 #define ISO_SAB_FOLLOW_IMAGE_SYMLINKS ISO_SAB_BIT(32)
-/* bits 33-37: hostile images */
+#define ISO_SAB_TRUST_IMAGE_PROC ISO_SAB_BIT(33)
+#define ISO_SAB_HARNESS_JOINS_PATHS ISO_SAB_BIT(34)
 #define ISO_SAB_EXEC_KEEP_INHERITABLE ISO_SAB_BIT(38)
 #define ISO_SAB_EXEC_LEAK_FD ISO_SAB_BIT(39)
 #define ISO_SAB_CWD_UNCHECKED ISO_SAB_BIT(40)
 #define ISO_SAB_INIT_LEAK_FD ISO_SAB_BIT(41)
 #define ISO_SAB_HOST_DEV ISO_SAB_BIT(42)
+/* bits 46-53: namespace semantics */
+#define ISO_SAB_PROP_IGNORED ISO_SAB_BIT(46)
 
 /* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers
  * (CVE-2022-29162, CVE-2022-27650): CAP_KILL, CAP_NET_BIND_SERVICE,
@@ -156,6 +188,8 @@ void spec_map_root(struct iso_spec *s, unsigned outer, unsigned count);
  * ahead of the lab's by these offsets. */
 void spec_time_offsets(struct iso_spec *s, struct iso_clock_offset monotonic,
                        struct iso_clock_offset boottime);
+/* "private", "slave", "shared", "unbindable" */
+const char *spec_propagation_name(enum iso_prop p);
 /* Apply every sabotage whose bit is in set. */
 void spec_apply_sabotage(struct iso_spec *s, uint64_t set);
 

@@ -114,10 +114,55 @@ static int make_dev_nodes(const struct hostile_root *h, const char *upper, struc
     return 0;
 }
 
+/* /proc as a directory of regular files where procfs has its own. */
+static int make_fake_proc(const char *upper, struct iso_err *err)
+{
+    static const char *const dirs[] = { "proc", "proc/self", "proc/self/attr", "proc/sys",
+                                        "proc/sys/kernel" };
+    static const char *const files[] = { "proc/self/attr/current", "proc/self/status",
+                                         "proc/sys/kernel/core_pattern", "proc/mounts" };
+    char path[PATH_MAX];
+
+    for (size_t i = 0; i < ARRAY_LEN(dirs); i++) {
+        snprintf(path, sizeof(path), "%s/%s", upper, dirs[i]);
+        if (make_dir(path, err) < 0)
+            return -1;
+    }
+    for (size_t i = 0; i < ARRAY_LEN(files); i++) {
+        char text[128];
+        snprintf(path, sizeof(path), "%s/%s", upper, files[i]);
+        snprintf(text, sizeof(text), HOSTILE_FAKE_PROC_TEXT " %s\n", files[i]);
+        autoclose int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 || write_all(fd, text, strlen(text)) < 0)
+            return iso_err_set(err, errno, "create \"%s\"", path);
+    }
+    return 0;
+}
+
+/* The lab's side of the binds a spec asks for: a directory with a marker
+ * and a file, both saying HOSTILE_SRC_TEXT. */
+static int make_sources(const char *base, struct hostile_root *h, struct iso_err *err)
+{
+    static const char text[] = HOSTILE_SRC_TEXT "\n";
+
+    snprintf(h->src_dir, sizeof(h->src_dir), "%s/src", base);
+    snprintf(h->src_file, sizeof(h->src_file), "%s/src-file", base);
+    if (make_dir(h->src_dir, err) < 0)
+        return -1;
+    for (int i = 0; i < 2; i++) {
+        char path[PATH_MAX + 16];
+        snprintf(path, sizeof(path), "%s%s", i ? h->src_file : h->src_dir, i ? "" : "/marker");
+        autoclose int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        if (fd < 0 || write_all(fd, text, strlen(text)) < 0)
+            return iso_err_set(err, errno, "create \"%s\"", path);
+    }
+    return 0;
+}
+
 int hostile_make(const char *dir, enum hostile_kind kind, const char *top, struct hostile_root *h,
                  struct iso_err *err)
 {
-    static const char *const kinds[] = { "absolute", "relative", "dev-nodes" };
+    static const char *const kinds[] = { "absolute", "relative", "dev-nodes", "fake-proc" };
     char base[PATH_MAX], upper[PATH_MAX], work[PATH_MAX], probe[PATH_MAX];
     char opts[PATH_MAX * 3 + 64];
     int rc;
@@ -133,8 +178,11 @@ int hostile_make(const char *dir, enum hostile_kind kind, const char *top, struc
     snprintf(probe, sizeof(probe), "%s%s", upper, ISO_PROBE);
     if (link(LAB_DIR "/isoprobe", probe) < 0)
         return iso_err_set(err, errno, "hostile image: link the probe to \"%s\"", probe);
-    rc = kind == HOSTILE_DEV_NODES ? make_dev_nodes(h, upper, err)
-                                   : make_top(h, upper, top, kind == HOSTILE_TOP_RELATIVE, err);
+    if (make_sources(base, h, err) < 0)
+        return iso_err_wrap(err, "hostile image");
+    rc = kind == HOSTILE_DEV_NODES   ? make_dev_nodes(h, upper, err)
+         : kind == HOSTILE_FAKE_PROC ? make_fake_proc(upper, err)
+                                     : make_top(h, upper, top, kind == HOSTILE_TOP_RELATIVE, err);
     if (rc < 0)
         return iso_err_wrap(err, "hostile image");
     snprintf(opts, sizeof(opts), "lowerdir=%s/rootfs,upperdir=%s,workdir=%s", LAB_DIR, upper, work);

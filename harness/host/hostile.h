@@ -19,17 +19,27 @@ enum hostile_kind {
     /* /dev is the image's own, but null, ptmx, console and pts in it are
      * symlinks to host files (one stands for /proc/sys/kernel/core_pattern) */
     HOSTILE_DEV_NODES,
+    /* /proc is a plain directory of regular files that look like procfs
+     * (self/attr/current, sys/kernel/core_pattern, ...), no symlink */
+    HOSTILE_FAKE_PROC,
 };
 
 struct hostile_root {
-    char root[PATH_MAX]; /* the image: an overlay of the fixture, with the probe */
-    char host[PATH_MAX]; /* the directory its symlinks point into */
+    char root[PATH_MAX];     /* the image: an overlay of the fixture, with the probe */
+    char host[PATH_MAX];     /* the directory its symlinks point into */
+    char src_dir[PATH_MAX];  /* a lab directory to bind in, holding "marker" */
+    char src_file[PATH_MAX]; /* a lab file to bind in */
 };
+
+/* What the fake /proc's files and the bind sources hold (first line). */
+#define HOSTILE_FAKE_PROC_TEXT "isocheck fake proc"
+#define HOSTILE_SRC_TEXT "isocheck bind source"
 
 /* Build the image of kind under dir (the case's directory), in its own
  * directory named for kind and top: the host directory with its canaries,
- * and the overlay root. top names the top-level directory the _TOP_ kinds
- * replace (NULL for HOSTILE_DEV_NODES). */
+ * the bind sources and the overlay root. top names the top-level entry the
+ * _TOP_ kinds make a symlink (a directory of the fixture such as "dev", or
+ * a new name), NULL for the others. */
 int hostile_make(const char *dir, enum hostile_kind kind, const char *top, struct hostile_root *h,
                  struct iso_err *err);
 

@@ -14,6 +14,7 @@
 #include "lab.h"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -244,8 +245,48 @@ static int mkdirs(const char *base, const char *const dirs[], const mode_t modes
     return 0;
 }
 
-int lab_case_setup(struct iso_ctx *ctx, int idx, struct iso_err *err)
+int lab_case_netns(struct iso_ctx *ctx, struct iso_err *err)
 {
+    if (ctx->own_netns)
+        return 0;
+    if (unshare(CLONE_NEWNET) < 0)
+        return iso_err_set(err, errno, "unshare the case's network namespace");
+    ctx->own_netns = true;
+    return 0;
+}
+
+/* The exchange tmpfs on ISO_XCHG as resolved inside root with no symlink
+ * on the way (openat2), or, joined, on the joined path. Shared, like the
+ * mounts of a systemd host: a container that does not make its mounts
+ * private keeps receiving and sending mounts here. */
+static int mount_xchg(const char *root, bool joined, struct iso_err *err)
+{
+    autoclose int root_fd = -1, fd = -1;
+    char target[PATH_MAX];
+
+    snprintf(target, sizeof(target), "%s%s", root, ISO_XCHG);
+    if (!joined) {
+        root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        fd = root_fd < 0 ? -1
+                         : sys_openat2(root_fd, ISO_XCHG + 1, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                                       RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
+        if (fd < 0)
+            return iso_err_set(err, errno, "open \"%s\" inside the root \"%s\"", ISO_XCHG, root);
+        snprintf(target, sizeof(target), "/proc/self/fd/%d", fd);
+    }
+    if (mount("isocheck-xchg", target, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=8m") < 0)
+        return iso_err_set(err, errno, "mount tmpfs on \"%s%s\"", root, ISO_XCHG);
+    snprintf(target, sizeof(target), "%s%s", root, ISO_XCHG);
+    if (mount(NULL, target, NULL, MS_SHARED, NULL) < 0)
+        return iso_err_set(err, errno, "make \"%s\" shared", target);
+    return 0;
+}
+
+int lab_prepare_root(const char *dir, const char *lower, bool joined, char *root, size_t size,
+                     struct iso_err *err)
+{
+    /* upper/ first: the directories the harness mounts on or the runtimes
+     * pivot through, made in the harness's own layer */
     static const char *const dirs[] = { "",
                                         "upper",
                                         "work",
@@ -256,31 +297,50 @@ int lab_case_setup(struct iso_ctx *ctx, int idx, struct iso_err *err)
                                         "upper/tmp",
                                         "upper/.isocheck-oldroot" };
     static const mode_t modes[] = { 0755, 0755, 0755, 0755, 0555, 0755, 0755, 01777, 0700 };
-    char dir[PATH_MAX], path[PATH_MAX], opts[PATH_MAX * 3 + 64];
+    const int own = 4; /* dirs[own...] are the root's */
+    char path[PATH_MAX], opts[PATH_MAX * 3 + 64];
 
-    if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNET) < 0)
-        return iso_err_set(err, errno, "unshare the case namespaces");
-    if (gethostname(ctx->lab_hostname, sizeof(ctx->lab_hostname) - 1) < 0)
-        return iso_err_set(err, errno, "gethostname");
-    snprintf(dir, sizeof(dir), "%s/c%d", LAB_DIR, idx);
-    strlcpy0(ctx->dir, dir, sizeof(ctx->dir));
-    if (mkdirs(dir, dirs, modes, (int)ARRAY_LEN(dirs), err) < 0)
+    if (mkdirs(dir, dirs, modes, joined ? own : (int)ARRAY_LEN(dirs), err) < 0)
         return -1;
     snprintf(path, sizeof(path), "%s/upper%s", dir, ISO_PROBE);
     if (link(LAB_DIR "/isoprobe", path) < 0 && errno != EEXIST)
         return iso_err_set(err, errno, "link the probe to \"%s\"", path);
-    snprintf(ctx->root, sizeof(ctx->root), "%s/root", dir);
-    snprintf(opts, sizeof(opts), "lowerdir=%s/rootfs,upperdir=%s/upper,workdir=%s/work", LAB_DIR,
-             dir, dir);
-    if (mount("isocheck-root", ctx->root, "overlay", 0, opts) < 0)
-        return iso_err_set(err, errno, "mount overlay on \"%s\"", ctx->root);
+    snprintf(root, size, "%s/root", dir);
+    snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", lower, dir, dir);
+    if (mount("isocheck-root", root, "overlay", 0, opts) < 0)
+        return iso_err_set(err, errno, "mount overlay on \"%s\"", root);
+    /* the harness-joins-paths sabotage: the same directories made through
+     * the image's own paths */
+    if (joined) {
+        char rdirs[ARRAY_LEN(dirs)][64];
+        const char *rel[ARRAY_LEN(dirs)];
+        for (size_t i = own; i < ARRAY_LEN(dirs); i++) {
+            snprintf(rdirs[i], sizeof(rdirs[i]), "root/%s", dirs[i] + strlen("upper/"));
+            rel[i - own] = rdirs[i];
+        }
+        if (mkdirs(dir, rel, modes + own, (int)ARRAY_LEN(dirs) - own, err) < 0)
+            return -1;
+    }
+    return mount_xchg(root, joined, err);
+}
+
+int lab_case_setup(struct iso_ctx *ctx, int idx, struct iso_err *err)
+{
+    char dir[PATH_MAX];
+
+    if (unshare(CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC) < 0)
+        return iso_err_set(err, errno, "unshare the case namespaces");
+    if (ctx->c && ((ctx->c->needs & ISO_NEEDS_NET) || strncmp(ctx->c->name, "net.", 4) == 0) &&
+        lab_case_netns(ctx, err) < 0)
+        return -1;
+    if (gethostname(ctx->lab_hostname, sizeof(ctx->lab_hostname) - 1) < 0)
+        return iso_err_set(err, errno, "gethostname");
+    snprintf(dir, sizeof(dir), "%s/c%d", LAB_DIR, idx);
+    strlcpy0(ctx->dir, dir, sizeof(ctx->dir));
+    if (lab_prepare_root(dir, LAB_DIR "/rootfs", ctx->cfg->sabotage & ISO_SAB_HARNESS_JOINS_PATHS,
+                         ctx->root, sizeof(ctx->root), err) < 0)
+        return -1;
     snprintf(ctx->xchg, sizeof(ctx->xchg), "%s%s", ctx->root, ISO_XCHG);
-    if (mount("isocheck-xchg", ctx->xchg, "tmpfs", MS_NOSUID | MS_NODEV, "mode=1777,size=8m") < 0)
-        return iso_err_set(err, errno, "mount tmpfs on \"%s\"", ctx->xchg);
-    /* Shared, like the mounts of a systemd host: a container that does not
-     * make its mounts private keeps receiving and sending mounts here. */
-    if (mount(NULL, ctx->xchg, NULL, MS_SHARED, NULL) < 0)
-        return iso_err_set(err, errno, "make \"%s\" shared", ctx->xchg);
     snprintf(ctx->marker, sizeof(ctx->marker), "%s/marker", LAB_DIR);
     return 0;
 }

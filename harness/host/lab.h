@@ -15,9 +15,23 @@
  * set. */
 int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct iso_err *err);
 
-/* In a fresh case process: take mnt+uts+ipc+net namespaces and prepare the
- * container root (overlay of the rootfs with the probe), the shared
- * exchange mount and the marker. */
+/* The container root of a case in dir: an overlay of lower (a directory
+ * holding the image) whose upper layer holds the probe and the directories
+ * the harness prepares (mount points, the exchange directory), so an
+ * image's entries of those names, symlinks included, are hidden; the
+ * exchange tmpfs is mounted on ISO_XCHG resolved inside the root without
+ * following any symlink. joined: the harness-joins-paths sabotage, those
+ * directories made through the image's own paths. root gets its path. */
+int lab_prepare_root(const char *dir, const char *lower, bool joined, char *root, size_t size,
+                     struct iso_err *err);
+
+/* In a fresh case process: take mnt+uts+ipc namespaces (and net, for a case
+ * that needs it: ISO_NEEDS_NET) and prepare the container root (overlay of
+ * the rootfs with the probe), the shared exchange mount and the marker. */
 int lab_case_setup(struct iso_ctx *ctx, int idx, struct iso_err *err);
+/* Move the case process into a network namespace of its own, once. A new
+ * network namespace costs the kernel 0.3 ms or more, paid only by cases
+ * whose lab side or container uses one. */
+int lab_case_netns(struct iso_ctx *ctx, struct iso_err *err);
 
 #endif

@@ -6,6 +6,7 @@
 #include "sink.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "tap.h"
 
@@ -34,6 +35,24 @@ static void tap_sink_plan(struct iso_sink *s, const struct iso_results *res)
         planned += nested(t, res) || res->blocks[r].state != BLOCK_OK ? 1 : res->n;
     t->top = 1;
     tap_plan(&t->w, planned);
+}
+
+/* A passing case's "refused" diagnostics (a runtime that refused a
+ * hostile image, with its message) as comments after its line. */
+static void emit_refusals(struct tap_sink *t, const char *diag, size_t len)
+{
+    size_t off = 0;
+
+    while (off < len) {
+        const char *key = diag + off, *val;
+        off += strnlen(key, len - off) + 1;
+        if (off >= len)
+            break;
+        val = diag + off;
+        off += strnlen(val, len - off) + 1;
+        if (strcmp(key, "refused") == 0)
+            tap_comment(&t->w, "refused: %s", val);
+    }
 }
 
 /* A line at the top level, numbered among the blocks. */
@@ -103,6 +122,8 @@ static void tap_sink_result(struct iso_sink *s, const struct iso_results *res, i
         line.diag_len = it->out.diag_len;
     }
     tap_emit(&t->w, &line);
+    if (line.ok && it->verdict != V_SKIP)
+        emit_refusals(t, it->out.diag, it->out.diag_len);
 }
 
 static void tap_sink_block_end(struct iso_sink *s, const struct iso_results *res, int r)

@@ -6,6 +6,7 @@
  * root is writable; where the runtime's binary is reachable. */
 #define _GNU_SOURCE
 #include "hardening.h"
+#include "kv.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -602,3 +603,19 @@ int cmd_runtime_bin(int argc, char **argv)
         wait_for_lab();
     return 0;
 }
+
+const struct probe_cmd probe_hardening_cmds[] = {
+    { "status", cmd_status, "[--wait]  capability sets, no_new_privs, seccomp mode, uid, gid" },
+    { "cwd", cmd_cwd, "the working directory, and whether a walk up with .. stays inside" },
+    { "exec", cmd_exec, "PATH [ARGS...]  exec PATH (a setuid copy of the probe)" },
+    { "devices", cmd_devices, "[PATH]  device nodes in /dev, mknod, opening PATH" },
+    { "fds", cmd_fds, "[--wait]  every descriptor beyond stdio: target, device, inode, inside?" },
+    { "masked", cmd_masked, "PATH...  what reading each path gives" },
+    { "readonly", cmd_readonly,
+      "PATH...  whether a writable file at or below each opens for writing" },
+    { "syscall", cmd_syscall, "NAME  call getpgid, getsid or getpriority; rc and errno" },
+    { "write-root", cmd_write_root, "create a file in /; erofs, created or refused" },
+    { "runtime-bin", cmd_runtime_bin,
+      "MAJ:MIN:INO [--wait]  where that file is reachable, writable" },
+    { 0 },
+};

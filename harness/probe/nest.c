@@ -17,7 +17,7 @@
 /* nest-pid: a PID namespace inside ours; its init (inner_pid, as we
  * number it) has one sleeping child. Reports the inner init's NSpid as we
  * see it, then waits for the lab. */
-int probe_cmd_nest_pid(int argc, char **argv)
+static int probe_cmd_nest_pid(int argc, char **argv)
 {
     char path[64], nspid[128] = "?", ok;
     int sync[2];
@@ -100,7 +100,7 @@ static int nest_pid(void)
 
 /* nest-depth user|pid: nest namespaces of that kind until the kernel
  * refuses; reports how many were made (nested) and the refusal's errno. */
-int probe_cmd_nest_depth(int argc, char **argv)
+static int probe_cmd_nest_depth(int argc, char **argv)
 {
     int (*step)(void);
     int nested = 0, rc;
@@ -116,3 +116,9 @@ int probe_cmd_nest_depth(int argc, char **argv)
     probe_kv("error", "%s", probe_errname(errno));
     return 0;
 }
+
+const struct probe_cmd probe_nest_cmds[] = {
+    { "nest-pid", probe_cmd_nest_pid, "a PID namespace inside ours with two processes; waits" },
+    { "nest-depth", probe_cmd_nest_depth, "user|pid  nest namespaces until the kernel refuses" },
+    { 0 },
+};

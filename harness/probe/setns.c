@@ -25,7 +25,7 @@ static const char *seen(int rc)
 
 /* view KEY MQNAME: hostname, pid and NSpid, the pid namespace, and whether
  * the SysV objects with KEY and the POSIX queue MQNAME exist here. */
-int probe_cmd_view(int argc, char **argv)
+static int probe_cmd_view(int argc, char **argv)
 {
     char name[256] = "", nspid[256] = "?";
     key_t key;
@@ -50,7 +50,7 @@ int probe_cmd_view(int argc, char **argv)
 
 /* setns FD...: try to join the namespace each open FD names; setns_FD=ok
  * or the errno's name. */
-int probe_cmd_setns(int argc, char **argv)
+static int probe_cmd_setns(int argc, char **argv)
 {
     char key[32];
 
@@ -64,3 +64,9 @@ int probe_cmd_setns(int argc, char **argv)
     }
     return 0;
 }
+
+const struct probe_cmd probe_setns_cmds[] = {
+    { "view", probe_cmd_view, "KEY MQNAME  hostname, pids, pid ns and IPC objects seen here" },
+    { "setns", probe_cmd_setns, "FD...  try to join the namespace of each open FD" },
+    { 0 },
+};

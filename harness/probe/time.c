@@ -34,7 +34,7 @@ static void report_clocks(const char *prefix)
 
 /* clocks [--wait]: with --wait, wait for the lab first. Then the clocks
  * and time namespace of this process, then of a forked child (child_*). */
-int probe_cmd_clocks(int argc, char **argv)
+static int probe_cmd_clocks(int argc, char **argv)
 {
     pid_t child;
     int status;
@@ -54,3 +54,8 @@ int probe_cmd_clocks(int argc, char **argv)
     }
     return waitpid(child, &status, 0) == child && status == 0 ? 0 : 3;
 }
+
+const struct probe_cmd probe_time_cmds[] = {
+    { "clocks", probe_cmd_clocks, "[--wait]  clocks and time namespace, own and a child's" },
+    { 0 },
+};

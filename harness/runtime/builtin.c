@@ -12,7 +12,6 @@
 #include <linux/close_range.h>
 #include <linux/sched.h>
 #include <poll.h>
-#include <linux/openat2.h>
 #include <sched.h>
 #include <seccomp.h>
 #include <signal.h>
@@ -33,6 +32,7 @@
 
 #include "case.h"
 #include "ext.h"
+#include "inroot.h"
 #include "sys.h"
 
 #define OLDROOT_DIR ".isocheck-oldroot"
@@ -89,30 +89,30 @@ static void enter_time_ns(const struct iso_spec *s, int sync_fd)
     close(fd);
 }
 
-/* A path of the image resolved inside its root (openat2 RESOLVE_IN_ROOT),
- * named through /proc/self/fd: an image's symlink cannot lead a mount or a
- * new entry out of the root. Returns that fd, for the caller to close once
- * done (the init must hold nothing of the lab's view when it runs the
- * probe, nor before). The follow-image-symlinks sabotage joins the paths
- * instead, as runc 1.1.5 does (CVE-2026-41579), and returns NO_FD. Returns
- * -1 with errno when rel does not resolve inside the root. */
+/* A path of the image resolved inside its root (inroot.h), or joined
+ * under the follow-image-symlinks sabotage. Returns the descriptor the
+ * path names, for the caller to close once done (the init must hold
+ * nothing of the lab's view when it runs the probe, nor before), NO_FD
+ * for a joined path, -1 with errno when rel does not resolve inside. */
 #define NO_FD (-2)
 static int in_root(const struct iso_spec *s, const char *root, const char *rel, char *out,
                    size_t size)
 {
-    autoclose int root_fd = -1;
-    int fd;
+    static const char self_fd[] = "/proc/self/fd/";
+    long long fd;
 
-    if (s->follow_image_symlinks) {
-        snprintf(out, size, "%s/%s", root, rel);
-        return NO_FD;
-    }
-    root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
-    fd = root_fd < 0 ? -1 : sys_openat2(root_fd, rel, O_PATH | O_CLOEXEC, RESOLVE_IN_ROOT);
-    if (fd < 0)
+    if (ct_in_root(root, rel, s->follow_image_symlinks, out, size) < 0)
         return -1;
-    snprintf(out, size, "/proc/self/fd/%d", fd);
-    return fd;
+    if (strncmp(out, self_fd, sizeof(self_fd) - 1) != 0 ||
+        parse_ll(out + sizeof(self_fd) - 1, &fd, NULL) < 0 || fd < 0 || fd > INT_MAX)
+        return NO_FD;
+    return (int)fd;
+}
+
+static int in_root_made(const struct iso_spec *s, const char *root, const char *rel, bool file,
+                        char *out, size_t size)
+{
+    return ct_in_root_made(root, rel, s->follow_image_symlinks, file, out, size);
 }
 
 /* The links every runtime makes in /dev; an image without /dev gets none,
@@ -146,6 +146,39 @@ static void make_dev_links(const struct iso_spec *s, const char *root, int sync_
     }
 }
 
+/* The mounts the spec asks for, at their destinations inside the root. */
+static void do_mounts(const struct iso_spec *s, const char *root, int sync_fd)
+{
+    static const char *const types[] = { NULL, "tmpfs", "sysfs" };
+    static const unsigned long flags[] = { MS_BIND | MS_REC, MS_NOSUID | MS_NODEV,
+                                           MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_RDONLY };
+    char target[PATH_MAX];
+    struct stat st;
+
+    for (int i = 0; i < s->n_mounts; i++) {
+        const struct iso_mount *m = &s->mounts[i];
+        bool file = m->kind == ISO_MOUNT_BIND && stat(m->source, &st) == 0 && !S_ISDIR(st.st_mode);
+
+        if (in_root_made(s, root, m->dest + 1, file, target, sizeof(target)) < 0)
+            child_fail(sync_fd, errno, "open the mount destination \"%s\" inside the root \"%s\"",
+                       m->dest, root);
+        if (mount(m->kind == ISO_MOUNT_BIND ? m->source : types[m->kind], target, types[m->kind],
+                  flags[m->kind], m->kind == ISO_MOUNT_TMPFS ? "mode=755,size=1m" : NULL) < 0)
+            child_fail(sync_fd, errno, "mount on \"%s\"", m->dest);
+    }
+}
+
+/* The trust-image-proc sabotage: an image's /proc that has the file an LSM
+ * label is written to counts as procfs already (a check by path, not by
+ * statfs), so a fake one stays (CVE-2019-16884). */
+static bool image_proc_trusted(const struct iso_spec *s, const char *root)
+{
+    char path[PATH_MAX];
+
+    snprintf(path, sizeof(path), "%s/proc/self/attr/current", root);
+    return s->trust_image_proc && access(path, F_OK) == 0;
+}
+
 static void mount_proc(const struct iso_spec *s, const char *root, int sync_fd)
 {
     char target[PATH_MAX];
@@ -154,6 +187,8 @@ static void mount_proc(const struct iso_spec *s, const char *root, int sync_fd)
     fd = in_root(s, root, "proc", target, sizeof(target));
     if (fd == -1)
         child_fail(sync_fd, errno, "open \"proc\" inside the root \"%s\"", root);
+    if (image_proc_trusted(s, root))
+        return;
     /* A user namespace that does not own its PID namespace may not mount a
      * new proc (the kernel wants CAP_SYS_ADMIN over the PID namespace):
      * such a container gets the lab's /proc, as if proc were not remounted. */
@@ -235,6 +270,33 @@ static void make_root_readonly(const struct iso_spec *s, const char *root, int s
         child_fail(sync_fd, errno, "remount \"%s\" read-only", root);
 }
 
+/* The propagation of the container's mounts, before the root switch.
+ * Shared keeps the lab's as they are: in the lab only the exchange mount
+ * is shared, and pivot_root refuses a shared root. Unbindable is private
+ * until the root is switched (the rootfs must still be bound), then
+ * unbindable (set_unbindable). */
+static void set_propagation(const struct iso_spec *s, int sync_fd)
+{
+    static const unsigned long flags[] = { [ISO_PROP_PRIVATE] = MS_PRIVATE,
+                                           [ISO_PROP_SLAVE] = MS_SLAVE,
+                                           [ISO_PROP_SHARED] = 0,
+                                           [ISO_PROP_UNBINDABLE] = MS_PRIVATE };
+    unsigned long flag = flags[s->propagation];
+
+    if (!(s->ns & CLONE_NEWNS) || !s->private_mounts || !flag)
+        return;
+    if (mount(NULL, "/", NULL, MS_REC | flag, NULL) < 0)
+        child_fail(sync_fd, errno, "make / r%s", spec_propagation_name(s->propagation));
+}
+
+static void set_unbindable(const struct iso_spec *s, int sync_fd)
+{
+    if (!(s->ns & CLONE_NEWNS) || !s->private_mounts || s->propagation != ISO_PROP_UNBINDABLE)
+        return;
+    if (mount(NULL, "/", NULL, MS_REC | MS_UNBINDABLE, NULL) < 0)
+        child_fail(sync_fd, errno, "make / runbindable");
+}
+
 /* pivot_root(".", ".") stacks the old root on top of the new one; the
  * detach then leaves only the new root, with no directory to remove. */
 static void do_pivot(const struct iso_spec *s, int sync_fd)
@@ -245,6 +307,7 @@ static void do_pivot(const struct iso_spec *s, int sync_fd)
      * allows a new proc while a full one is visible. */
     mount_proc(s, s->rootfs, sync_fd);
     make_dev_links(s, s->rootfs, sync_fd);
+    do_mounts(s, s->rootfs, sync_fd);
     mask_paths(s, s->rootfs, sync_fd);
     if (chdir(s->rootfs) < 0)
         child_fail(sync_fd, errno, "chdir \"%s\"", s->rootfs);
@@ -259,6 +322,7 @@ static void do_pivot(const struct iso_spec *s, int sync_fd)
     if (chdir("/") < 0)
         child_fail(sync_fd, errno, "chdir /");
     make_root_readonly(s, "/", sync_fd);
+    set_unbindable(s, sync_fd);
 }
 
 static void do_chroot(const struct iso_spec *s, int sync_fd)
@@ -268,8 +332,10 @@ static void do_chroot(const struct iso_spec *s, int sync_fd)
         child_fail(sync_fd, errno, "bind rootfs \"%s\"", s->rootfs);
     mount_proc(s, s->rootfs, sync_fd);
     make_dev_links(s, s->rootfs, sync_fd);
+    do_mounts(s, s->rootfs, sync_fd);
     mask_paths(s, s->rootfs, sync_fd);
     make_root_readonly(s, s->rootfs, sync_fd);
+    set_unbindable(s, sync_fd);
     if (chdir(s->rootfs) < 0)
         child_fail(sync_fd, errno, "chdir \"%s\"", s->rootfs);
     if (chroot(".") < 0)
@@ -421,9 +487,7 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
      * here has that cgroup as its root */
     if ((s->ns & CLONE_NEWCGROUP) && unshare(CLONE_NEWCGROUP) < 0)
         child_fail(sync_fd, errno, "unshare cgroup namespace");
-    if ((s->ns & CLONE_NEWNS) && s->private_mounts &&
-        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-        child_fail(sync_fd, errno, "make / rprivate");
+    set_propagation(s, sync_fd);
     if (s->hostname[0] && sethostname(s->hostname, strlen(s->hostname)) < 0)
         child_fail(sync_fd, errno, "sethostname \"%s\"", s->hostname);
     /* the leak-fd sabotage: a lab directory open without O_CLOEXEC */

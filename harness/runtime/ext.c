@@ -99,8 +99,10 @@ void rt_nothing_left(const struct iso_runtime *rt, const char *workdir)
 void rt_hide_unified(void)
 {
     struct stat st;
+    /* Only the mount the unmount leaves keeps no peers: the rest keeps the
+     * lab's propagation, which the runtime's containers may ask to share. */
     if (stat("/sys/fs/cgroup/unified", &st) == 0 && unshare(CLONE_NEWNS) == 0) {
-        mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL);
+        mount(NULL, "/sys/fs/cgroup", NULL, MS_PRIVATE, NULL);
         umount2("/sys/fs/cgroup/unified", MNT_DETACH);
     }
 }

@@ -120,6 +120,20 @@ static json_object *mount_entry(const char *dest, const char *type, const char *
     return o;
 }
 
+/* A mount the spec asks for (hostile images aim them out of the root). */
+static json_object *spec_mount_entry(const struct iso_mount *m)
+{
+    static const char *const bind_opts[] = { "rbind", NULL };
+    static const char *const tmpfs_opts[] = { "nosuid", "nodev", "mode=755", "size=1m", NULL };
+    static const char *const sysfs_opts[] = { "nosuid", "noexec", "nodev", "ro", NULL };
+
+    if (m->kind == ISO_MOUNT_BIND)
+        return mount_entry(m->dest, "bind", m->source, bind_opts);
+    if (m->kind == ISO_MOUNT_TMPFS)
+        return mount_entry(m->dest, "tmpfs", "tmpfs", tmpfs_opts);
+    return mount_entry(m->dest, "sysfs", "sysfs", sysfs_opts);
+}
+
 char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const char *netns_path,
                     const char *cgroups_path, char *why, size_t len)
 {
@@ -177,6 +191,8 @@ char *rt_oci_config_known(const struct iso_spec *s, char *const probe_argv[],
     mounts = json_object_new_array();
     json_object_array_add(mounts, mount_entry("/proc", "proc", "proc", proc_opts));
     json_object_array_add(mounts, mount_entry("/dev", "tmpfs", "tmpfs", dev_opts));
+    for (int i = 0; i < s->n_mounts; i++)
+        json_object_array_add(mounts, spec_mount_entry(&s->mounts[i]));
     json_object_object_add(root, "mounts", mounts);
     lnx = json_object_new_object();
     nss = json_object_new_array();
@@ -199,8 +215,8 @@ char *rt_oci_config_known(const struct iso_spec *s, char *const probe_argv[],
     }
     if (cgroups_path)
         json_object_object_add(lnx, "cgroupsPath", json_object_new_string(cgroups_path));
-    /* the spec's private mounts, in OCI terms (runc's default is rslave) */
-    json_object_object_add(lnx, "rootfsPropagation", json_object_new_string("rprivate"));
+    /* the spec's propagation, in OCI terms (runc's default is rslave) */
+    json_object_object_add(lnx, "rootfsPropagation", json_object_new_string(rt_oci_propagation(s)));
     res = json_object_new_object();
     if (s->lim.memory) {
         json_object *mem = json_object_new_object();

@@ -50,9 +50,23 @@ int rt_builtin_only(const struct iso_spec *s, char *why, size_t len)
 {
     if (s->root != ISO_ROOT_PIVOT || s->proc != ISO_PROC_NEW || !s->private_mounts ||
         !s->detach_old_root || s->leak_fd || s->expose_runtime || s->follow_image_symlinks ||
-        s->exec_keep_inh || s->exec_leak_fd || s->cwd_unchecked || s->init_leak_fd || s->host_dev)
+        s->exec_keep_inh || s->exec_leak_fd || s->cwd_unchecked || s->init_leak_fd || s->host_dev ||
+        s->trust_image_proc)
         return rt_unsupported(why, len, "the built-in runtime's sabotages");
+    /* the OCI runtime spec has no field for it; unshare(1) has one, but
+     * no id map it can write without /etc/subuid */
+    if (s->setgroups_deny)
+        return rt_unsupported(why, len, "setgroups \"deny\" in the user namespace");
     return 0;
+}
+
+const char *rt_oci_propagation(const struct iso_spec *s)
+{
+    static const char *const names[] = { [ISO_PROP_PRIVATE] = "rprivate",
+                                         [ISO_PROP_SLAVE] = "rslave",
+                                         [ISO_PROP_SHARED] = "rshared",
+                                         [ISO_PROP_UNBINDABLE] = "runbindable" };
+    return names[s->propagation];
 }
 
 int rt_no_limits(const struct iso_spec *s, char *why, size_t len)

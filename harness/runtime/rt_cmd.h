@@ -53,7 +53,8 @@ int rt_argf(struct rt_argv *a, const char *fmt, ...) ISO_PRINTF(2, 3);
 void rt_arg_probe(struct rt_argv *a, char *const probe_argv[]);
 /* "no way to ask for WHAT"; returns ISO_RT_UNSUPPORTED. */
 int rt_unsupported(char *why, size_t len, const char *what);
-/* The sabotage knobs only the built-in runtime has. */
+/* The sabotage knobs only the built-in runtime has, and what only it can
+ * ask for (setgroups "deny"). */
 int rt_builtin_only(const struct iso_spec *s, char *why, size_t len);
 /* What neither unshare(1) nor bwrap can express: limits, and the above. */
 int rt_no_limits(const struct iso_spec *s, char *why, size_t len);
@@ -61,6 +62,8 @@ int rt_no_limits(const struct iso_spec *s, char *why, size_t len);
  * asks for: inheritable and ambient capabilities, masked paths, seccomp;
  * no_new_privs unless nnp (bwrap always sets it). */
 int rt_no_hardening(const struct iso_spec *s, bool nnp, char *why, size_t len);
+/* The spec's propagation as OCI's rootfsPropagation: "rprivate", ... */
+const char *rt_oci_propagation(const struct iso_spec *s);
 /* "CAP_CHOWN" */
 const char *rt_cap_name(int cap, char *buf, size_t len);
 

@@ -30,6 +30,8 @@ int rt_unshare_argv(const struct iso_spec *s, const char *bin, char *const probe
         return rt_unsupported(why, len, "a hostname");
     if (s->readonly_root)
         return rt_unsupported(why, len, "a read-only root");
+    if (s->n_mounts)
+        return rt_unsupported(why, len, "mounts inside the root");
     if (s->drop_caps)
         return rt_unsupported(why, len, "dropped capabilities");
     if (!(s->ns & CLONE_NEWNS))
@@ -50,7 +52,9 @@ int rt_unshare_argv(const struct iso_spec *s, const char *bin, char *const probe
     }
     if (s->ns & CLONE_NEWPID)
         rt_arg(a, "--fork"), rt_arg(a, "--kill-child");
-    rt_arg(a, "--propagation"), rt_arg(a, "private");
+    if (s->propagation == ISO_PROP_UNBINDABLE)
+        return rt_unsupported(why, len, "unbindable mounts (--propagation has no such mode)");
+    rt_arg(a, "--propagation"), rt_arg(a, spec_propagation_name(s->propagation));
     if (rt_argf(a, "--root=%s", s->rootfs) < 0)
         return rt_unsupported(why, len, "a root path this long");
     rt_arg(a, "--mount-proc"); /* with --root: proc is mounted inside the new root */

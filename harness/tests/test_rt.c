@@ -279,6 +279,43 @@ static void test_unshare_unsupported(void **state)
                      ISO_RT_UNSUPPORTED);
 }
 
+/* The spec's propagation in each runtime's words; what one cannot say is
+ * refused with the reason; setgroups "deny" only the built-in runtime asks. */
+static void test_propagation_and_setgroups(void **state)
+{
+    static const char *const oci[] = { "rprivate", "rslave", "rshared", "runbindable" };
+    static const char *const unshare[] = { "private", "slave", "shared", NULL };
+    struct iso_spec s;
+    struct rt_argv a;
+    char why[256], want[64];
+    (void)state;
+    for (int p = ISO_PROP_PRIVATE; p <= ISO_PROP_UNBINDABLE; p++) {
+        spec_init(&s, "/r");
+        s.propagation = (enum iso_prop)p;
+        assert_string_equal(rt_oci_propagation(&s), oci[p]);
+        if (unshare[p]) {
+            assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), 0);
+            snprintf(want, sizeof(want), " --propagation %s ", unshare[p]);
+            assert_non_null(strstr(joined(&a), want));
+        } else {
+            assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                             ISO_RT_UNSUPPORTED);
+            assert_non_null(strstr(why, "unbindable"));
+        }
+        /* bwrap: every mount a slave, so private is its known difference */
+        assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)),
+                         p == ISO_PROP_SHARED || p == ISO_PROP_UNBINDABLE ? ISO_RT_UNSUPPORTED : 0);
+    }
+    assert_string_equal(spec_propagation_name(ISO_PROP_SLAVE), "slave");
+    assert_string_equal(spec_propagation_name(ISO_PROP_UNBINDABLE), "unbindable");
+    assert_string_equal(spec_propagation_name((enum iso_prop)9), "?");
+    spec_init(&s, "/r");
+    s.setgroups_deny = true;
+    assert_int_equal(rt_builtin_only(&s, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, "no way to ask for setgroups \"deny\" in the user namespace");
+    assert_null(rt_oci_config(&s, probe, NULL, NULL, why, sizeof(why)));
+}
+
 static void test_bwrap(void **state)
 {
     struct iso_spec s;
@@ -716,6 +753,7 @@ int main(void)
         cmocka_unit_test(test_unshare_default),
         cmocka_unit_test(test_unshare_unsupported),
         cmocka_unit_test(test_bwrap),
+        cmocka_unit_test(test_propagation_and_setgroups),
         cmocka_unit_test(test_oci_config),
         cmocka_unit_test(test_known),
         cmocka_unit_test(test_oci_time_and_joined_net),

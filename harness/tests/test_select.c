@@ -88,6 +88,7 @@ static void test_sabotage_table(void **state)
         before.mask_paths = true;
         before.seccomp_deny = "getpgid";
         before.readonly_root = true;
+        before.propagation = ISO_PROP_SHARED;
         before.ns |= CLONE_NEWCGROUP;
         spec_time_offsets(&before, (struct iso_clock_offset){ 1, 0 },
                           (struct iso_clock_offset){ 2, 0 });
@@ -97,7 +98,12 @@ static void test_sabotage_table(void **state)
         };
         after = before;
         spec_apply_sabotage(&after, sab->bit);
-        assert_memory_not_equal(&before, &after, sizeof(before)); /* it changes something */
+        /* it changes something; harness-joins-paths changes isocheck's own
+         * preparation of the root (lab_prepare_root), not the spec */
+        if (sab->bit != ISO_SAB_HARNESS_JOINS_PATHS)
+            assert_memory_not_equal(&before, &after, sizeof(before));
+        else
+            assert_memory_equal(&before, &after, sizeof(before));
     }
     assert_int_equal(spec_sabotage_lookup("nonsense"), 0);
     spec_init(&s, "/r");

@@ -24,6 +24,7 @@ static void test_init(void **state)
     assert_int_equal(s.proc, ISO_PROC_NEW);
     assert_true(s.private_mounts);
     assert_true(s.detach_old_root);
+    assert_int_equal(s.propagation, ISO_PROP_PRIVATE);
     assert_false(s.drop_caps);
     assert_string_equal(s.rootfs, "/rootfs");
     assert_string_equal(s.hostname, "");
@@ -69,6 +70,7 @@ static void full_spec(struct iso_spec *s)
     s->seccomp_deny = "getpgid";
     s->seccomp_errno = 15;
     s->readonly_root = true;
+    s->propagation = ISO_PROP_SHARED;
     s->lim = (struct iso_limits){
         .memory = 1 << 25, .pids = 8, .cpu_quota_us = 10000, .cpu_period_us = 100000
     };
@@ -81,6 +83,7 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_int_equal(a->root, b->root);
     assert_int_equal(a->proc, b->proc);
     assert_int_equal(a->private_mounts, b->private_mounts);
+    assert_int_equal(a->propagation, b->propagation);
     assert_int_equal(a->detach_old_root, b->detach_old_root);
     assert_int_equal(a->drop_caps, b->drop_caps);
     assert_int_equal(a->n_uid_map, b->n_uid_map);
@@ -98,6 +101,8 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_int_equal(a->mask_paths, b->mask_paths);
     assert_int_equal(a->leak_fd, b->leak_fd);
     assert_int_equal(a->follow_image_symlinks, b->follow_image_symlinks);
+    assert_int_equal(a->trust_image_proc, b->trust_image_proc);
+    assert_int_equal(a->n_mounts, b->n_mounts);
     assert_ptr_equal(a->seccomp_deny, b->seccomp_deny);
     assert_int_equal(a->readonly_root, b->readonly_root);
     assert_int_equal(a->expose_runtime, b->expose_runtime);
@@ -172,6 +177,12 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->init_leak_fd = true;
     else if (strcmp(name, "host-dev") == 0)
         want->host_dev = true;
+    else if (strcmp(name, "propagation-ignored") == 0)
+        want->propagation = ISO_PROP_PRIVATE;
+    else if (strcmp(name, "trust-image-proc") == 0)
+        want->trust_image_proc = true;
+    else if (strcmp(name, "harness-joins-paths") == 0)
+        ; /* the harness's root preparation reads it; the spec is unchanged */
     else
         fail_msg("sabotage \"%s\" has no expected effect in this test", name);
     /* the namespaces full_spec() adds stay unless the sabotage removes them */
@@ -186,7 +197,7 @@ static void check_effect(const char *name, struct iso_spec *want)
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 31);
+    assert_int_equal(spec_sabotage_count(), 34);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
         struct iso_spec got, want;
@@ -219,9 +230,12 @@ static void test_table_order(void **state)
     assert_string_equal(spec_sabotage_at(0)->name, "no-pidns");
     assert_string_equal(spec_sabotage_at(16)->name, "no-cpu-limit");
     assert_string_equal(spec_sabotage_at(17)->name, "no-timens");
-    assert_string_equal(spec_sabotage_at(spec_sabotage_count() - 1)->name, "host-dev");
+    assert_string_equal(spec_sabotage_at(spec_sabotage_count() - 1)->name, "propagation-ignored");
+    assert_true(spec_sabotage_lookup("propagation-ignored") == ISO_SAB_BIT(46));
     /* above 32 bits: the set is 64 bits wide all the way through */
     assert_true(spec_sabotage_lookup("follow-image-symlinks") == ISO_SAB_BIT(32));
+    assert_true(spec_sabotage_lookup("trust-image-proc") == ISO_SAB_BIT(33));
+    assert_true(spec_sabotage_lookup("harness-joins-paths") == ISO_SAB_BIT(34));
     assert_true(spec_sabotage_lookup("host-dev") == ISO_SAB_BIT(42));
 }
 

@@ -1,0 +1,154 @@
+/* cgroup.c - loads for the cgroup limits: memory, forks, CPU time; and the
+ * cgroup paths this process sees. */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "kv.h"
+
+/* alloc BYTES [STEP] [--wait]: a worker touches memory page by page; every
+ * STEP bytes its progress goes out in one write(2), so the last figure is in
+ * the pipe even when the kernel kills it. The worker volunteers for the OOM
+ * killer (oom_score_adj 1000); we report how it ended, then (--wait) stay
+ * alive so the lab can read the container's cgroup. */
+static int cmd_alloc(int argc, char **argv)
+{
+    unsigned long long bytes, step;
+    long page = sysconf(_SC_PAGESIZE);
+    pid_t worker;
+    int status;
+
+    if (argc < 2)
+        return fprintf(stderr, "usage: alloc BYTES [STEP] [--wait]\n"), 2;
+    bytes = strtoull(argv[1], NULL, 0);
+    step = argc > 2 && argv[2][0] != '-' ? strtoull(argv[2], NULL, 0) : 1ull << 20;
+    fflush(stdout);
+    worker = fork();
+    if (worker < 0)
+        return fprintf(stderr, "fork: %s\n", strerror(errno)), 3;
+    if (worker == 0) {
+        unsigned long long touched = 0;
+        char line[64];
+        char *mem;
+        int fd = open("/proc/self/oom_score_adj", O_WRONLY);
+        if (fd >= 0) {
+            (void)!write(fd, "1000", 4);
+            close(fd);
+        }
+        mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+        if (mem == MAP_FAILED)
+            _exit(3);
+        while (touched < bytes) {
+            for (unsigned long long end = touched + step; touched < end && touched < bytes;
+                 touched += (unsigned long long)page)
+                mem[touched] = 1;
+            unsigned long long shown = touched < bytes ? touched : bytes;
+            int n = snprintf(line, sizeof(line), "touched=%llu\n", shown);
+            (void)!write(1, line, (size_t)n);
+        }
+        _exit(0);
+    }
+    while (waitpid(worker, &status, 0) < 0 && errno == EINTR)
+        ;
+    if (WIFSIGNALED(status))
+        probe_kv("worker_signal", "%d", WTERMSIG(status));
+    else
+        probe_kv("worker_exit", "%d", WEXITSTATUS(status));
+    if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
+        probe_kv("alloc", "done");
+    if (probe_has_flag(argc, argv, "--wait"))
+        probe_wait_for_lab();
+    return 0;
+}
+
+/* fork N: fork until N children or an error; children wait for us to end. */
+static int cmd_fork(int argc, char **argv)
+{
+    int n = (int)probe_num_arg(argc, argv, 1, 8, 0, 1 << 20), forked = 0, hold[2];
+
+    if (pipe(hold) < 0)
+        return 3;
+    for (; forked < n; forked++) {
+        pid_t p = fork();
+        if (p < 0) {
+            probe_kv("fork_error", "%s", probe_errname(errno));
+            break;
+        }
+        if (p == 0) {
+            char c;
+            close(hold[1]);
+            while (read(hold[0], &c, 1) > 0)
+                ;
+            _exit(0);
+        }
+    }
+    probe_kv("forked", "%d", forked);
+    fflush(stdout);
+    close(hold[1]);
+    while (wait(NULL) > 0)
+        ;
+    return 0;
+}
+
+/* spin MS: burn CPU for MS milliseconds of wall time */
+static int cmd_spin(int argc, char **argv)
+{
+    struct timespec t0, t;
+    long ms = probe_num_arg(argc, argv, 1, 100, 0, 3600L * 1000), elapsed = 0;
+
+    /* Reading the clock is the work: the loop never sleeps, so it is on the
+     * CPU (and charged to the cgroup) for all of the MS. */
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while (elapsed < ms) {
+        clock_gettime(CLOCK_MONOTONIC, &t);
+        elapsed = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+    }
+    probe_kv("spun_ms", "%ld", elapsed);
+    if (probe_has_flag(argc, argv, "--wait"))
+        probe_wait_for_lab();
+    return 0;
+}
+
+/* cgroup: our /proc/self/cgroup, one key per line: cg_memory=/path,
+ * cg_unified=/path for the v2 "0::" line */
+static int cmd_cgroup(int argc, char **argv)
+{
+    char line[1024];
+    FILE *f = fopen("/proc/self/cgroup", "re");
+
+    (void)argc, (void)argv;
+    probe_kv_link("cgroupns", "/proc/self/ns/cgroup");
+    while (f && fgets(line, sizeof(line), f)) {
+        char *ctls = strchr(line, ':'), *path;
+        if (!ctls || !(path = strchr(ctls + 1, ':')))
+            continue;
+        *path++ = '\0';
+        path[strcspn(path, "\n")] = '\0';
+        ctls++;
+        if (!*ctls)
+            probe_kv("cg_unified", "%s", path);
+        for (char *tok = strtok(ctls, ","); tok; tok = strtok(NULL, ","))
+            if (strncmp(tok, "name=", 5) != 0)
+                printf("cg_%s=%s\n", tok, path);
+    }
+    if (f)
+        fclose(f);
+    return 0;
+}
+
+const struct probe_cmd probe_cgroup_cmds[] = {
+    { "alloc", cmd_alloc, "BYTES [STEP] [--wait]  a worker touches memory; reports how it ended" },
+    { "fork", cmd_fork, "N  fork up to N children; reports forked and fork_error" },
+    { "spin", cmd_spin, "MS  busy-loop for MS milliseconds" },
+    { "cgroup", cmd_cgroup, "the cgroup paths this process sees" },
+    { 0 },
+};
