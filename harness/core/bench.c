@@ -140,7 +140,7 @@ static void bench_runtimes(struct bench_args *a, struct iso_ctx *ctx, double *sc
         static struct rt_daemon_report daemon;
         ok[k] = a->rts[k]->available(why, sizeof(why));
         /* a runtime's daemon (dockerd) is up before its first container */
-        if (ok[k] && a->rts[k]->start && a->rts[k]->start(a->rts[k], &daemon) < 0) {
+        if (ok[k] && a->rts[k]->daemon_start && a->rts[k]->daemon_start(a->rts[k], &daemon) < 0) {
             printf("# %s: its daemon did not come up: %s\n", a->rts[k]->name, daemon.why);
             ok[k] = false;
         }
@@ -165,8 +165,8 @@ static void bench_runtimes(struct bench_args *a, struct iso_ctx *ctx, double *sc
     }
     ctx->rt = NULL;
     for (int k = 0; k < a->nrt; k++)
-        if (a->rts[k]->stop)
-            a->rts[k]->stop(a->rts[k]);
+        if (a->rts[k]->daemon_stop)
+            a->rts[k]->daemon_stop(a->rts[k]);
     for (int k = 0; k < a->nrt && k < 16; k++) {
         char what[64];
         if (!ok[k]) {

@@ -204,6 +204,7 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
         rc = rt->spawn(rt, &s, argv, stdio, &c->p, err);
     }
     if (rc == 0) {
+        c->spec = s;
         c->in_fd = steal_fd(&st.in[1]);
         c->out_fd = steal_fd(&st.out[0]);
         c->err_fd = steal_fd(&st.errp[0]);
@@ -217,6 +218,73 @@ int iso_start(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv
     ISO_DOING(ctx, "waiting for container %d (%s, pid %d)", ctx->seq, argv[1] ? argv[1] : "",
               c->p.pid);
     return 0;
+}
+
+int iso_create(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[],
+               struct iso_container *c, struct iso_err *err)
+{
+    struct iso_spec s = *spec;
+    int rc;
+
+    s.created = true;
+    if (!run_runtime(ctx)->created) {
+        iso_err_set(err, 0,
+                    "runtime %s: no way to ask for a container created now and started "
+                    "later",
+                    run_runtime(ctx)->name);
+        ctx->lacks = ISO_FEAT_RUNTIME_SPEC;
+        return ISO_UNSUPPORTED;
+    }
+    rc = iso_start(ctx, &s, argv, c, err);
+    if (rc < 0)
+        return rc;
+    ISO_DOING(ctx, "waiting for container %d to be created", ctx->seq);
+    if (c->rt->created(c->rt, &c->spec, &c->p, &c->r.pid, err) < 0)
+        return iso_err_wrap(err, "runtime %s: create", c->rt->name);
+    return 0;
+}
+
+int iso_start_created(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err)
+{
+    ISO_DOING(ctx, "starting created container %d", ctx->seq);
+    if (c->rt->start(c->rt, &c->spec, &c->p, err) < 0)
+        return iso_err_wrap(err, "runtime %s: start", c->rt->name);
+    return 0;
+}
+
+int iso_exec(struct iso_ctx *ctx, struct iso_container *init, char *const argv[], uint64_t add_caps,
+             struct iso_container *x, struct iso_err *err)
+{
+    const struct iso_runtime *rt = init->rt;
+    struct start st = { .netns = -1, .in = { -1, -1 }, .out = { -1, -1 }, .errp = { -1, -1 } };
+    int rc;
+
+    reset_container(x);
+    if (!rt->exec) {
+        iso_err_set(err, 0,
+                    "runtime %s: no way to ask for a process started in a running "
+                    "container (exec)",
+                    rt->name);
+        ctx->lacks = ISO_FEAT_RUNTIME_SPEC;
+        return ISO_UNSUPPORTED;
+    }
+    ISO_DOING(ctx, "starting a process in container %d (%s)", ctx->seq, argv[1] ? argv[1] : "");
+    x->rt = rt;
+    x->r.external = rt->external;
+    x->spec = init->spec;
+    rc = make_stdio(&st, err);
+    if (rc == 0) {
+        const int stdio[3] = { st.in[0], st.out[1], st.errp[1] };
+        rc = rt->exec(rt, &init->spec, init->r.pid, argv, add_caps, stdio, &x->p, err);
+    }
+    if (rc == 0) {
+        x->in_fd = steal_fd(&st.in[1]);
+        x->out_fd = steal_fd(&st.out[0]);
+        x->err_fd = steal_fd(&st.errp[0]);
+        x->r.pid = x->p.pid;
+    }
+    release_start(&st);
+    return rc < 0 ? iso_err_wrap(err, "exec") : 0;
 }
 
 static bool has_ready_line(const struct iso_result *r)
@@ -265,7 +333,8 @@ static int reap(struct iso_container *c, struct iso_err *err)
     struct rt_setup_error m = { 0, "" };
     ssize_t n = 0;
 
-    while (waitpid(c->p.pid, &c->r.status, 0) < 0) {
+    /* -1: the runtime's own process was waited for already (OCI create) */
+    while (c->p.pid >= 0 && waitpid(c->p.pid, &c->r.status, 0) < 0) {
         if (errno != EINTR)
             return iso_err_set(err, errno, "waitpid %d", c->p.pid);
     }
@@ -284,9 +353,30 @@ static int reap(struct iso_container *c, struct iso_err *err)
     return 0;
 }
 
+/* A runtime that failed saying it refused a key of its configuration:
+ * the case is skipped, naming the key and quoting the runtime. */
+static int check_refused(struct iso_ctx *ctx, const struct iso_container *c, struct iso_err *err)
+{
+    char said[300];
+    const char *key;
+    size_t n;
+
+    if (!c->rt->refused || (WIFEXITED(c->r.status) && WEXITSTATUS(c->r.status) == 0) ||
+        !(key = c->rt->refused(c->r.err)))
+        return 0;
+    strlcpy0(said, c->r.err, sizeof(said));
+    for (n = strlen(said); n && (said[n - 1] == '\n' || said[n - 1] == ' '); n--)
+        said[n - 1] = '\0';
+    for (char *p = said; *p; p++)
+        if (*p == '\n')
+            *p = ' ';
+    iso_err_set(err, 0, "runtime %s refuses %s: \"%s\"", c->rt->name, key, said);
+    ctx->lacks = ISO_FEAT_RUNTIME_SPEC;
+    return ISO_UNSUPPORTED;
+}
+
 int iso_wait_ready(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err)
 {
-    (void)ctx;
     while (!has_ready_line(&c->r)) {
         if (!pump(c, -1)) {
             closep(&c->in_fd);
@@ -295,6 +385,8 @@ int iso_wait_ready(struct iso_ctx *ctx, struct iso_container *c, struct iso_err 
             report_parse(&c->r.report, c->r.out, c->r.out_len);
             if (reap(c, err) < 0)
                 return -1;
+            if (check_refused(ctx, c, err) < 0)
+                return ISO_UNSUPPORTED;
             return iso_err_set(err, 0, "probe ended before it reported ready (status 0x%x)",
                                c->r.status);
         }
@@ -330,6 +422,9 @@ int iso_finish(struct iso_ctx *ctx, struct iso_container *c, struct iso_err *err
     report_parse(&c->r.report, c->r.out, c->r.out_len);
     if (!c->finished && reap(c, err) < 0)
         return -1;
+    /* a created container the runtime keeps after its process ended */
+    if (c->spec.created)
+        rt_cleanup(c->rt, ctx->dir);
     return 0;
 }
 
@@ -360,6 +455,8 @@ int iso_run(struct iso_ctx *ctx, const struct iso_spec *spec, char *const argv[]
         closep(&c.in_fd);
         rc = iso_finish(ctx, &c, err);
     }
+    if (rc == 0)
+        rc = check_refused(ctx, &c, err);
     copy_result(r, &c.r);
     return rc;
 }

@@ -104,10 +104,10 @@ static int start_daemon(const struct runner_args *a, const struct iso_runtime *r
 {
     static struct rt_daemon_report r;
 
-    if (!rt->start)
+    if (!rt->daemon_start)
         return 0;
     memset(&r, 0, sizeof(r));
-    if (rt->start(rt, &r) == 0) {
+    if (rt->daemon_start(rt, &r) == 0) {
         if (r.said[0])
             sinks_note(a->sinks, "%s", r.said);
         return 0;
@@ -125,8 +125,8 @@ static int start_daemon(const struct runner_args *a, const struct iso_runtime *r
 static void stop_daemons(const struct runner_args *a)
 {
     for (int r = 0; r < a->nrt; r++)
-        if (a->rts[r]->stop)
-            a->rts[r]->stop(a->rts[r]);
+        if (a->rts[r]->daemon_stop)
+            a->rts[r]->daemon_stop(a->rts[r]);
 }
 
 /* Can this runtime start a trivial container here at all? */

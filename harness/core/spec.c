@@ -87,6 +87,11 @@ static void no_seccomp(struct iso_spec *s) { s->seccomp_deny = NULL; }
 static void writable_root(struct iso_spec *s) { s->readonly_root = false; }
 static void expose_runtime(struct iso_spec *s) { s->expose_runtime = true; }
 static void follow_image_symlinks(struct iso_spec *s) { s->follow_image_symlinks = true; }
+static void exec_keep_inh(struct iso_spec *s) { s->exec_keep_inh = true; }
+static void exec_leak_fd(struct iso_spec *s) { s->exec_leak_fd = true; }
+static void cwd_unchecked(struct iso_spec *s) { s->cwd_unchecked = true; }
+static void init_leak_fd(struct iso_spec *s) { s->init_leak_fd = true; }
+static void host_dev(struct iso_spec *s) { s->host_dev = true; }
 static void trust_image_proc(struct iso_spec *s) { s->trust_image_proc = true; }
 /* Read by the harness's own root preparation (lab_case_setup), not here. */
 static void harness_joins_paths(struct iso_spec *s) { (void)s; }
@@ -179,6 +184,23 @@ static const struct iso_sabotage sabotages[] = {
       "isocheck prepares a case's root (its exchange directory and mount points) through the "
       "image's own paths, following its symlinks, instead of in its own layer, inside the root",
       harness_joins_paths },
+    { ISO_SAB_EXEC_KEEP_INHERITABLE, "exec-keep-inheritable",
+      "a process started in a running container keeps CAP_KILL, CAP_NET_BIND_SERVICE, "
+      "CAP_AUDIT_WRITE and the capabilities asked with --cap inheritable (CVE-2022-29162)",
+      exec_keep_inh },
+    { ISO_SAB_EXEC_LEAK_FD, "exec-leak-fd",
+      "a process started in a running container gets a descriptor to a lab directory",
+      exec_leak_fd },
+    { ISO_SAB_CWD_UNCHECKED, "cwd-unchecked",
+      "the working directory is entered with a lab directory still open and never checked to "
+      "be inside the root (CVE-2024-21626)",
+      cwd_unchecked },
+    { ISO_SAB_INIT_LEAK_FD, "init-leak-fd",
+      "the container's init holds a lab directory until it runs the probe (close-on-exec: gone "
+      "after exec, as runc 1.1.11's leaked /sys/fs/cgroup, CVE-2024-21626)",
+      init_leak_fd },
+    { ISO_SAB_HOST_DEV, "host-dev", "the lab's /dev, every device node of the host, is bound in",
+      host_dev },
     { ISO_SAB_PROP_IGNORED, "propagation-ignored",
       "the propagation the spec asks for (shared, slave, unbindable) is ignored: every mount is "
       "made private",

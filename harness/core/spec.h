@@ -88,12 +88,25 @@ struct iso_spec {
     bool readonly_root;       /* the container's / is mounted read-only */
     bool expose_runtime; /* builtin only: a descriptor to its own binary stays open across exec */
     bool follow_image_symlinks; /* builtin only: setup through joined paths, not in the root */
-    enum iso_prop propagation;  /* of the container's mounts, when private_mounts */
-    bool setgroups_deny;        /* the case relies on "deny" in /proc/PID/setgroups (the built-in
-                                   runtime always writes it; OCI has no way to ask) */
-    bool skip_cgroup_join;      /* builtin only: the cgroup is made, the container not put in it */
-    const char *rootfs;         /* container root as the lab sees it */
-    bool trust_image_proc;      /* builtin only: an image's /proc that looks like procfs is kept */
+    const char *cwd;            /* the process's working directory inside, NULL for / */
+    unsigned uid, gid;          /* the process's user and group inside (0: root) */
+    bool exec_keep_inh; /* builtin only: exec leaves the CVE-2022-29162 set and --cap inheritable */
+    bool exec_leak_fd;  /* builtin only: exec hands a lab directory to the process */
+    bool cwd_unchecked; /* builtin only: a lab directory open while cwd is entered, unchecked */
+    bool init_leak_fd;  /* builtin only: a lab directory open in the init until its exec */
+    bool host_dev;      /* builtin only: the lab's /dev bound onto the container's */
+    /* the runtime's own default spec ("RUNTIME spec") with only the root,
+     * the args and what the lab must set changed; the built-in runtime
+     * has none and takes the fields above (the case fills in the OCI
+     * defaults) */
+    bool runtime_defaults;
+    bool created;              /* set by iso_create: the init waits before it runs the probe */
+    enum iso_prop propagation; /* of the container's mounts, when private_mounts */
+    bool setgroups_deny;       /* the case relies on "deny" in /proc/PID/setgroups (the built-in
+                                  runtime always writes it; OCI has no way to ask) */
+    bool skip_cgroup_join;     /* builtin only: the cgroup is made, the container not put in it */
+    const char *rootfs;        /* container root as the lab sees it */
+    bool trust_image_proc;     /* builtin only: an image's /proc that looks like procfs is kept */
     struct iso_mount mounts[ISO_MAX_MOUNTS];
     int n_mounts;
     struct iso_net net;
@@ -139,10 +152,15 @@ struct iso_spec {
 #define ISO_SAB_EXPOSE_RUNTIME ISO_SAB_BIT(28)
 /* bits 29-31 free */
 #define ISO_SAB_FOLLOW_IMAGE_SYMLINKS ISO_SAB_BIT(32)
-/* bits 46-53: namespace semantics */
-#define ISO_SAB_PROP_IGNORED ISO_SAB_BIT(46)
 #define ISO_SAB_TRUST_IMAGE_PROC ISO_SAB_BIT(33)
 #define ISO_SAB_HARNESS_JOINS_PATHS ISO_SAB_BIT(34)
+#define ISO_SAB_EXEC_KEEP_INHERITABLE ISO_SAB_BIT(38)
+#define ISO_SAB_EXEC_LEAK_FD ISO_SAB_BIT(39)
+#define ISO_SAB_CWD_UNCHECKED ISO_SAB_BIT(40)
+#define ISO_SAB_INIT_LEAK_FD ISO_SAB_BIT(41)
+#define ISO_SAB_HOST_DEV ISO_SAB_BIT(42)
+/* bits 46-53: namespace semantics */
+#define ISO_SAB_PROP_IGNORED ISO_SAB_BIT(46)
 /* cgroup v2 events, OOM groups, memory.high, cgroup.kill */
 #define ISO_SAB_NO_OOM_GROUP ISO_SAB_BIT(54)
 #define ISO_SAB_NO_MEMHIGH ISO_SAB_BIT(55)

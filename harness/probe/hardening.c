@@ -60,21 +60,145 @@ static const char *path_key(const char *path, char *buf, size_t size)
     return buf;
 }
 
-/* cap_inh cap_prm cap_eff cap_bnd cap_amb no_new_privs seccomp */
+/* cap_inh cap_prm cap_eff cap_bnd cap_amb no_new_privs seccomp, and uid
+ * and gid ("real,effective,saved,fs"); with --wait, hold still after. */
 int cmd_status(int argc, char **argv)
 {
     static const struct {
         const char *field, *key;
-    } fields[] = { { "CapInh", "cap_inh" }, { "CapPrm", "cap_prm" },
-                   { "CapEff", "cap_eff" }, { "CapBnd", "cap_bnd" },
-                   { "CapAmb", "cap_amb" }, { "NoNewPrivs", "no_new_privs" },
-                   { "Seccomp", "seccomp" } };
+    } fields[] = { { "CapInh", "cap_inh" },  { "CapPrm", "cap_prm" },
+                   { "CapEff", "cap_eff" },  { "CapBnd", "cap_bnd" },
+                   { "CapAmb", "cap_amb" },  { "NoNewPrivs", "no_new_privs" },
+                   { "Seccomp", "seccomp" }, { "Uid", "uid" },
+                   { "Gid", "gid" } };
     char v[256];
 
-    (void)argc, (void)argv;
     for (size_t i = 0; i < sizeof(fields) / sizeof(fields[0]); i++)
         if (procfs_status_field("/proc/self/status", fields[i].field, v, sizeof(v)) == 0)
             put(fields[i].key, "%s", v);
+    if (argc > 1 && strcmp(argv[1], "--wait") == 0)
+        wait_for_lab();
+    return 0;
+}
+
+/* Is the directory open as dirfd the root "/" of this process, by device
+ * and inode? */
+static bool is_root(const struct stat *st, const struct stat *root)
+{
+    return st->st_dev == root->st_dev && st->st_ino == root->st_ino;
+}
+
+/* cwd: where the process starts. cwd is getcwd's answer ("unreachable"
+ * when the kernel says it is outside our root), cwd_walk whether a walk
+ * up with ".." from it reaches our own root ("inside") or a top that is
+ * not it ("outside", the host's root seen through a leaked directory). */
+int cmd_cwd(int argc, char **argv)
+{
+    char buf[PATH_MAX];
+    struct stat root, here, up;
+    int steps = 0;
+
+    (void)argc, (void)argv;
+    if (!getcwd(buf, sizeof(buf)))
+        put("cwd", errno == ENOENT ? "unreachable" : "error:%d", errno);
+    else
+        put("cwd", "%s", buf[0] == '/' ? buf : "unreachable");
+    if (stat("/", &root) < 0 || stat(".", &here) < 0)
+        return put("cwd_walk", "error:%d", errno), 0;
+    while (!is_root(&here, &root) && steps < 256) {
+        if (stat("..", &up) < 0 || chdir("..") < 0)
+            return put("cwd_walk", "error:%d", errno), 0;
+        steps++;
+        if (up.st_dev == here.st_dev && up.st_ino == here.st_ino)
+            break; /* a top that is not our root */
+        here = up;
+    }
+    put("cwd_walk", "%s", is_root(&here, &root) ? "inside" : "outside");
+    put("cwd_walk_steps", "%d", steps);
+    return 0;
+}
+
+/* Device nodes below dir (depth 3, symlinks not followed), as
+ * "c1:3,b8:0,...". */
+static void list_devices(const char *dir, int depth, char *out, size_t size)
+{
+    struct dirent *e;
+    DIR *d;
+
+    if (depth > 3 || !(d = opendir(dir)))
+        return;
+    while ((e = readdir(d))) {
+        char path[512];
+        struct stat st;
+        size_t o = strlen(out);
+
+        if (e->d_name[0] == '.' && (!e->d_name[1] || (e->d_name[1] == '.' && !e->d_name[2])))
+            continue;
+        snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+        if (lstat(path, &st) < 0)
+            continue;
+        if (S_ISDIR(st.st_mode))
+            list_devices(path, depth + 1, out, size);
+        else if ((S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) && o < size - 32)
+            snprintf(out + o, size - o, "%s%c%u:%u", o ? "," : "", S_ISCHR(st.st_mode) ? 'c' : 'b',
+                     major(st.st_rdev), minor(st.st_rdev));
+    }
+    closedir(d);
+}
+
+/* What mknod of a device of that type gives in /dev (else /tmp):
+ * created (removed again) or refused:ERRNO. */
+static void try_mknod(const char *key, mode_t type, dev_t dev)
+{
+    static const char *const dirs[] = { "/dev", "/tmp" };
+    int e = 0;
+
+    for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+        char path[64];
+        snprintf(path, sizeof(path), "%s/.isocheck-%s", dirs[i], key);
+        if (mknod(path, type | 0600, dev) == 0) {
+            unlink(path);
+            put(key, "created");
+            return;
+        }
+        e = errno;
+        if (e != EROFS && e != ENOENT)
+            break;
+    }
+    put(key, "refused:%d", e);
+}
+
+/* devices [PATH]: dev_nodes, every device node under /dev; mknod_char and
+ * mknod_block, what making one gives; passed_open, what opening PATH (a
+ * node the lab placed) for reading gives: opened, refused:ERRNO, absent. */
+int cmd_devices(int argc, char **argv)
+{
+    char nodes[4096] = "";
+
+    list_devices("/dev", 0, nodes, sizeof(nodes));
+    put("dev_nodes", "%s", nodes);
+    try_mknod("mknod_char", S_IFCHR, makedev(1, 7));
+    try_mknod("mknod_block", S_IFBLK, makedev(7, 0));
+    if (argc > 1) {
+        int fd = open(argv[1], O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        if (fd >= 0) {
+            close(fd);
+            put("passed_open", "opened");
+        } else {
+            put("passed_open", errno == ENOENT ? "absent" : "refused:%d", errno);
+        }
+    }
+    return 0;
+}
+
+/* exec PATH ARGS...: become PATH (a setuid copy of the probe, say). */
+int cmd_exec(int argc, char **argv)
+{
+    if (argc < 2)
+        return fprintf(stderr, "usage: exec PATH [ARGS...]\n"), 2;
+    fflush(stdout);
+    execv(argv[1], argv + 1);
+    put("exec_error", "%d", errno);
     return 0;
 }
 
@@ -481,7 +605,10 @@ int cmd_runtime_bin(int argc, char **argv)
 }
 
 const struct probe_cmd probe_hardening_cmds[] = {
-    { "status", cmd_status, "capability sets, no_new_privs, seccomp mode" },
+    { "status", cmd_status, "[--wait]  capability sets, no_new_privs, seccomp mode, uid, gid" },
+    { "cwd", cmd_cwd, "the working directory, and whether a walk up with .. stays inside" },
+    { "exec", cmd_exec, "PATH [ARGS...]  exec PATH (a setuid copy of the probe)" },
+    { "devices", cmd_devices, "[PATH]  device nodes in /dev, mknod, opening PATH" },
     { "fds", cmd_fds, "[--wait]  every descriptor beyond stdio: target, device, inode, inside?" },
     { "masked", cmd_masked, "PATH...  what reading each path gives" },
     { "readonly", cmd_readonly,

@@ -12,5 +12,8 @@ int cmd_readonly(int argc, char **argv);
 int cmd_syscall(int argc, char **argv);
 int cmd_write_root(int argc, char **argv);
 int cmd_runtime_bin(int argc, char **argv);
+int cmd_cwd(int argc, char **argv);
+int cmd_exec(int argc, char **argv);
+int cmd_devices(int argc, char **argv);
 
 #endif

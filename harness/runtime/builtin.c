@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/close_range.h>
+#include <linux/sched.h>
 #include <poll.h>
 #include <sched.h>
 #include <seccomp.h>
@@ -17,12 +18,15 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <grp.h>
+#include <limits.h>
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -86,11 +90,23 @@ static void enter_time_ns(const struct iso_spec *s, int sync_fd)
 }
 
 /* A path of the image resolved inside its root (inroot.h), or joined
- * under the follow-image-symlinks sabotage. */
+ * under the follow-image-symlinks sabotage. Returns the descriptor the
+ * path names, for the caller to close once done (the init must hold
+ * nothing of the lab's view when it runs the probe, nor before), NO_FD
+ * for a joined path, -1 with errno when rel does not resolve inside. */
+#define NO_FD (-2)
 static int in_root(const struct iso_spec *s, const char *root, const char *rel, char *out,
                    size_t size)
 {
-    return ct_in_root(root, rel, s->follow_image_symlinks, out, size);
+    static const char self_fd[] = "/proc/self/fd/";
+    long long fd;
+
+    if (ct_in_root(root, rel, s->follow_image_symlinks, out, size) < 0)
+        return -1;
+    if (strncmp(out, self_fd, sizeof(self_fd) - 1) != 0 ||
+        parse_ll(out + sizeof(self_fd) - 1, &fd, NULL) < 0 || fd < 0 || fd > INT_MAX)
+        return NO_FD;
+    return (int)fd;
 }
 
 static int in_root_made(const struct iso_spec *s, const char *root, const char *rel, bool file,
@@ -111,12 +127,17 @@ static void make_dev_links(const struct iso_spec *s, const char *root, int sync_
                                             { "stderr", "/proc/self/fd/2" } };
     char dev[PATH_MAX], path[PATH_MAX + 16];
     struct stat st;
+    autoclose int fd = -1;
 
     snprintf(path, sizeof(path), "%s/dev", root);
     if (lstat(path, &st) < 0 && errno == ENOENT)
         return;
-    if (in_root(s, root, "dev", dev, sizeof(dev)) < 0)
+    fd = in_root(s, root, "dev", dev, sizeof(dev));
+    if (fd == -1)
         child_fail(sync_fd, errno, "open \"dev\" inside the root \"%s\"", root);
+    /* the host-dev sabotage: every device node of the host inside */
+    if (s->host_dev && mount("/dev", dev, NULL, MS_BIND | MS_REC, NULL) < 0)
+        child_fail(sync_fd, errno, "bind /dev on \"%s\"", dev);
     for (size_t i = 0; i < ARRAY_LEN(links); i++) {
         snprintf(path, sizeof(path), "%s/%s", dev, links[i][0]);
         if (symlink(links[i][1], path) < 0 && errno != EEXIST && errno != EACCES &&
@@ -161,8 +182,10 @@ static bool image_proc_trusted(const struct iso_spec *s, const char *root)
 static void mount_proc(const struct iso_spec *s, const char *root, int sync_fd)
 {
     char target[PATH_MAX];
+    autoclose int fd = -1;
 
-    if (in_root(s, root, "proc", target, sizeof(target)) < 0)
+    fd = in_root(s, root, "proc", target, sizeof(target));
+    if (fd == -1)
         child_fail(sync_fd, errno, "open \"proc\" inside the root \"%s\"", root);
     if (image_proc_trusted(s, root))
         return;
@@ -386,6 +409,58 @@ static void load_seccomp(const struct iso_spec *s, int sync_fd)
     seccomp_release(f);
 }
 
+/* The spec's working directory, entered inside the new root with no
+ * descriptor but stdio and the sync socket open, and checked to be inside
+ * it: "/proc/self/fd/N" of a descriptor that leads outside would make the
+ * process's cwd a directory of the host (CVE-2024-21626). The
+ * cwd-unchecked sabotage keeps a lab directory open across it and never
+ * checks. */
+static void enter_cwd(const struct iso_spec *s, int sync_fd)
+{
+    char here[PATH_MAX];
+
+    if (!s->cwd)
+        return;
+    if (!s->cwd_unchecked && ((sync_fd > 3 && close_range(3, (unsigned)sync_fd - 1, 0) < 0) ||
+                              close_range((unsigned)sync_fd + 1, ~0u, 0) < 0))
+        child_fail(sync_fd, errno, "close descriptors before entering the working directory");
+    if (chdir(s->cwd) < 0)
+        child_fail(sync_fd, errno, "chdir \"%s\"", s->cwd);
+    if (!s->cwd_unchecked && (!getcwd(here, sizeof(here)) || here[0] != '/'))
+        child_fail(sync_fd, errno ? errno : ENOENT,
+                   "the working directory \"%s\" is not inside the root", s->cwd);
+}
+
+/* The spec's user and group, keeping the permitted capabilities (and
+ * making them effective again) so set_caps can still set every set. */
+static void switch_user(const struct iso_spec *s, int sync_fd)
+{
+    cap_value_t list[64];
+    cap_t caps;
+    int n = 0;
+
+    if (!s->uid && !s->gid)
+        return;
+    if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+        child_fail(sync_fd, errno, "prctl PR_SET_KEEPCAPS");
+    if (!(s->ns & CLONE_NEWUSER) && setgroups(0, NULL) < 0)
+        child_fail(sync_fd, errno, "setgroups");
+    if (setresgid(s->gid, s->gid, s->gid) < 0)
+        child_fail(sync_fd, errno, "setresgid %u", s->gid);
+    if (setresuid(s->uid, s->uid, s->uid) < 0)
+        child_fail(sync_fd, errno, "setresuid %u", s->uid);
+    caps = cap_get_proc();
+    for (cap_value_t c = 0; caps && c < (cap_value_t)cap_max_bits() && c < 64; c++) {
+        cap_flag_value_t v = CAP_CLEAR;
+        if (cap_get_flag(caps, c, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+            list[n++] = c;
+    }
+    if (!caps || (n && cap_set_flag(caps, CAP_EFFECTIVE, n, list, CAP_SET) < 0) ||
+        cap_set_proc(caps) < 0)
+        child_fail(sync_fd, errno, "raise the permitted capabilities after setresuid");
+    cap_free(caps);
+}
+
 static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char *const argv[],
                                                  const int stdio[3], int sync_fd)
 {
@@ -397,9 +472,13 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
     for (int i = 0; i < 3; i++)
         if (dup2(stdio[i], i) < 0)
             child_fail(sync_fd, errno, "dup2 stdio %d", i);
-    /* the container gets stdio only, not what isocheck was started with */
-    if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
-        child_fail(sync_fd, errno, "mark inherited descriptors close-on-exec");
+    /* the container gets stdio only, not what isocheck was started with;
+     * closed now, not at exec: until then the init is in the container's
+     * namespaces already, where a descriptor of the lab's (its /proc, a
+     * directory) must not be reachable (CVE-2024-21626) */
+    if ((sync_fd > 3 && close_range(3, (unsigned)sync_fd - 1, 0) < 0) ||
+        close_range((unsigned)sync_fd + 1, ~0u, 0) < 0)
+        child_fail(sync_fd, errno, "close inherited descriptors");
     if (read(sync_fd, &go, 1) != 1)
         _exit(127); /* the parent gave up */
     become_root_inside(s, sync_fd);
@@ -418,14 +497,28 @@ static __attribute__((noreturn)) void child_main(const struct iso_spec *s, char 
      * as runc's init kept /proc/self/exe reachable (CVE-2019-5736) */
     if (s->expose_runtime && open("/proc/self/exe", O_RDONLY) < 0)
         child_fail(sync_fd, errno, "open \"/proc/self/exe\"");
+    /* the init-leak-fd sabotage: a lab directory open until exec */
+    if (s->init_leak_fd &&
+        open(s->workdir ? s->workdir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC) < 0)
+        child_fail(sync_fd, errno, "open \"%s\"", s->workdir ? s->workdir : "/");
+    /* the cwd-unchecked sabotage: a lab directory open while the working
+     * directory is entered (runc 1.1.11's leaked /sys/fs/cgroup) */
+    if (s->cwd_unchecked && s->cwd &&
+        open(s->workdir ? s->workdir : "/", O_RDONLY | O_DIRECTORY) < 0)
+        child_fail(sync_fd, errno, "open \"%s\"", s->workdir ? s->workdir : "/");
     if (s->root == ISO_ROOT_PIVOT)
         do_pivot(s, sync_fd);
     else if (s->root == ISO_ROOT_CHROOT)
         do_chroot(s, sync_fd);
+    enter_cwd(s, sync_fd);
+    switch_user(s, sync_fd);
     if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
         child_fail(sync_fd, errno, "prctl PR_SET_NO_NEW_PRIVS");
     load_seccomp(s, sync_fd);
     set_caps(s, sync_fd);
+    /* created: say so, and run the probe once told to start */
+    if (s->created && (write(sync_fd, "c", 1) != 1 || read(sync_fd, &go, 1) != 1))
+        _exit(127);
     execve(ISO_PROBE, argv, envp);
     child_fail(sync_fd, errno, "exec \"%s\"", ISO_PROBE);
 }
@@ -482,7 +575,12 @@ static int vm_child_main(void *arg)
     child_main(v->s, v->argv, v->stdio, v->sync_fd);
 }
 
-static bool can_share_memory(const struct iso_spec *s) { return !(s->ns & CLONE_NEWTIME); }
+/* A created container's init waits for start in the middle of its steps:
+ * it cannot share our memory while we go on. */
+static bool can_share_memory(const struct iso_spec *s)
+{
+    return !(s->ns & CLONE_NEWTIME) && !s->created;
+}
 
 static pid_t clone_sharing_memory(const struct iso_spec *s, struct vm_child *v)
 {
@@ -578,6 +676,163 @@ static int builtin_spawn(const struct iso_runtime *rt, const struct iso_spec *s,
     return 0;
 }
 
+/* --- exec: one more process in a running container -----------------------
+ * A helper forked from us joins the init's namespaces with one setns on its
+ * pidfd (the mount namespace puts it at the container's root), then clones
+ * the probe as our child (CLONE_PARENT: we wait for it as for an init) and
+ * reports its pid. The probe gets stdio only, the spec's no_new_privs,
+ * seccomp filter and capabilities, plus add_caps in the bounding,
+ * effective and permitted sets, and an empty inheritable and ambient set
+ * unless the spec asks. */
+
+static __attribute__((noreturn)) void exec_probe(const struct iso_spec *s, char *const argv[],
+                                                 const int stdio[3], int status_fd, int lab_dir)
+{
+    static char *const envp[] = { "PATH=/bin:/sbin:/usr/bin:/usr/sbin", "HOME=/", NULL };
+
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+        child_fail(status_fd, errno, "prctl PR_SET_PDEATHSIG");
+    for (int i = 0; i < 3; i++)
+        if (dup2(stdio[i], i) < 0)
+            child_fail(status_fd, errno, "dup2 stdio %d", i);
+    if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
+        child_fail(status_fd, errno, "mark inherited descriptors close-on-exec");
+    /* the exec-leak-fd sabotage: a lab directory, opened before the
+     * join, handed on without O_CLOEXEC */
+    if (lab_dir >= 0 && dup(lab_dir) < 0)
+        child_fail(status_fd, errno, "dup the lab directory");
+    if (chdir(s->cwd ? s->cwd : "/") < 0)
+        child_fail(status_fd, errno, "chdir \"%s\"", s->cwd ? s->cwd : "/");
+    become_root_inside(s, status_fd);
+    switch_user(s, status_fd);
+    if (s->no_new_privs && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+        child_fail(status_fd, errno, "prctl PR_SET_NO_NEW_PRIVS");
+    load_seccomp(s, status_fd);
+    set_caps(s, status_fd);
+    execve(ISO_PROBE, argv, envp);
+    child_fail(status_fd, errno, "exec \"%s\"", ISO_PROBE);
+}
+
+static __attribute__((noreturn)) void exec_helper(const struct iso_spec *s, int pidfd,
+                                                  char *const argv[], const int stdio[3],
+                                                  int status_fd, int pid_fd, int lab_dir,
+                                                  int root_fd)
+{
+    unsigned ns = s->ns & ~(unsigned)CLONE_NEWCGROUP;
+    struct stat want, have;
+    pid_t pid;
+
+    if (s->join_netns_fd >= 0)
+        ns |= CLONE_NEWNET;
+    if (setns(pidfd, (int)ns) < 0)
+        child_fail(status_fd, errno, "setns pidfd, flags 0x%x", ns);
+    /* an init that chroot'ed rather than pivoted (or has no mount
+     * namespace of its own): its root is not the namespace's, take it as
+     * nsenter --root does */
+    if (fstat(root_fd, &want) < 0 || stat("/", &have) < 0)
+        child_fail(status_fd, errno, "stat the container's root");
+    if ((want.st_dev != have.st_dev || want.st_ino != have.st_ino) &&
+        (fchdir(root_fd) < 0 || chroot(".") < 0))
+        child_fail(status_fd, errno, "chroot into the container's root");
+    /* clone3 refuses an exit signal with CLONE_PARENT: the child's is ours */
+    pid = (pid_t)syscall(SYS_clone3, &(struct clone_args){ .flags = CLONE_PARENT },
+                         sizeof(struct clone_args));
+    if (pid < 0)
+        child_fail(status_fd, errno, "clone the process in the container");
+    if (pid == 0)
+        exec_probe(s, argv, stdio, status_fd, lab_dir);
+    (void)!write(pid_fd, &pid, sizeof(pid));
+    _exit(0);
+}
+
+static int builtin_exec(const struct iso_runtime *rt, const struct iso_spec *s, pid_t init,
+                        char *const probe[], uint64_t add_caps, const int stdio[3],
+                        struct rt_proc *p, struct iso_err *err)
+{
+    autoclose int pidfd = -1, status_rd = -1, status_wr = -1, pid_rd = -1, pid_wr = -1,
+                  lab_dir = -1, root_fd = -1;
+    char root[64];
+    struct iso_spec es = *s;
+    pid_t helper, pid = -1;
+    int fds[2], st;
+
+    (void)rt;
+    if (es.drop_caps)
+        es.caps_keep |= add_caps;
+    /* the exec-keep-inheritable sabotage: what runc 1.1.1's exec --cap did */
+    if (es.exec_keep_inh)
+        es.caps_inh |= ISO_CAPS_CVE_2022_29162 | add_caps;
+    if (es.exec_leak_fd &&
+        (lab_dir = open(s->workdir ? s->workdir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+        return iso_err_set(err, errno, "open \"%s\"", s->workdir ? s->workdir : "/");
+    snprintf(root, sizeof(root), "/proc/%d/root", init);
+    root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (root_fd < 0)
+        return iso_err_set(err, errno, "open \"%s\"", root);
+    pidfd = sys_pidfd_open(init, 0);
+    if (pidfd < 0)
+        return iso_err_set(err, errno, "pidfd_open %d", init);
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return iso_err_set(err, errno, "pipe");
+    status_rd = fds[0], status_wr = fds[1];
+    if (pipe2(fds, O_CLOEXEC) < 0)
+        return iso_err_set(err, errno, "pipe");
+    pid_rd = fds[0], pid_wr = fds[1];
+    helper = fork();
+    if (helper < 0)
+        return iso_err_set(err, errno, "fork");
+    if (helper == 0) {
+        closep(&status_rd), closep(&pid_rd);
+        exec_helper(&es, pidfd, probe, stdio, status_wr, pid_wr, lab_dir, root_fd);
+    }
+    closep(&status_wr), closep(&pid_wr);
+    while (waitpid(helper, &st, 0) < 0)
+        if (errno != EINTR)
+            return iso_err_set(err, errno, "waitpid %d", helper);
+    if (read(pid_rd, &pid, sizeof(pid)) != sizeof(pid)) {
+        struct rt_setup_error m = { 0, "" };
+        if (read(status_rd, &m, sizeof(m)) > 0) {
+            m.msg[sizeof(m.msg) - 1] = '\0';
+            return iso_err_set(err, m.errnum, "%s", m.msg);
+        }
+        return iso_err_set(err, 0, "the exec helper ended (status 0x%x)", st);
+    }
+    p->pid = pid;
+    p->status_fd = steal_fd(&status_rd);
+    return 0;
+}
+
+/* The init says "c" once it has done every step but exec; a failed step
+ * says why instead. */
+static int builtin_created(const struct iso_runtime *rt, const struct iso_spec *s,
+                           struct rt_proc *p, pid_t *init, struct iso_err *err)
+{
+    struct rt_setup_error m = { 0, "" };
+    ssize_t n;
+
+    (void)rt, (void)s;
+    while ((n = read(p->status_fd, &m, sizeof(m))) < 0 && errno == EINTR)
+        ;
+    if (n == 1 && ((char *)&m)[0] == 'c') {
+        *init = p->pid;
+        return 0;
+    }
+    if (n == (ssize_t)sizeof(m)) {
+        m.msg[sizeof(m.msg) - 1] = '\0';
+        return iso_err_set(err, m.errnum, "%s", m.msg);
+    }
+    return iso_err_set(err, n < 0 ? errno : 0, "the created container's init ended");
+}
+
+static int builtin_start(const struct iso_runtime *rt, const struct iso_spec *s, struct rt_proc *p,
+                         struct iso_err *err)
+{
+    (void)rt, (void)s;
+    if (write(p->status_fd, "s", 1) != 1)
+        return iso_err_set(err, errno, "tell the created container to start");
+    return 0;
+}
+
 /* What the built-in runtime cannot do; it needs no command line. */
 static int builtin_translate(const struct iso_runtime *rt, const struct iso_spec *s,
                              char *const probe[], struct rt_cmd *cmd, char *why, size_t len)
@@ -626,6 +881,9 @@ const struct iso_runtime rt_builtin = {
     .spawn = builtin_spawn,
     .init_pid = builtin_init_pid,
     .cleanup = rt_nothing_left,
+    .exec = builtin_exec,
+    .created = builtin_created,
+    .start = builtin_start,
     .external = false,
     .harness_cgroups = true,
 };

@@ -26,6 +26,10 @@ int rt_bwrap_argv(const struct iso_spec *s, const char *bin, char *const probe_a
         return rt_unsupported(why, len, "a uid/gid map of a range of host ids");
     if (!(s->ns & CLONE_NEWNS))
         return rt_unsupported(why, len, "no mount namespace (bwrap always makes one)");
+    if (s->uid || s->gid)
+        return rt_unsupported(why, len,
+                              "a process user other than root (--uid needs a user "
+                              "namespace of one id)");
     /* bwrap makes every mount a slave (--make-rslave) and has no option
      * for it; private is its known difference (cases/known/bwrap.known) */
     if (s->propagation == ISO_PROP_SHARED || s->propagation == ISO_PROP_UNBINDABLE)
@@ -67,6 +71,8 @@ int rt_bwrap_argv(const struct iso_spec *s, const char *bin, char *const probe_a
             if (s->caps_keep & (1ull << c))
                 rt_arg(a, "--cap-add"), rt_argf(a, "%s", rt_cap_name(c, name, sizeof(name)));
     }
+    if (s->cwd)
+        rt_arg(a, "--chdir"), rt_arg(a, s->cwd);
     rt_arg_probe(a, probe_argv);
     return 0;
 }

@@ -579,8 +579,8 @@ const struct iso_runtime rt_docker = {
     .spawn = docker_spawn,
     .init_pid = docker_init_pid,
     .cleanup = docker_cleanup,
-    .start = docker_start,
-    .stop = docker_stop,
+    .daemon_start = docker_start,
+    .daemon_stop = docker_stop,
     .external = true,
     .harness_cgroups = false,
 };

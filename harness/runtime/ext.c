@@ -39,9 +39,7 @@ bool rt_find_bin(struct rt_bin *b, char *why, size_t len)
     return false;
 }
 
-/* "BIN --version" into text, at most 3 s: a hung runtime must not stall
- * the run (it is judged later). */
-static size_t read_version_output(const char *bin, char *text, size_t size)
+size_t rt_bin_output(const char *bin, const char *arg, char *text, size_t size)
 {
     double deadline = now_ms() + 3000;
     autoclose int rd = -1;
@@ -56,7 +54,7 @@ static size_t read_version_output(const char *bin, char *text, size_t size)
     if (pid == 0) {
         dup2(p[1], 1);
         dup2(p[1], 2);
-        execl(bin, bin, "--version", (char *)NULL);
+        execl(bin, bin, arg, (char *)NULL);
         _exit(127);
     }
     close(p[1]);
@@ -82,7 +80,7 @@ void rt_bin_version(const struct iso_runtime *rt, char *out, size_t size)
     out[0] = '\0';
     if (!rt->bin || !rt_find_bin(rt->bin, why, sizeof(why)))
         return;
-    read_version_output(rt->bin->path, text, sizeof(text));
+    rt_bin_output(rt->bin->path, "--version", text, sizeof(text));
     for (char *c = text; *c && !out[0]; c++) {
         size_t digits = strspn(c, "0123456789.");
         char *dot = strchr(c, '.');

@@ -9,6 +9,9 @@
 
 /* Found in PATH, or the --runtime-path given; why says how to get it. */
 bool rt_find_bin(struct rt_bin *b, char *why, size_t len);
+/* "BIN ARG" (stdout and stderr) into text, at most 3 s: a hung runtime
+ * must not stall the run (it is judged later). Returns the length. */
+size_t rt_bin_output(const char *bin, const char *arg, char *text, size_t size);
 /* "crun version 1.8.1" -> "1.8.1": the first dotted number that
  * "BIN --version" prints within 3 s; "" when none. */
 void rt_bin_version(const struct iso_runtime *rt, char *out, size_t size);

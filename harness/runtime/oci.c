@@ -21,6 +21,7 @@
 #include "config.h"
 #include "ext.h"
 #include "ns.h"
+#include "oci_know.h"
 
 static json_object *ns_entry(const char *type, const char *path)
 {
@@ -52,32 +53,33 @@ static json_object *clock_offset(const struct iso_clock_offset *o)
     return j;
 }
 
-/* The capabilities of mask by name, only those the harness has itself:
- * asking for more fails in capset. */
-static json_object *cap_list(uint64_t mask)
+/* The capabilities of mask by name, only those the harness has itself
+ * (asking for more fails in capset) and the runtime knows (an older one
+ * refuses a name it cannot parse). */
+static json_object *cap_list(uint64_t mask, uint64_t known)
 {
     json_object *arr = json_object_new_array();
     char name[64];
     int last = (int)cap_max_bits();
 
     for (int c = 0; c < last && c < 64; c++)
-        if ((mask & (1ull << c)) && cap_get_bound((cap_value_t)c) == 1)
+        if ((mask & known & (1ull << c)) && cap_get_bound((cap_value_t)c) == 1)
             json_object_array_add(arr, json_object_new_string(rt_cap_name(c, name, sizeof(name))));
     return arr;
 }
 
 /* All five sets, stated: a runtime that fills in an omitted set from its
  * own defaults is what CVE-2022-29162 was. */
-static json_object *cap_sets(const struct iso_spec *s)
+static json_object *cap_sets(const struct iso_spec *s, uint64_t known)
 {
     uint64_t keep = s->drop_caps ? s->caps_keep : ~0ull;
     json_object *caps = json_object_new_object();
 
-    json_object_object_add(caps, "bounding", cap_list(keep));
-    json_object_object_add(caps, "effective", cap_list(keep));
-    json_object_object_add(caps, "permitted", cap_list(keep));
-    json_object_object_add(caps, "inheritable", cap_list(s->caps_inh));
-    json_object_object_add(caps, "ambient", cap_list(s->caps_amb));
+    json_object_object_add(caps, "bounding", cap_list(keep, known));
+    json_object_object_add(caps, "effective", cap_list(keep, known));
+    json_object_object_add(caps, "permitted", cap_list(keep, known));
+    json_object_object_add(caps, "inheritable", cap_list(s->caps_inh, known));
+    json_object_object_add(caps, "ambient", cap_list(s->caps_amb, known));
     return caps;
 }
 
@@ -150,6 +152,13 @@ static json_object *unified_memory(const struct iso_limits *lim)
 char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const char *netns_path,
                     const char *cgroups_path, char *why, size_t len)
 {
+    return rt_oci_config_known(s, probe_argv, netns_path, cgroups_path, ~0ull, why, len);
+}
+
+char *rt_oci_config_known(const struct iso_spec *s, char *const probe_argv[],
+                          const char *netns_path, const char *cgroups_path, uint64_t known_caps,
+                          char *why, size_t len)
+{
     static const char *const proc_opts[] = { "nosuid", "noexec", "nodev", NULL };
     static const char *const dev_opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k",
                                             NULL };
@@ -172,8 +181,8 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
     proc = json_object_new_object();
     json_object_object_add(proc, "terminal", json_object_new_boolean(0));
     user = json_object_new_object();
-    json_object_object_add(user, "uid", json_object_new_int(0));
-    json_object_object_add(user, "gid", json_object_new_int(0));
+    json_object_object_add(user, "uid", json_object_new_int64(s->uid));
+    json_object_object_add(user, "gid", json_object_new_int64(s->gid));
     json_object_object_add(proc, "user", user);
     args = json_object_new_array();
     json_object_array_add(args, json_object_new_string(ISO_PROBE));
@@ -183,8 +192,8 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
     env = json_object_new_array();
     json_object_array_add(env, json_object_new_string("PATH=/bin:/sbin:/usr/bin:/usr/sbin"));
     json_object_object_add(proc, "env", env);
-    json_object_object_add(proc, "cwd", json_object_new_string("/"));
-    json_object_object_add(proc, "capabilities", cap_sets(s));
+    json_object_object_add(proc, "cwd", json_object_new_string(s->cwd ? s->cwd : "/"));
+    json_object_object_add(proc, "capabilities", cap_sets(s, known_caps));
     json_object_object_add(proc, "noNewPrivileges", json_object_new_boolean(s->no_new_privs));
     json_object_object_add(root, "process", proc);
     rootobj = json_object_new_object();
@@ -245,6 +254,15 @@ char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const ch
     }
     if (s->lim.memory_high || s->lim.oom_group) /* cgroup v2 files with no OCI field */
         json_object_object_add(res, "unified", unified_memory(&s->lim));
+    /* the OCI default (runc spec): every device denied but the ones the
+     * runtime itself allows (null, zero, full, random, urandom, tty, ...) */
+    {
+        json_object *devs = json_object_new_array(), *deny = json_object_new_object();
+        json_object_object_add(deny, "allow", json_object_new_boolean(0));
+        json_object_object_add(deny, "access", json_object_new_string("rwm"));
+        json_object_array_add(devs, deny);
+        json_object_object_add(res, "devices", devs);
+    }
     json_object_object_add(lnx, "resources", res);
     if (s->mask_paths) {
         json_object_object_add(lnx, "maskedPaths", string_list(spec_masked_paths));
@@ -293,6 +311,144 @@ static const char *oci_cgroups_path(const struct iso_spec *s, char *buf, size_t 
     return NULL;
 }
 
+/* What an OCI runtime knows, learnt once per run: its version, and the
+ * capabilities it can name from "RUNTIME features" where it has that
+ * command (runc 1.1), else from its version (crun 1.8 has no features),
+ * else none known: everything is asked for and a refusal is a skip
+ * naming the key (oci_refused). Learnt when main asks for the version,
+ * before the cases fork, so every case inherits it. */
+struct oci_knows {
+    const char *runtime;
+    bool learnt;
+    uint64_t caps;
+    enum oci_caps_source source;
+    char version[64];
+    char *default_spec; /* what "RUNTIME spec" writes, NULL when it wrote nothing */
+};
+
+static struct oci_knows knows[] = { { .runtime = "crun" }, { .runtime = "runc" } };
+
+/* "BIN spec" run in a directory of its own, which is removed again: the
+ * config.json it writes, malloc'd, or NULL. */
+static char *runtime_spec(const char *bin)
+{
+    char dir[] = "/tmp/isocheck-spec-XXXXXX", file[64], *text = NULL;
+    pid_t pid;
+
+    if (!mkdtemp(dir))
+        return NULL;
+    snprintf(file, sizeof(file), "%s/config.json", dir);
+    pid = fork();
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR);
+        dup2(null, 0), dup2(null, 1), dup2(null, 2);
+        if (chdir(dir) == 0)
+            execl(bin, bin, "spec", (char *)NULL);
+        _exit(127);
+    }
+    if (pid > 0 && waitpid(pid, NULL, 0) == pid) {
+        json_object *j = json_object_from_file(file);
+        if (j)
+            text = strdup(json_object_to_json_string(j));
+        json_object_put(j);
+    }
+    unlink(file);
+    rmdir(dir);
+    return text;
+}
+
+static struct oci_knows *learn(const struct iso_runtime *rt)
+{
+    static char text[32768];
+    struct oci_knows *k = NULL;
+    char why[256];
+
+    for (size_t i = 0; i < ARRAY_LEN(knows); i++)
+        if (strcmp(knows[i].runtime, rt->name) == 0)
+            k = &knows[i];
+    if (!k || k->learnt)
+        return k;
+    k->learnt = true;
+    k->caps = ~0ull;
+    k->source = OCI_CAPS_TRYING;
+    if (!rt_find_bin(rt->bin, why, sizeof(why)))
+        return k;
+    rt_bin_output(rt->bin->path, "--version", text, sizeof(text));
+    if (oci_version_text(text, k->version, sizeof(k->version)) < 0)
+        k->version[0] = '\0';
+    rt_bin_output(rt->bin->path, "features", text, sizeof(text));
+    if (oci_caps_from_features(text, &k->caps) == 0)
+        k->source = OCI_CAPS_FEATURES;
+    else if (oci_caps_from_version(rt->name, k->version, &k->caps) == 0)
+        k->source = OCI_CAPS_VERSION;
+    k->default_spec = runtime_spec(rt->bin->path);
+    return k;
+}
+
+static uint64_t known_caps(const struct iso_runtime *rt)
+{
+    const struct oci_knows *k = learn(rt);
+    return k ? k->caps : ~0ull;
+}
+
+/* "1.1.5" of "1.1.5", "1.0.0" of "1.0.0-rc92": the dotted numbers the
+ * known-differences ranges compare; learning what it knows on the way. */
+static void oci_version(const struct iso_runtime *rt, char *out, size_t size)
+{
+    const struct oci_knows *k = learn(rt);
+
+    if (!k || !k->version[0]) {
+        rt_bin_version(rt, out, size);
+        return;
+    }
+    snprintf(out, size, "%.*s", (int)strspn(k->version, "0123456789."), k->version);
+}
+
+/* The config key the runtime's message says it refused. */
+static const char *oci_refused(const char *err_text) { return oci_refused_key(err_text); }
+
+/* The runtime's own default spec with the root, the args and what the lab
+ * must set changed: no terminal, the cgroup path, a prepared network
+ * namespace's path. */
+static char *default_config(const char *defaults, const struct iso_spec *s, char *const probe[],
+                            const char *netns_path, const char *cgroups_path, char *why, size_t len)
+{
+    json_object *root = defaults ? json_tokener_parse(defaults) : NULL, *proc, *lnx, *o, *args;
+    char *out = NULL;
+
+    if (rt_builtin_only(s, why, len)) {
+        json_object_put(root);
+        return NULL;
+    }
+    if (!root || !json_object_object_get_ex(root, "process", &proc) ||
+        !json_object_object_get_ex(root, "linux", &lnx)) {
+        rt_unsupported(why, len, "its own default spec (\"spec\" wrote none)");
+        json_object_put(root);
+        return NULL;
+    }
+    if (json_object_object_get_ex(root, "root", &o))
+        json_object_object_add(o, "path", json_object_new_string(s->rootfs));
+    args = json_object_new_array();
+    json_object_array_add(args, json_object_new_string(ISO_PROBE));
+    for (int i = 1; probe[i]; i++)
+        json_object_array_add(args, json_object_new_string(probe[i]));
+    json_object_object_add(proc, "args", args);
+    json_object_object_add(proc, "terminal", json_object_new_boolean(0));
+    if (cgroups_path)
+        json_object_object_add(lnx, "cgroupsPath", json_object_new_string(cgroups_path));
+    if (netns_path && json_object_object_get_ex(lnx, "namespaces", &o))
+        for (size_t i = 0; i < json_object_array_length(o); i++) {
+            json_object *ns = json_object_array_get_idx(o, i), *type;
+            if (json_object_object_get_ex(ns, "type", &type) &&
+                strcmp(json_object_get_string(type), "network") == 0)
+                json_object_object_add(ns, "path", json_object_new_string(netns_path));
+        }
+    out = strdup(json_object_to_json_string_ext(root, JSON_C_TO_STRING_PRETTY |
+                                                          JSON_C_TO_STRING_NOSLASHESCAPE));
+    json_object_put(root);
+    return out;
+}
+
 /* RUNTIME --root STATE run --bundle BUNDLE --pid-file FILE ID, and the
  * config.json it reads. */
 static int oci_translate(const struct iso_runtime *rt, const struct iso_spec *s,
@@ -307,14 +463,21 @@ static int oci_translate(const struct iso_runtime *rt, const struct iso_spec *s,
     oci_paths(rt, s, &p);
     if (!oci_cgroups_path(s, cgpath, sizeof(cgpath), why, len))
         return ISO_RT_UNSUPPORTED;
-    cmd->config = rt_oci_config(s, probe, s->join_netns_fd >= 0 ? p.netns : NULL, cgpath, why, len);
+    if (s->runtime_defaults) {
+        const struct oci_knows *k = learn(rt);
+        cmd->config = default_config(k ? k->default_spec : NULL, s, probe,
+                                     s->join_netns_fd >= 0 ? p.netns : NULL, cgpath, why, len);
+    } else {
+        cmd->config = rt_oci_config_known(s, probe, s->join_netns_fd >= 0 ? p.netns : NULL, cgpath,
+                                          known_caps(rt), why, len);
+    }
     if (!cmd->config)
         return ISO_RT_UNSUPPORTED;
     rt_arg(a, rt->bin->path[0] ? rt->bin->path : rt->bin->exe);
     rt_arg(a, "--root");
     if (rt_argf(a, "%s", p.state) < 0)
         return rt_unsupported(why, len, "a state directory path this long");
-    rt_arg(a, "run");
+    rt_arg(a, s->created ? "create" : "run");
     rt_arg(a, "--bundle");
     if (rt_argf(a, "%s", p.bundle) < 0)
         return rt_unsupported(why, len, "a bundle path this long");
@@ -375,6 +538,37 @@ static int oci_spawn(const struct iso_runtime *rt, const struct iso_spec *s, cha
     return rt_exec(&x, p, err);
 }
 
+/* RUNTIME --root STATE exec --pid-file FILE [--cap NAME]... ID PROBE ARGS:
+ * one more process in the running container; the runtime stays in the
+ * foreground and exits with the process's status. */
+static int oci_exec_in(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
+                       uint64_t add_caps, const int stdio[3], struct rt_proc *p, bool hide_unified,
+                       struct iso_err *err)
+{
+    static int n_exec;
+    struct rt_argv a = { .argc = 0 };
+    struct rt_exec x = { a.argv, stdio, -1, -1, hide_unified };
+    char why[256] = "", name[64];
+    struct oci_paths paths;
+
+    if (!rt_find_bin(rt->bin, why, sizeof(why)))
+        return iso_err_set(err, 0, "%s", why);
+    oci_paths(rt, s, &paths);
+    snprintf(p->pid_file, sizeof(p->pid_file), "%s/exec-%d.pid", paths.bundle, ++n_exec);
+    rt_arg(&a, rt->bin->path);
+    rt_arg(&a, "--root");
+    rt_arg(&a, paths.state);
+    rt_arg(&a, "exec");
+    rt_arg(&a, "--pid-file");
+    rt_arg(&a, p->pid_file);
+    for (int c = 0; c < 64; c++)
+        if ((add_caps & known_caps(rt) & (1ull << c)) && rt_argf(&a, "--cap") == 0)
+            rt_argf(&a, "%s", rt_cap_name(c, name, sizeof(name)));
+    rt_arg(&a, s->id);
+    rt_arg_probe(&a, probe);
+    return rt_exec(&x, p, err);
+}
+
 /* Both runtimes write --pid-file once they started the container (runc
  * after its exec), which may be a moment after the probe said ready. */
 static int oci_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *err)
@@ -393,6 +587,51 @@ static int oci_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *er
         nanosleep(&tick, NULL);
     }
     *init = (pid_t)pid;
+    return 0;
+}
+
+/* "create" has returned once the container's init waits for start; its
+ * pid file says where that init is. Nothing is left to wait for. */
+static int oci_created(const struct iso_runtime *rt, const struct iso_spec *s, struct rt_proc *p,
+                       pid_t *init, struct iso_err *err)
+{
+    int st;
+
+    (void)s;
+    while (waitpid(p->pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return iso_err_set(err, errno, "waitpid %d", p->pid);
+    p->pid = -1;
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return iso_err_set(err, 0, "%s create: status 0x%x", rt->name, st);
+    return oci_init_pid(p, init, err);
+}
+
+/* RUNTIME --root STATE start ID, waited for. */
+static int oci_start_in(const struct iso_runtime *rt, const struct iso_spec *s, bool hide_unified,
+                        struct iso_err *err)
+{
+    struct oci_paths paths;
+    pid_t pid;
+    int st;
+
+    oci_paths(rt, s, &paths);
+    pid = fork();
+    if (pid < 0)
+        return iso_err_set(err, errno, "fork");
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        dup2(null, 0), dup2(null, 1);
+        if (hide_unified)
+            rt_hide_unified();
+        execl(rt->bin->path, rt->bin->path, "--root", paths.state, "start", s->id, (char *)NULL);
+        _exit(127);
+    }
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return iso_err_set(err, errno, "waitpid %d", pid);
+    if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+        return iso_err_set(err, 0, "%s start %s: status 0x%x", rt->name, s->id, st);
     return 0;
 }
 
@@ -440,6 +679,19 @@ static int crun_spawn(const struct iso_runtime *rt, const struct iso_spec *s, ch
 {
     return oci_spawn(rt, s, probe, stdio, p, crun_hides_unified(), err);
 }
+static int crun_exec(const struct iso_runtime *rt, const struct iso_spec *s, pid_t init,
+                     char *const probe[], uint64_t add_caps, const int stdio[3], struct rt_proc *p,
+                     struct iso_err *err)
+{
+    (void)init;
+    return oci_exec_in(rt, s, probe, add_caps, stdio, p, crun_hides_unified(), err);
+}
+static int crun_start(const struct iso_runtime *rt, const struct iso_spec *s, struct rt_proc *p,
+                      struct iso_err *err)
+{
+    (void)p;
+    return oci_start_in(rt, s, crun_hides_unified(), err);
+}
 static void crun_cleanup(const struct iso_runtime *rt, const char *workdir)
 {
     oci_cleanup(rt, workdir, crun_hides_unified());
@@ -449,11 +701,16 @@ const struct iso_runtime rt_crun = {
     .name = "crun",
     .bin = &crun_bin,
     .available = crun_available,
-    .version = rt_bin_version,
+    .version = oci_version,
     .translate = oci_translate,
     .spawn = crun_spawn,
     .init_pid = oci_init_pid,
     .cleanup = crun_cleanup,
+    .exec = crun_exec,
+    .created = oci_created,
+    .start = crun_start,
+    .device_rules = true,
+    .refused = oci_refused,
     .external = true,
     .harness_cgroups = false,
 };
@@ -465,6 +722,19 @@ static int runc_spawn(const struct iso_runtime *rt, const struct iso_spec *s, ch
 {
     return oci_spawn(rt, s, probe, stdio, p, false, err);
 }
+static int runc_exec(const struct iso_runtime *rt, const struct iso_spec *s, pid_t init,
+                     char *const probe[], uint64_t add_caps, const int stdio[3], struct rt_proc *p,
+                     struct iso_err *err)
+{
+    (void)init;
+    return oci_exec_in(rt, s, probe, add_caps, stdio, p, false, err);
+}
+static int runc_start(const struct iso_runtime *rt, const struct iso_spec *s, struct rt_proc *p,
+                      struct iso_err *err)
+{
+    (void)p;
+    return oci_start_in(rt, s, false, err);
+}
 static void runc_cleanup(const struct iso_runtime *rt, const char *workdir)
 {
     oci_cleanup(rt, workdir, false);
@@ -474,11 +744,16 @@ const struct iso_runtime rt_runc = {
     .name = "runc",
     .bin = &runc_bin,
     .available = runc_available,
-    .version = rt_bin_version,
+    .version = oci_version,
     .translate = oci_translate,
     .spawn = runc_spawn,
     .init_pid = oci_init_pid,
     .cleanup = runc_cleanup,
+    .exec = runc_exec,
+    .created = oci_created,
+    .start = runc_start,
+    .device_rules = true,
+    .refused = oci_refused,
     .external = true,
     .harness_cgroups = false,
 };

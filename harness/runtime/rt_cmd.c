@@ -50,6 +50,7 @@ int rt_builtin_only(const struct iso_spec *s, char *why, size_t len)
 {
     if (s->root != ISO_ROOT_PIVOT || s->proc != ISO_PROC_NEW || !s->private_mounts ||
         !s->detach_old_root || s->leak_fd || s->expose_runtime || s->follow_image_symlinks ||
+        s->exec_keep_inh || s->exec_leak_fd || s->cwd_unchecked || s->init_leak_fd || s->host_dev ||
         s->trust_image_proc || s->skip_cgroup_join)
         return rt_unsupported(why, len, "the built-in runtime's sabotages");
     /* the OCI runtime spec has no field for it; unshare(1) has one, but
@@ -87,6 +88,8 @@ int rt_no_limits(const struct iso_spec *s, char *why, size_t len)
 
 int rt_no_hardening(const struct iso_spec *s, bool nnp, char *why, size_t len)
 {
+    if (s->runtime_defaults)
+        return rt_unsupported(why, len, "its own default spec (it has no spec command)");
     if (s->caps_inh || s->caps_amb)
         return rt_unsupported(why, len, "an inheritable or ambient capability set");
     if (s->no_new_privs && !nnp)
@@ -95,6 +98,8 @@ int rt_no_hardening(const struct iso_spec *s, bool nnp, char *why, size_t len)
         return rt_unsupported(why, len, "masked and read-only paths");
     if (s->seccomp_deny)
         return rt_unsupported(why, len, "a seccomp filter");
+    if (s->created)
+        return rt_unsupported(why, len, "a container created now and started later");
     return 0;
 }
 

@@ -40,6 +40,11 @@ int rt_bwrap_argv(const struct iso_spec *s, const char *bin, char *const probe_a
  * network namespace to join, or NULL; cgroups_path: absolute, or NULL. */
 char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const char *netns_path,
                     const char *cgroups_path, char *why, size_t len);
+/* The same asking only for the capabilities in known_caps (what the
+ * runtime can name). */
+char *rt_oci_config_known(const struct iso_spec *s, char *const probe_argv[],
+                          const char *netns_path, const char *cgroups_path, uint64_t known_caps,
+                          char *why, size_t len);
 
 /* Shared by the translations. */
 void rt_arg(struct rt_argv *a, const char *arg);

@@ -62,12 +62,35 @@ struct iso_runtime {
     /* After a killed case: remove what the runtime still holds in the
      * case's directory (OCI: "delete -f" each container it knows). */
     void (*cleanup)(const struct iso_runtime *rt, const char *workdir);
+    /* Start the probe as one more process of the running container that
+     * spawn made from s (as "RUNTIME exec" does), with add_caps added to
+     * its bounding, effective and permitted sets ("exec --cap"); p as for
+     * spawn, and init_pid then says where the new process is. NULL: the
+     * runtime has no way to do that. */
+    int (*exec)(const struct iso_runtime *rt, const struct iso_spec *s, pid_t init,
+                char *const probe[], uint64_t add_caps, const int stdio[3], struct rt_proc *p,
+                struct iso_err *err);
+    /* A container spawned from a spec with created set stops before its
+     * init runs the probe (OCI "create"): created waits until it is there
+     * and says where its init is; start lets it run (OCI "start"). NULL:
+     * no way to do that. */
+    int (*created)(const struct iso_runtime *rt, const struct iso_spec *s, struct rt_proc *p,
+                   pid_t *init, struct iso_err *err);
+    int (*start)(const struct iso_runtime *rt, const struct iso_spec *s, struct rt_proc *p,
+                 struct iso_err *err);
+    /* The key of its configuration a failed runtime's stderr says it
+     * refused (the case is then skipped, naming it), NULL if none; the
+     * field is NULL for a driver with no configuration keys. */
+    const char *(*refused)(const char *err_text);
+    /* it applies device rules (OCI linux.resources.devices): a device
+     * node it does not allow cannot be opened inside */
+    bool device_rules;
     /* A daemon the runtime needs for the whole run (dockerd), started by
      * the runner in the lab before the runtime's first container and
      * stopped after its last; NULL for a runtime without one. start
      * returns -1 with r->why and r->log when the daemon did not come up. */
-    int (*start)(const struct iso_runtime *rt, struct rt_daemon_report *r);
-    void (*stop)(const struct iso_runtime *rt);
+    int (*daemon_start)(const struct iso_runtime *rt, struct rt_daemon_report *r);
+    void (*daemon_stop)(const struct iso_runtime *rt);
     /* the waited-for process is the runtime, which reports a container
      * killed by signal N as exit status 128+N */
     bool external;

@@ -12,7 +12,8 @@ extern const struct iso_runtime rt_builtin, rt_unshare, rt_bwrap, rt_crun, rt_ru
     rt_lxc, rt_nspawn, rt_docker;
 
 static const struct iso_runtime *const runtimes[] = {
-    &rt_builtin, &rt_unshare, &rt_bwrap, &rt_crun, &rt_runc, &rt_podman, &rt_lxc, &rt_nspawn, &rt_docker,
+    &rt_builtin, &rt_unshare, &rt_bwrap,  &rt_crun,   &rt_runc,
+    &rt_podman,  &rt_lxc,     &rt_nspawn, &rt_docker,
 };
 
 static const struct iso_config *config;

@@ -58,6 +58,11 @@ int rt_unshare_argv(const struct iso_spec *s, const char *bin, char *const probe
     if (rt_argf(a, "--root=%s", s->rootfs) < 0)
         return rt_unsupported(why, len, "a root path this long");
     rt_arg(a, "--mount-proc"); /* with --root: proc is mounted inside the new root */
+    if (s->cwd)
+        rt_arg(a, "--wd"), rt_arg(a, s->cwd);
+    if (s->uid || s->gid)
+        rt_arg(a, "--setuid"), rt_argf(a, "%u", s->uid), rt_arg(a, "--setgid"),
+            rt_argf(a, "%u", s->gid);
     rt_arg_probe(a, probe_argv);
     return 0;
 }

@@ -141,6 +141,21 @@ static void test_rt_builtin_only(void **state)
     spec_init(&s, "/r");
     s.skip_cgroup_join = true;
     assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.exec_keep_inh = true;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.exec_leak_fd = true;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.cwd_unchecked = true;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.init_leak_fd = true;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
+    spec_init(&s, "/r");
+    s.host_dev = true;
+    assert_refused(rt_builtin_only(&s, why, sizeof(why)), why, sab);
 }
 
 /* Each limit is refused on its own, naming it; without limits the
@@ -570,9 +585,8 @@ static void test_ns_table(void **state)
  * command has a name of its own. */
 static void test_driver_table(void **state)
 {
-    const char *order[] = {
-        "builtin", "unshare", "bwrap", "crun", "runc", "podman", "lxc", "nspawn", "docker"
-    };
+    const char *order[] = { "builtin", "unshare", "bwrap",  "crun",  "runc",
+                            "podman",  "lxc",     "nspawn", "docker" };
     static const struct {
         const char *name, *exe;
     } own_exe[] = { { "lxc", "lxc-start" }, { "nspawn", "systemd-nspawn" } };
@@ -598,7 +612,8 @@ static void test_driver_table(void **state)
         for (size_t k = 0; k < ARRAY_LEN(own_exe); k++)
             if (strcmp(rt->name, own_exe[k].name) == 0)
                 exe = own_exe[k].exe;
-        assert_int_equal(rt->start != NULL, rt->stop != NULL); /* a daemon started is stopped */
+        assert_int_equal(rt->daemon_start != NULL,
+                         rt->daemon_stop != NULL); /* a daemon started is stopped */
         if (rt->bin)
             assert_string_equal(rt->bin->exe, exe);
     }
@@ -900,6 +915,66 @@ static void test_known(void **state)
                      -1); /* no reason */
 }
 
+/* The process's cwd and user, the OCI default device rule, only the
+ * capabilities the runtime knows; cwd and user for bwrap and unshare(1);
+ * what neither can express: create/start, a default spec, bwrap's user. */
+static void test_cwd_user_devices(void **state)
+{
+    struct iso_spec s;
+    char why[256] = "", *text;
+    struct rt_argv a;
+    json_object *j;
+    (void)state;
+    spec_init(&s, "/r");
+    text = rt_oci_config(&s, probe, NULL, "/cg", why, sizeof(why));
+    j = json_tokener_parse(text);
+    assert_string_equal(json_object_get_string(get(j, "process.cwd")), "/");
+    assert_int_equal(json_object_get_int(get(j, "process.user.uid")), 0);
+    assert_false(json_object_get_boolean(
+        get(json_object_array_get_idx(get(j, "linux.resources.devices"), 0), "allow")));
+    assert_string_equal(
+        json_object_get_string(
+            get(json_object_array_get_idx(get(j, "linux.resources.devices"), 0), "access")),
+        "rwm");
+    assert_int_equal(json_object_array_length(get(j, "linux.resources.devices")), 1);
+    json_object_put(j);
+    free(text);
+    s.cwd = "/proc/self/fd/7";
+    s.uid = 1000, s.gid = 1001;
+    s.drop_caps = true;
+    s.caps_keep = (1ull << CAP_CHOWN) | (1ull << CAP_KILL);
+    text = rt_oci_config_known(&s, probe, NULL, "/cg", 1ull << CAP_KILL, why, sizeof(why));
+    j = json_tokener_parse(text);
+    assert_string_equal(json_object_get_string(get(j, "process.cwd")), "/proc/self/fd/7");
+    assert_int_equal(json_object_get_int(get(j, "process.user.uid")), 1000);
+    assert_int_equal(json_object_get_int(get(j, "process.user.gid")), 1001);
+    assert_int_equal(json_object_array_length(get(j, "process.capabilities.bounding")), 1);
+    assert_string_equal(json_object_get_string(
+                            json_object_array_get_idx(get(j, "process.capabilities.effective"), 0)),
+                        "CAP_KILL");
+    json_object_put(j);
+    free(text);
+    s.drop_caps = false;
+    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, "no way to ask for a process user other than root (--uid needs a "
+                             "user namespace of one id)");
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&a), " --wd /proc/self/fd/7 --setuid 1000 --setgid 1001 "));
+    s.uid = s.gid = 0;
+    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&a), " --chdir /proc/self/fd/7 /isoprobe pid"));
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)), 0);
+    assert_null(strstr(joined(&a), "--setuid"));
+    s.created = true;
+    assert_int_equal(rt_bwrap_argv(&s, "bwrap", probe, &a, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, "no way to ask for a container created now and started later");
+    s.created = false;
+    s.runtime_defaults = true;
+    assert_int_equal(rt_unshare_argv(&s, "unshare", probe, &a, why, sizeof(why)),
+                     ISO_RT_UNSUPPORTED);
+    assert_string_equal(why, "no way to ask for its own default spec (it has no spec command)");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -920,6 +995,7 @@ int main(void)
         cmocka_unit_test(test_clone3),
         cmocka_unit_test(test_external_init_pid),
         cmocka_unit_test(test_oci_hardening),
+        cmocka_unit_test(test_cwd_user_devices),
         cmocka_unit_test(test_rt_arg_bounds),
         cmocka_unit_test(test_rt_argf),
         cmocka_unit_test(test_rt_arg_probe),

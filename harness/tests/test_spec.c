@@ -112,6 +112,11 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_ptr_equal(a->seccomp_deny, b->seccomp_deny);
     assert_int_equal(a->readonly_root, b->readonly_root);
     assert_int_equal(a->expose_runtime, b->expose_runtime);
+    assert_int_equal(a->exec_keep_inh, b->exec_keep_inh);
+    assert_int_equal(a->exec_leak_fd, b->exec_leak_fd);
+    assert_int_equal(a->cwd_unchecked, b->cwd_unchecked);
+    assert_int_equal(a->init_leak_fd, b->init_leak_fd);
+    assert_int_equal(a->host_dev, b->host_dev);
 }
 
 /* What each sabotage, by name, must do to full_spec(): written out here
@@ -168,6 +173,16 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->expose_runtime = true;
     else if (strcmp(name, "follow-image-symlinks") == 0)
         want->follow_image_symlinks = true;
+    else if (strcmp(name, "exec-keep-inheritable") == 0)
+        want->exec_keep_inh = true;
+    else if (strcmp(name, "exec-leak-fd") == 0)
+        want->exec_leak_fd = true;
+    else if (strcmp(name, "cwd-unchecked") == 0)
+        want->cwd_unchecked = true;
+    else if (strcmp(name, "init-leak-fd") == 0)
+        want->init_leak_fd = true;
+    else if (strcmp(name, "host-dev") == 0)
+        want->host_dev = true;
     else if (strcmp(name, "propagation-ignored") == 0)
         want->propagation = ISO_PROP_PRIVATE;
     else if (strcmp(name, "trust-image-proc") == 0)
@@ -196,7 +211,7 @@ static void check_effect(const char *name, struct iso_spec *want)
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 33);
+    assert_int_equal(spec_sabotage_count(), 38);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
         struct iso_spec got, want;
@@ -235,6 +250,7 @@ static void test_table_order(void **state)
     assert_true(spec_sabotage_lookup("trust-image-proc") == ISO_SAB_BIT(33));
     assert_true(spec_sabotage_lookup("harness-joins-paths") == ISO_SAB_BIT(34));
     assert_true(spec_sabotage_lookup("memory-high-as-max") == ISO_SAB_BIT(57));
+    assert_true(spec_sabotage_lookup("host-dev") == ISO_SAB_BIT(42));
 }
 
 /* Limits a spec does not have stay absent; no cgroup is asked for. */
