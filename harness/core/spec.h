@@ -65,7 +65,9 @@ struct iso_spec {
     bool readonly_root;       /* the container's / is mounted read-only */
     bool expose_runtime; /* builtin only: a descriptor to its own binary stays open across exec */
     bool follow_image_symlinks; /* builtin only: setup through joined paths, not in the root */
-    const char *rootfs;         /* container root as the lab sees it */
+    bool leak_process;  /* builtin only: a process of its own session outlives the container */
+    bool leak_lab;      /* builtin only: an IPC object and a mount are left in the lab */
+    const char *rootfs; /* container root as the lab sees it */
     struct iso_net net;
     struct iso_limits lim;
     /* with CLONE_NEWTIME: written to the time namespace before its first
@@ -109,6 +111,10 @@ struct iso_spec {
 #define ISO_SAB_EXPOSE_RUNTIME ISO_SAB_BIT(28)
 /* bits 29-31 free */
 #define ISO_SAB_FOLLOW_IMAGE_SYMLINKS ISO_SAB_BIT(32)
+/* The leak check's own controls (leak.h): no case fails, the block's
+ * leak point does. */
+#define ISO_SAB_LEAK_PROCESS ISO_SAB_BIT(58)
+#define ISO_SAB_LEAK_LAB ISO_SAB_BIT(59)
 
 /* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers
  * (CVE-2022-29162, CVE-2022-27650): CAP_KILL, CAP_NET_BIND_SERVICE,
@@ -126,6 +132,10 @@ struct iso_sabotage {
     const char *desc;
     void (*apply)(struct iso_spec *s);
 };
+
+/* TAP points a sabotage must fail besides the cases that declare it: a
+ * prefix ending in ".*" ("leak.*" for the leak check's controls), or NULL. */
+const char *spec_sabotage_points(uint64_t bit);
 
 /* The default container: pid+uts+ipc+mnt+net namespaces, pivot_root, a
  * fresh /proc, private mounts. No user namespace, no hostname set (the

@@ -49,7 +49,8 @@ int rt_unsupported(char *why, size_t len, const char *what)
 int rt_builtin_only(const struct iso_spec *s, char *why, size_t len)
 {
     if (s->root != ISO_ROOT_PIVOT || s->proc != ISO_PROC_NEW || !s->private_mounts ||
-        !s->detach_old_root || s->leak_fd || s->expose_runtime || s->follow_image_symlinks)
+        !s->detach_old_root || s->leak_fd || s->expose_runtime || s->follow_image_symlinks ||
+        s->leak_process || s->leak_lab)
         return rt_unsupported(why, len, "the built-in runtime's sabotages");
     return 0;
 }
