@@ -232,7 +232,7 @@ static int kill_escaped(char *out, size_t size)
  * group: listed and killed. */
 static int scan_cgroup(const char *dir, const char *rel, char *out, size_t size, int depth)
 {
-    char path[PATH_MAX], procs[4096], text[PATH_MAX + 96], *save = NULL;
+    char path[PATH_MAX], procs[4096], *save = NULL;
     int count = 0;
     DIR *d;
     struct dirent *e;
@@ -242,6 +242,7 @@ static int scan_cgroup(const char *dir, const char *rel, char *out, size_t size,
         for (char *p = strtok_r(procs, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
             long long pid;
             struct leak_proc pr = { 0 };
+            char text[PATH_MAX + 96];
             if (parse_ll(p, &pid, NULL) < 0)
                 continue;
             if (pid > 0 &&
@@ -328,7 +329,7 @@ int leak_case_end(const struct iso_config *cfg, int index, char *out, size_t siz
 
 /* --- the runner side ----------------------------------------------------- */
 
-#define LAB_SNAP (64 * 1024)
+#define LAB_SNAP ((size_t)64 * 1024)
 
 struct leak_lab {
     char known[LAB_SNAP];
