@@ -9,6 +9,8 @@
 #   make build-matrix  build with gcc, clang and a _FORTIFY_SOURCE=3 gcc, -Werror
 #   make mutants  mutation testing of the pure modules (scripts/mutants)
 #   make bench    spawn latency and suite wall time
+#   make soak     the suite 100 times on every runtime and the network family
+#                 300 times, under stress-ng (not part of make check)
 #
 # Libraries are found with pkg-config; scripts/install-deps installs them.
 
@@ -68,7 +70,8 @@ UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c 
             lib/procfs.c core/registry.c lib/report.c core/spec.c host/netlab.c \
             core/known.c host/cgroup.c host/cgv2.c host/cglimits.c host/systemd.c lib/ns.c lib/sys.c lib/cgfile.c lib/dl.c \
             out/tap.c out/results.c out/sink.c out/tap_sink.c out/matrix.c out/junit.c \
-            out/summary.c out/annotations.c out/ktap.c core/feature.c host/preflight.c host/hostile.c) \
+            out/summary.c out/annotations.c out/ktap.c core/feature.c host/preflight.c host/hostile.c \
+            core/leak.c core/repeat.c) \
             $(wildcard harness/runtime/*.c)
 # Shared fakes: libc calls the unit tests make fail on demand (fakes.h).
 UNIT_FAKES   := harness/tests/fakes.c
@@ -81,7 +84,7 @@ UNIT_CFLAGS = -std=gnu11 $(WARN) -O1 -g $(SAN) -DGOLDEN_DIR='"harness/tests/gold
               $(CMOCKA_CFLAGS) $(PKG_CFLAGS)
 
 .PHONY: all fixtures run check check-vm _check-vm check-runner _check-runner unit suite sabotage faults bench deps clean _run _check \
-        build-matrix matrix-gcc matrix-clang matrix-gcc-fortify3 _matrix-leg compdb lint mutants regressions
+        build-matrix matrix-gcc matrix-clang matrix-gcc-fortify3 _matrix-leg compdb lint mutants regressions soak
 all: $(BUILD)/isocheck $(BUILD)/isoprobe
 
 $(BUILD)/obj/%.o: %.c
@@ -146,6 +149,13 @@ faults: all fixtures
 regressions: all fixtures
 	scripts/test-regressions $(BUILD)/isocheck
 	scripts/test-hostile-rootfs $(BUILD)/isocheck $(BUILD)/rootfs
+
+# 100 runs of every runtime and 300 of the network family under stress-ng;
+# long, so not part of make check (SOAK_RUNS / SOAK_NET_RUNS to shorten)
+SOAK_RUNS ?= 100
+SOAK_NET_RUNS ?= 300
+soak: all fixtures
+	scripts/soak $(BUILD) $(SOAK_RUNS) $(SOAK_NET_RUNS)
 
 VMEXIT_CFLAGS = -std=gnu11 $(WARN) -O2
 $(BUILD)/vm-exit: ci/vm/vm-exit.c

@@ -35,6 +35,7 @@
 #include "netlab.h"
 #include "options.h"
 #include "reaper.h"
+#include "repeat.h"
 #include "preflight.h"
 #include "registry.h"
 #include "results.h"
@@ -181,6 +182,8 @@ static void list_sabotages(void)
             printf("%s%s", first ? "" : ",", registry_at(j)->name);
             first = false;
         }
+        if (spec_sabotage_points(s->bit))
+            printf("%s%s", first ? "" : ",", spec_sabotage_points(s->bit));
         putchar('\n');
     }
 }
@@ -500,6 +503,21 @@ static int run_lab(struct run *run, struct iso_err *err)
 
 /* --- step 7: post-run outputs, exit status ------------------------------ */
 
+/* --repeat N: the cases that both passed and failed, as comments; any
+ * makes the run fail. */
+static int report_flakes(struct run *run, int rc)
+{
+    struct flake f[64];
+    int n;
+
+    if (run->repeat < 2 || (rc != 0 && rc != 1))
+        return rc;
+    n = flake_table(&run->res, f, (int)ARRAY_LEN(f));
+    flake_lines(&run->res, f, n < (int)ARRAY_LEN(f) ? n : (int)ARRAY_LEN(f), run->repeat, note_line,
+                &run->sinks);
+    return n > 0 ? 1 : rc;
+}
+
 static int bail(struct run *run, const char *reason)
 {
     sinks_bail(&run->sinks, reason);
@@ -546,6 +564,7 @@ int main(int argc, char **argv)
             rc = 2; /* the runner bailed out itself */
         else if (rc < 0 || rc > 1)
             rc = bail(&run, err.msg[0] ? err.msg : "the lab ended abnormally");
+        rc = report_flakes(&run, rc);
     }
     if (sink_replay(&run.sinks, &run.res, &err) < 0 && rc != 2)
         rc = bail(&run, err.msg);

@@ -11,7 +11,11 @@
  * outcome is in the shared store, and exits: the runner settles the item
  * then, kills what is left of the case's process group and reaps the
  * process later. Nobody waits for the kernel to tear the case's
- * namespaces and mounts down (milliseconds per case). */
+ * namespaces and mounts down (milliseconds per case).
+ *
+ * Each case is checked for leaks (leak.h): the case process looks at its
+ * own descendants and cgroups before it says "done", the runner at the lab
+ * when the case has ended; the block's leak point follows its cases. */
 #define _GNU_SOURCE
 #include "runner.h"
 
@@ -24,6 +28,7 @@
 
 #include "case.h"
 #include "lab.h"
+#include "leak.h"
 #include "registry.h"
 #include "spec.h"
 
@@ -66,6 +71,7 @@ static __attribute__((noreturn)) void case_main(const struct runner_args *a, int
     sigemptyset(&none);
     sigprocmask(SIG_SETMASK, &none, NULL);
     setpgid(0, 0);
+    leak_case_begin();
     init_ctx(&ctx, a, item, a->rts[item / a->n], out);
     ctx.c = c;
     ISO_DOING(&ctx, "preparing the case's namespaces and root");
@@ -77,6 +83,10 @@ static __attribute__((noreturn)) void case_main(const struct runner_args *a, int
     c->fn(&ctx);
     if (out->status == ISO_ST_PENDING)
         out->status = ISO_ST_PASS;
+    {
+        struct res_item *it = &a->res->items[item];
+        it->nleak += leak_case_end(a->cfg, item, it->leak, sizeof(it->leak));
+    }
     /* A reader of our stdout need not wait for this process's teardown. */
     close(STDOUT_FILENO);
     sigqueue(getppid(), SIG_CASE_DONE, (union sigval){ .sival_int = item });
@@ -255,7 +265,16 @@ static void settle(const struct runner_args *a, int item, const struct done *d)
     it->verdict = todo ? V_TODO : V_FAIL;
 }
 
-static void reap_all(const struct runner_args *a, struct slot *slots, int jobs, struct done *done)
+/* A case ended: what it left in the lab is its leak. */
+static void look_at_lab(const struct runner_args *a, struct leak_lab *lab, int item)
+{
+    struct res_item *it = &a->res->items[item];
+
+    it->nleak += leak_lab_check(lab, it->leak, sizeof(it->leak));
+}
+
+static void reap_all(const struct runner_args *a, struct leak_lab *lab, struct slot *slots,
+                     int jobs, struct done *done)
 {
     int status;
     pid_t pid;
@@ -272,6 +291,7 @@ static void reap_all(const struct runner_args *a, struct slot *slots, int jobs, 
             }
             done[slots[j].item] =
                 (struct done){ true, slots[j].killed, status, now_ms() - slots[j].start };
+            look_at_lab(a, lab, slots[j].item);
             slots[j].pid = 0;
         }
         /* any other pid is an orphan re-parented to us: reaped, forgotten */
@@ -280,7 +300,8 @@ static void reap_all(const struct runner_args *a, struct slot *slots, int jobs, 
 
 /* A case said it is done: settle its slot as if it had exited 0 and kill
  * what it leaves (itself included); its process is reaped as an orphan. */
-static void take_done(struct slot *slots, int jobs, const siginfo_t *si, struct done *done)
+static void take_done(const struct runner_args *a, struct leak_lab *lab, struct slot *slots,
+                      int jobs, const siginfo_t *si, struct done *done)
 {
     for (int j = 0; j < jobs; j++) {
         if (slots[j].pid != si->si_pid || slots[j].item != si->si_value.sival_int)
@@ -289,6 +310,7 @@ static void take_done(struct slot *slots, int jobs, const siginfo_t *si, struct 
             return;
         kill(-slots[j].pid, SIGKILL);
         done[slots[j].item] = (struct done){ true, false, 0, now_ms() - slots[j].start };
+        look_at_lab(a, lab, slots[j].item);
         slots[j].pid = 0;
     }
 }
@@ -312,7 +334,8 @@ static bool report_ready(const struct runner_args *a, int *printed, int *opened,
         if (!done[*printed].finished)
             return false;
         settle(a, *printed, &done[*printed]);
-        *failed |= verdict_fails(a->res->items[*printed].verdict);
+        *failed |=
+            verdict_fails(a->res->items[*printed].verdict) || a->res->items[*printed].nleak > 0;
         sinks_result(a->sinks, a->res, r, *printed % a->n);
         ++*printed;
         if (*printed % a->n == 0)
@@ -358,7 +381,8 @@ static void fill_slots(const struct runner_args *a, struct slot *slots, int jobs
 
 /* Kill cases past their deadline; sleep until a child ends or says it is
  * done, or the next deadline comes; then take every "done" queued. */
-static void wait_slots(struct slot *slots, int jobs, const sigset_t *wake, struct done *done)
+static void wait_slots(const struct runner_args *a, struct leak_lab *lab, struct slot *slots,
+                       int jobs, const sigset_t *wake, struct done *done)
 {
     static const struct timespec zero = { 0, 0 };
     siginfo_t si;
@@ -386,7 +410,7 @@ static void wait_slots(struct slot *slots, int jobs, const sigset_t *wake, struc
     ts.tv_nsec = (long)((wait - (double)ts.tv_sec * 1000) * 1e6);
     for (const struct timespec *w = &ts; sigtimedwait(wake, &si, w) > 0; w = &zero)
         if (si.si_signo == SIG_CASE_DONE)
-            take_done(slots, jobs, &si, done);
+            take_done(a, lab, slots, jobs, &si, done);
 }
 
 int runner_main(void *args)
@@ -398,6 +422,7 @@ int runner_main(void *args)
     struct slot slots[64] = { 0 };
     struct done *done = calloc((size_t)total + 1, sizeof(*done));
     sigset_t wake;
+    struct leak_lab *lab;
 
     if (!done) {
         sinks_bail(a->sinks, "runner: cannot allocate result memory");
@@ -406,6 +431,7 @@ int runner_main(void *args)
     if (jobs > (int)ARRAY_LEN(slots))
         jobs = (int)ARRAY_LEN(slots);
     preflight_all(a);
+    lab = leak_lab_new(); /* after the preflight: what its containers left is no case's */
     sinks_plan(a->sinks, a->res);
     sigemptyset(&wake);
     sigaddset(&wake, SIGCHLD);
@@ -413,12 +439,13 @@ int runner_main(void *args)
     sigprocmask(SIG_BLOCK, &wake, NULL);
     while (printed < total) {
         fill_slots(a, slots, jobs, &next, done);
-        wait_slots(slots, jobs, &wake, done);
-        reap_all(a, slots, jobs, done);
+        wait_slots(a, lab, slots, jobs, &wake, done);
+        reap_all(a, lab, slots, jobs, done);
         report_ready(a, &printed, &opened, done, &failed);
     }
     stop_daemons(a);
     sinks_finish(a->sinks, a->res);
+    leak_lab_free(lab);
     free(done);
     while (waitpid(-1, NULL, WNOHANG) > 0)
         ;

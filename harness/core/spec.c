@@ -124,6 +124,8 @@ const char *const spec_readonly_paths[] = {
 };
 /* The offsets stay in the spec; without the namespace nothing applies them. */
 static void drop_timens(struct iso_spec *s) { s->ns &= ~(unsigned)CLONE_NEWTIME; }
+static void leak_process(struct iso_spec *s) { s->leak_process = true; }
+static void leak_lab(struct iso_spec *s) { s->leak_lab = true; }
 
 static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_NO_PIDNS, "no-pidns", "no new PID namespace", drop_pidns },
@@ -215,6 +217,10 @@ static const struct iso_sabotage sabotages[] = {
     { ISO_SAB_HIGH_AS_MAX, "memory-high-as-max",
       "the memory.high asked for is written as memory.max: a soft limit becomes a hard one",
       high_as_max },
+    { ISO_SAB_LEAK_PROCESS, "leak-process",
+      "the built-in runtime leaves a process of its own session behind in the lab", leak_process },
+    { ISO_SAB_LEAK_LAB, "leak-lab",
+      "the built-in runtime leaves a SysV shared memory segment and a mount in the lab", leak_lab },
 };
 
 const char *spec_propagation_name(enum iso_prop p)
@@ -228,6 +234,11 @@ void spec_apply_sabotage(struct iso_spec *s, uint64_t set)
     for (size_t i = 0; i < sizeof(sabotages) / sizeof(sabotages[0]); i++)
         if (set & sabotages[i].bit)
             sabotages[i].apply(s);
+}
+
+const char *spec_sabotage_points(uint64_t bit)
+{
+    return bit & (ISO_SAB_LEAK_PROCESS | ISO_SAB_LEAK_LAB) ? "leak.*" : NULL;
 }
 
 int spec_sabotage_count(void) { return (int)(sizeof(sabotages) / sizeof(sabotages[0])); }

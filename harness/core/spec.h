@@ -105,8 +105,10 @@ struct iso_spec {
     bool setgroups_deny;       /* the case relies on "deny" in /proc/PID/setgroups (the built-in
                                   runtime always writes it; OCI has no way to ask) */
     bool skip_cgroup_join;     /* builtin only: the cgroup is made, the container not put in it */
-    const char *rootfs;        /* container root as the lab sees it */
-    bool trust_image_proc;     /* builtin only: an image's /proc that looks like procfs is kept */
+    bool leak_process;     /* builtin only: a process of its own session outlives the container */
+    bool leak_lab;         /* builtin only: an IPC object and a mount are left in the lab */
+    const char *rootfs;    /* container root as the lab sees it */
+    bool trust_image_proc; /* builtin only: an image's /proc that looks like procfs is kept */
     struct iso_mount mounts[ISO_MAX_MOUNTS];
     int n_mounts;
     struct iso_net net;
@@ -166,6 +168,10 @@ struct iso_spec {
 #define ISO_SAB_NO_MEMHIGH ISO_SAB_BIT(55)
 #define ISO_SAB_NO_CGROUP_JOIN ISO_SAB_BIT(56)
 #define ISO_SAB_HIGH_AS_MAX ISO_SAB_BIT(57)
+/* The leak check's own controls (leak.h): no case fails, the block's
+ * leak point does. */
+#define ISO_SAB_LEAK_PROCESS ISO_SAB_BIT(58)
+#define ISO_SAB_LEAK_LAB ISO_SAB_BIT(59)
 
 /* The inheritable set runc 1.1.1 and crun 1.4.3 left in their containers
  * (CVE-2022-29162, CVE-2022-27650): CAP_KILL, CAP_NET_BIND_SERVICE,
@@ -183,6 +189,10 @@ struct iso_sabotage {
     const char *desc;
     void (*apply)(struct iso_spec *s);
 };
+
+/* TAP points a sabotage must fail besides the cases that declare it: a
+ * prefix ending in ".*" ("leak.*" for the leak check's controls), or NULL. */
+const char *spec_sabotage_points(uint64_t bit);
 
 /* The default container: pid+uts+ipc+mnt+net namespaces, pivot_root, a
  * fresh /proc, private mounts. No user namespace, no hostname set (the

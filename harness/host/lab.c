@@ -1,12 +1,15 @@
-/* lab.c - the run clones itself into a private pid+mnt+uts namespace and
+/* lab.c - the run clones itself into a private pid+mnt+uts+ipc namespace and
  * becomes its PID 1; each case process takes its own mnt+uts+ipc+net
  * namespaces from there. Everything a case does (hostnames, IPC objects,
  * mounts, links) lives inside them and goes when they go: the lab's parent
  * kills it on SIGINT/SIGTERM, PR_SET_PDEATHSIG kills it if the parent
  * itself is killed, and the kernel kills every process of the lab's PID
- * namespace with it. The lab itself makes no link and no IPC object: a
- * network and an IPC namespace of its own would only cost a namespace
- * setup and teardown per run (a case never runs in the lab's).
+ * namespace with it. The lab itself makes no link: a network namespace of
+ * its own would only cost a namespace setup and teardown per run (a case
+ * never runs in the lab's). It has an IPC namespace of its own all the
+ * same, so that the leak check (leak.h) sees only IPC objects a case left
+ * in the lab, never the host's, and whatever a case leaves there goes with
+ * the lab.
  *
  * The lab reports its exit code over a pipe before it exits: the kernel
  * takes its mounts and namespaces down without anyone waiting for it. */
@@ -30,7 +33,7 @@
 
 #include "sys.h"
 
-#define LAB_NS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS)
+#define LAB_NS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC)
 
 /* What the lab writes on its report pipe: one tag byte, then the exit code
  * or the setup error. */

@@ -10,6 +10,8 @@
  *                               failure (the run exits 0), still visible; the
  *                               text is its diagnostics
  *
+ * A block that ran ends with its leak check, as in TAP: a testcase
+ * "leak.none" (classname RT.leak), or "leak.CASE" failed with the objects.
  * A runtime block whose preflight did not pass is one testcase named after
  * the runtime (skipped, or a failure with the preflight's diagnostics), as
  * it is one line in TAP. A run that bailed out gets a testsuite "isocheck"
@@ -209,9 +211,19 @@ static void junit_result(struct iso_sink *s, const struct iso_results *res, int 
 static void junit_block_end(struct iso_sink *s, const struct iso_results *res, int r)
 {
     struct junit_sink *j = (struct junit_sink *)s;
+    bool settled = res->blocks[r].state == BLOCK_OK;
 
     if (!j->cf)
         return;
+    for (int k = 0; k < res->n && settled; k++) /* an interrupted block has no leak check */
+        settled = results_item(res, r, k)->verdict != V_NONE;
+    if (settled) {
+        static char diag[sizeof(((struct iso_outcome *)0)->diag)];
+        char name[300], classname[160];
+        size_t len = results_leak_point(res, r, name, sizeof(name), diag, sizeof(diag));
+        snprintf(classname, sizeof(classname), "%s.leak", res->runtimes[r]);
+        write_testcase(j, name, classname, 0, len ? TC_FAIL : TC_PASS, "", diag, len);
+    }
     fclose(j->cf);
     j->cf = NULL;
     fputs("  <testsuite name=\"", j->sf);

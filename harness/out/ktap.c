@@ -14,6 +14,9 @@
  *     ok 3 x # SKIP WHY         a skip and its reason
  *     ok 4 y # XFAIL WHY        a reviewed known difference (TAP's TODO)
  *   not ok 1 pid                a family fails when one of its cases does
+ *     ...                       a block that ran to its end closes with
+ *   ok 5 leak                   the subtest "leak": one result, "none" or
+ *                               the first case that left objects behind
  *   # Totals: pass:P fail:F xfail:X xpass:0 skip:S error:E
  *
  * A runtime block whose preflight did not pass is one line, as in TAP. A
@@ -202,6 +205,44 @@ static void put_family(struct ktap_sink *t, const struct iso_results *res, int r
                !failed && skipped == planned ? "every case skipped" : NULL);
 }
 
+/* Did block r run to its end? Then it closes with its leak check, as in
+ * TAP (leak.h); an interrupted block has none. */
+static bool leak_checked(const struct ktap_sink *t, const struct iso_results *res, int r)
+{
+    if (res->blocks[r].state != BLOCK_OK || t->done[r] != res->n)
+        return false;
+    for (int k = 0; k < res->n; k++)
+        if (results_item(res, r, k)->verdict == V_NONE)
+            return false;
+    return true;
+}
+
+/* The leak check of block r: the subtest "leak" with one result, "none"
+ * or the first case that left objects behind (the diagnostics list every
+ * such case), numbered num at depth. */
+static void put_leak(struct ktap_sink *t, const struct iso_results *res, int r, int depth, int num)
+{
+    static char diag[sizeof(((struct iso_outcome *)0)->diag)];
+    char name[300];
+    size_t len = results_leak_point(res, r, name, sizeof(name), diag, sizeof(diag));
+    const char *leaf = strncmp(name, "leak.", 5) == 0 ? name + 5 : name;
+
+    indent(t->f, depth + 1);
+    fputs("KTAP version 1\n", t->f);
+    indent(t->f, depth + 1);
+    fputs("# Subtest: leak\n", t->f);
+    indent(t->f, depth + 1);
+    fputs("1..1\n", t->f);
+    if (len) {
+        put_diag(t->f, depth + 1, diag, len);
+        t->fail++;
+    } else {
+        t->pass++;
+    }
+    put_result(t->f, depth + 1, len == 0, 1, leaf, strlen(leaf), NULL, NULL);
+    put_result(t->f, depth, len == 0, num, "leak", 4, NULL, NULL);
+}
+
 /* The families of block r at depth; returns how many were written. */
 static int put_families(struct ktap_sink *t, const struct iso_results *res, int r, int depth)
 {
@@ -262,7 +303,7 @@ static void put_document(struct ktap_sink *t, const struct iso_results *res)
     int nblocks = t->planned ? blocks_started(t, res) : 0, top = 0;
     /* one runtime that ran: its families at the top; else its blocks */
     int planned = !several && nblocks == 1 && res->blocks[0].state == BLOCK_OK
-                      ? count_families(res, t->done[0])
+                      ? count_families(res, t->done[0]) + leak_checked(t, res, 0)
                       : nblocks;
 
     fputs("KTAP version 1\n", t->f);
@@ -275,6 +316,8 @@ static void put_document(struct ktap_sink *t, const struct iso_results *res)
         }
         if (!several) {
             top += put_families(t, res, r, 0);
+            if (leak_checked(t, res, r))
+                put_leak(t, res, r, 0, ++top);
             continue;
         }
         indent(t->f, 1);
@@ -288,8 +331,11 @@ static void put_document(struct ktap_sink *t, const struct iso_results *res)
             fputc('\n', t->f);
         }
         indent(t->f, 1);
-        fprintf(t->f, "1..%d\n", count_families(res, t->done[r]));
-        put_families(t, res, r, 1);
+        fprintf(t->f, "1..%d\n", count_families(res, t->done[r]) + leak_checked(t, res, r));
+        if (leak_checked(t, res, r))
+            put_leak(t, res, r, 1, put_families(t, res, r, 1) + 1);
+        else
+            put_families(t, res, r, 1);
         put_result(t->f, 0, !results_block_failed(res, r) && t->done[r] == res->n, ++top,
                    res->runtimes[r], strlen(res->runtimes[r]),
                    t->done[r] == res->n ? NULL : "ERROR",

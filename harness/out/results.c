@@ -1,6 +1,8 @@
 /* results.c - the shared result store and the verdict-word table. */
 #include "results.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 
@@ -62,7 +64,52 @@ bool results_block_failed(const struct iso_results *res, int r)
     for (int k = 0; k < res->n; k++)
         if (verdict_fails(results_item(res, r, k)->verdict))
             return true;
-    return false;
+    return results_block_leak(res, r) >= 0;
+}
+
+size_t results_leak_point(const struct iso_results *res, int r, char *name, size_t nsize,
+                          char *diag, size_t dsize)
+{
+    struct iso_outcome *o = calloc(1, sizeof(*o));
+    int first = results_block_leak(res, r), cases = 0;
+    char key[300], msg[64];
+    size_t len;
+
+    snprintf(name, nsize, "leak.%s", first < 0 ? "none" : res->cases[first]);
+    if (first < 0 || !o) {
+        free(o);
+        return 0;
+    }
+    for (int k = first; k < res->n; k++)
+        cases += results_item(res, r, k)->nleak > 0;
+    snprintf(msg, sizeof(msg), "%d case(s) left objects outside their namespaces", cases);
+    results_add_diag(o, "message", msg);
+    for (int k = first; k < res->n; k++) {
+        const struct res_item *it = results_item(res, r, k);
+        bool again = false;
+        if (it->nleak == 0)
+            continue;
+        for (int j = 0; j < k && !again; j++) /* --repeat: the same case again */
+            again = results_item(res, r, j)->nleak > 0 && strcmp(res->cases[j], res->cases[k]) == 0;
+        if (again)
+            snprintf(key, sizeof(key), "leak.%s@%d", res->cases[k], k + 1);
+        else
+            snprintf(key, sizeof(key), "leak.%s", res->cases[k]);
+        results_add_diag(o, key, it->leak);
+    }
+    results_add_diag(o, "runtime", res->runtimes[r]);
+    len = o->diag_len < dsize ? o->diag_len : 0;
+    memcpy(diag, o->diag, len);
+    free(o);
+    return len;
+}
+
+int results_block_leak(const struct iso_results *res, int r)
+{
+    for (int k = 0; k < res->n; k++)
+        if (results_item(res, r, k)->nleak > 0)
+            return k;
+    return -1;
 }
 
 void results_add_diag(struct iso_outcome *o, const char *key, const char *val)

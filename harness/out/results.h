@@ -38,6 +38,8 @@ struct res_item {             /* one case on one runtime */
     double ms;
     bool timed_out;
     char todo[256]; /* reviewed known difference, for V_TODO */
+    int nleak;      /* objects the case left outside its namespaces (leak.h) */
+    char leak[1024];
 };
 
 struct iso_results {
@@ -60,8 +62,17 @@ static inline struct res_item *results_item(const struct iso_results *res, int r
 {
     return &res->items[r * res->n + k];
 }
-/* Did any result of block r fail (its preflight included)? */
+/* Did any result of block r fail (its preflight and its leak check included)? */
 bool results_block_failed(const struct iso_results *res, int r);
+/* The first case of block r that left something behind, -1 when none did. */
+int results_block_leak(const struct iso_results *res, int r);
+/* Block r's leak check as one more result of the block: its name,
+ * "leak.none" or "leak.CASE" after the first case that left something, and
+ * then packed diagnostics (a message, "leak.CASE" with the objects of each
+ * such case, "leak.CASE@N" for the Nth item of a repeated case, the
+ * runtime). Returns the diagnostics' length: 0 when the check passed. */
+size_t results_leak_point(const struct iso_results *res, int r, char *name, size_t nsize,
+                          char *diag, size_t dsize);
 /* Add a key/value to an outcome's packed diagnostics (dropped when full). */
 void results_add_diag(struct iso_outcome *o, const char *key, const char *val);
 /* The packed diagnostics one pair at a time: the pair at *off, then *off

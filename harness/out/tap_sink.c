@@ -1,10 +1,15 @@
 /* tap_sink.c - the run as TAP: one stream on stdout, written live by the
  * runner. TAP 13 names items "runtime/case" when several runtimes run;
  * TAP 14 makes each runtime block a subtest. A block whose preflight did
- * not pass is one line. With several runtimes the case x runtime matrix
- * follows as comments. */
+ * not pass is one line; a block that ran ends with one more point, its leak
+ * check: "ok - leak.none" when no case left anything outside its
+ * namespaces, else "not ok - leak.CASE" naming the first case that did,
+ * with every such case and its objects in the YAML block (a point for each
+ * leaking case would make the plan depend on the outcome). With several
+ * runtimes the case x runtime matrix follows as comments. */
 #include "sink.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -32,7 +37,7 @@ static void tap_sink_plan(struct iso_sink *s, const struct iso_results *res)
     int planned = 0;
 
     for (int r = 0; r < res->nrt; r++)
-        planned += nested(t, res) || res->blocks[r].state != BLOCK_OK ? 1 : res->n;
+        planned += nested(t, res) || res->blocks[r].state != BLOCK_OK ? 1 : res->n + 1;
     t->top = 1;
     tap_plan(&t->w, planned);
 }
@@ -77,7 +82,7 @@ static void tap_sink_block_start(struct iso_sink *s, const struct iso_results *r
             tap_comment(&t->w, "Subtest: %s", res->runtimes[r]);
             t->w.indent = 4;
             t->w.count = 0;
-            tap_plan(&t->w, res->n);
+            tap_plan(&t->w, res->n + 1);
         }
         return;
     }
@@ -126,12 +131,31 @@ static void tap_sink_result(struct iso_sink *s, const struct iso_results *res, i
         emit_refusals(t, it->out.diag, it->out.diag_len);
 }
 
+/* The block's leak check: one point, whatever the outcome. */
+static void emit_leak(struct tap_sink *t, const struct iso_results *res, int r)
+{
+    static char diag[sizeof(((struct iso_outcome *)0)->diag)];
+    char point[300], name[320];
+    struct tap_result line = { .name = name, .diag = diag };
+
+    line.diag_len = results_leak_point(res, r, point, sizeof(point), diag, sizeof(diag));
+    line.ok = line.diag_len == 0;
+    if (res->nrt > 1 && !nested(t, res))
+        snprintf(name, sizeof(name), "%s/%s", res->runtimes[r], point);
+    else
+        snprintf(name, sizeof(name), "%s", point);
+    tap_emit(&t->w, &line);
+}
+
 static void tap_sink_block_end(struct iso_sink *s, const struct iso_results *res, int r)
 {
     struct tap_sink *t = (struct tap_sink *)s;
     struct tap_result line = { .ok = !results_block_failed(res, r), .name = res->runtimes[r] };
 
-    if (nested(t, res) && res->blocks[r].state == BLOCK_OK)
+    if (res->blocks[r].state != BLOCK_OK)
+        return;
+    emit_leak(t, res, r);
+    if (nested(t, res))
         emit_top(t, res, &line);
 }
 

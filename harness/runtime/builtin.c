@@ -23,6 +23,7 @@
 #include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/shm.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
@@ -634,6 +635,52 @@ static pid_t clone_in_netns(const struct iso_spec *s, struct vm_child *v, struct
     return pid;
 }
 
+/* The leak-process and leak-lab sabotages: a process of the case's that
+ * leaves its process group (and stays, for leak-process) after putting a
+ * shared memory segment and a mount into the lab's own namespaces
+ * (leak-lab). It holds none of the case's descriptors. */
+static void plant_leaks(const struct iso_spec *s)
+{
+    int ready[2];
+    pid_t pid;
+    char c;
+
+    if (pipe2(ready, O_CLOEXEC) < 0)
+        return;
+    pid = fork();
+    if (pid != 0) {
+        close(ready[1]);
+        /* planted before the container runs: the case cannot end first */
+        if (pid > 0 && read(ready[0], &c, 1) < 0)
+            c = 0;
+        close(ready[0]);
+        if (pid > 0 && !s->leak_process)
+            waitpid(pid, NULL, 0);
+        return;
+    }
+    close(ready[0]);
+    setsid();
+    if (s->leak_lab) {
+        char dir[64];
+        int ipc = open("/proc/1/ns/ipc", O_RDONLY | O_CLOEXEC);
+        int mnt = open("/proc/1/ns/mnt", O_RDONLY | O_CLOEXEC);
+        if (ipc >= 0 && setns(ipc, CLONE_NEWIPC) == 0)
+            shmget(IPC_PRIVATE, 4096, IPC_CREAT | 0600);
+        snprintf(dir, sizeof(dir), "/run/isocheck/leak-%d", (int)getpid());
+        if (mnt >= 0 && setns(mnt, CLONE_NEWNS) == 0 && mkdir(dir, 0700) == 0)
+            mount("isocheck-leak", dir, "tmpfs", MS_NOSUID | MS_NODEV, "size=4k");
+    }
+    if (write(ready[1], "r", 1) < 0)
+        _exit(1);
+    close_range(0, ~0u, 0);
+    if (s->leak_process) {
+        prctl(PR_SET_NAME, "isocheck-leak");
+        for (;;)
+            pause();
+    }
+    _exit(0);
+}
+
 static int builtin_spawn(const struct iso_runtime *rt, const struct iso_spec *s, char *const argv[],
                          const int stdio[3], struct rt_proc *p, struct iso_err *err)
 {
@@ -673,6 +720,8 @@ static int builtin_spawn(const struct iso_runtime *rt, const struct iso_spec *s,
      * ended (a forked child is not waited for: a round trip saved). */
     p->status_fd = steal_fd(&parent_fd);
     p->pid = steal_pid(&pid);
+    if (s->leak_process || s->leak_lab)
+        plant_leaks(s);
     return 0;
 }
 

@@ -1,6 +1,7 @@
 /* fixture_results.h - one run's results for the output tests: three
  * runtimes; "alpha" ran its four cases (ok, failed, skipped, a known
- * difference), "beta" was skipped at preflight, "gamma" failed it. Names,
+ * difference; its first and third left a process behind), "beta" was
+ * skipped at preflight, "gamma" failed it. Names,
  * reasons and diagnostics carry what an output must escape. */
 #ifndef FIXTURE_RESULTS_H
 #define FIXTURE_RESULTS_H
@@ -41,6 +42,8 @@ static void fx_results(struct iso_results *res, bool interrupted)
     res->blocks[0].state = BLOCK_OK;
     it = results_item(res, 0, 0);
     it->verdict = V_OK, it->ms = 2.1;
+    it->nleak = 1;
+    strcpy(it->leak, "process 7 (sleep) in process group 7");
     it = results_item(res, 0, 1);
     it->verdict = V_FAIL, it->ms = 1234.5678;
     fx_diag(&it->out, fail_diag, sizeof(fail_diag));
@@ -48,6 +51,8 @@ static void fx_results(struct iso_results *res, bool interrupted)
         it = results_item(res, 0, 2);
         it->verdict = V_SKIP, it->ms = 0.4;
         strcpy(it->out.reason, "no memory # controller & <more>");
+        it->nleak = 2;
+        strcpy(it->leak, "mount 40 /run/isocheck/x # y; shm key=0 id=3");
         it = results_item(res, 0, 3);
         it->verdict = V_TODO, it->ms = 10, it->timed_out = true;
         strcpy(it->todo, "OCI runtimes bring \"lo\" up");

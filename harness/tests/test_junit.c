@@ -99,23 +99,26 @@ static int count(const char *text, const char *needle)
     return n;
 }
 
-/* One testcase per TAP line: 4 cases of alpha, beta's and gamma's blocks. */
+/* One testcase per TAP line: 4 cases of alpha and its leak check, beta's
+ * and gamma's blocks. */
 static void test_counts(void **state)
 {
     char *got = write_report(false, NULL);
     (void)state;
     assert_int_equal(count(got, "<testsuite "), 3);
-    assert_int_equal(count(got, "<testcase "), 6);
-    assert_int_equal(count(got, "<failure "), 2);
+    assert_int_equal(count(got, "<testcase "), 7);
+    assert_int_equal(count(got, "<failure "), 3);
     assert_int_equal(count(got, "<skipped "), 3);
     assert_non_null(strstr(
         got,
-        "<testsuites name=\"isocheck\" tests=\"6\" failures=\"2\" errors=\"0\" time=\"1.247\">"));
-    assert_non_null(strstr(got, "<testsuite name=\"alpha\" tests=\"4\" failures=\"1\" errors=\"0\" "
+        "<testsuites name=\"isocheck\" tests=\"7\" failures=\"3\" errors=\"0\" time=\"1.247\">"));
+    assert_non_null(strstr(got, "<testsuite name=\"alpha\" tests=\"5\" failures=\"2\" errors=\"0\" "
                                 "skipped=\"2\" time=\"1.247\">"));
     assert_non_null(
         strstr(got, "<skipped message=\"TODO: OCI runtimes bring &quot;lo&quot; up\">"));
     assert_non_null(strstr(got, "classname=\"alpha.uts\""));
+    assert_non_null(
+        strstr(got, "<testcase name=\"leak.pid.init_is_pid1\" classname=\"alpha.leak\""));
     free(got);
 }
 
@@ -125,7 +128,7 @@ static void test_bail(void **state)
     (void)state;
     assert_non_null(strstr(got, "errors=\"1\""));
     assert_non_null(strstr(got, "<error message=\"Bail out! interrupted\"/>"));
-    assert_int_equal(count(got, "<testcase "), 7);
+    assert_int_equal(count(got, "<testcase "), 8);
     free(got);
 }
 

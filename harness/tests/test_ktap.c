@@ -71,7 +71,9 @@ static void test_form(void **state)
 {
     char *got = write_ktap(1, false, NULL, true);
     (void)state;
-    assert_true(strncmp(got, "KTAP version 1\n1..4\n", 20) == 0); /* four families */
+    /* four families and the leak check */
+    assert_true(strncmp(got, "KTAP version 1\n1..5\n", 20) == 0);
+    assert_non_null(strstr(got, "  # Subtest: leak\n  1..1\n"));
     assert_non_null(strstr(got,
                            "\n  KTAP version 1\n  # Subtest: pid\n  1..1\n  ok 1 init_is_pid1\n"
                            "ok 1 pid\n"));
@@ -81,7 +83,7 @@ static void test_form(void **state)
     assert_non_null(strstr(got, "ok 3 cgroup # SKIP every case skipped\n"));
     assert_non_null(strstr(got, "  ok 1 only_loopback # XFAIL OCI runtimes bring \"lo\" up\n"));
     assert_null(strstr(got, "gamma")); /* one runtime: the fixture's first */
-    assert_non_null(strstr(got, "# Totals: pass:1 fail:1 xfail:1 xpass:0 skip:1 error:0\n"));
+    assert_non_null(strstr(got, "# Totals: pass:1 fail:2 xfail:1 xpass:0 skip:1 error:0\n"));
     assert_null(strstr(got, "Bail out"));
     free(got);
     got = write_ktap(3, false, NULL, true);

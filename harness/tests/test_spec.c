@@ -106,6 +106,8 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_int_equal(a->no_new_privs, b->no_new_privs);
     assert_int_equal(a->mask_paths, b->mask_paths);
     assert_int_equal(a->leak_fd, b->leak_fd);
+    assert_int_equal(a->leak_process, b->leak_process);
+    assert_int_equal(a->leak_lab, b->leak_lab);
     assert_int_equal(a->follow_image_symlinks, b->follow_image_symlinks);
     assert_int_equal(a->trust_image_proc, b->trust_image_proc);
     assert_int_equal(a->n_mounts, b->n_mounts);
@@ -161,6 +163,10 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->caps_inh = 0x20000420ull; /* CAP_KILL, CAP_NET_BIND_SERVICE, CAP_AUDIT_WRITE */
     else if (strcmp(name, "leak-fd") == 0)
         want->leak_fd = true;
+    else if (strcmp(name, "leak-process") == 0)
+        want->leak_process = true;
+    else if (strcmp(name, "leak-lab") == 0)
+        want->leak_lab = true;
     else if (strcmp(name, "no-nnp") == 0)
         want->no_new_privs = false;
     else if (strcmp(name, "no-mask") == 0)
@@ -211,9 +217,14 @@ static void check_effect(const char *name, struct iso_spec *want)
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 38);
+    assert_int_equal(spec_sabotage_count(), 40);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
+        /* only the leak check's controls fail a point that is not a case */
+        if (strcmp(sab->name, "leak-process") == 0 || strcmp(sab->name, "leak-lab") == 0)
+            assert_string_equal(spec_sabotage_points(sab->bit), "leak.*");
+        else
+            assert_null(spec_sabotage_points(sab->bit));
         struct iso_spec got, want;
         full_spec(&got);
         full_spec(&want);
@@ -245,6 +256,7 @@ static void test_table_order(void **state)
     assert_string_equal(spec_sabotage_at(16)->name, "no-cpu-limit");
     assert_string_equal(spec_sabotage_at(17)->name, "no-timens");
     assert_true(spec_sabotage_lookup("propagation-ignored") == ISO_SAB_BIT(46));
+    assert_true(spec_sabotage_lookup("leak-lab") == ISO_SAB_BIT(59));
     /* above 32 bits: the set is 64 bits wide all the way through */
     assert_true(spec_sabotage_lookup("follow-image-symlinks") == ISO_SAB_BIT(32));
     assert_true(spec_sabotage_lookup("trust-image-proc") == ISO_SAB_BIT(33));
