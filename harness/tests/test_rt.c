@@ -18,6 +18,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fakes.h"
 #include "known.h"
 #include "ns.h"
 #include "rt_cmd.h"
@@ -581,6 +582,8 @@ static void test_clone3(void **state)
     int pidfd = -1, status;
     pid_t pid;
     (void)state;
+    if (under_qemu_user("the emulator has no clone3 (ENOSYS)"))
+        skip();
     pid = sys_clone3(0, &pidfd);
     if (pid == 0)
         _exit(7);
