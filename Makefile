@@ -192,7 +192,7 @@ _check-runner: all fixtures $(BUILD)/vm-exit
 # arm64 libraries (multiarch: scripts/install-deps arm64), -Werror, in
 # $(BUILD)/arm64; the unit tests run under qemu-user, and the whole suite
 # in an arm64 kernel under qemu-system-aarch64 (scripts/vm-run-arm64: TCG,
-# about 1.5 min on 2 busy cores). The unit tests are built with UBSan and
+# 11.5 s on 2 quiet cores, 1.5 min on busy ones). The unit tests are built with UBSan and
 # without ASan: under qemu 7.2 LeakSanitizer cannot run, and a forked
 # child of an ASan test crashed with SIGSEGV (test_rt's init-pid test);
 # libubsan comes from the cross toolchain's directory; the emulator runs
