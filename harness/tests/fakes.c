@@ -3,6 +3,8 @@
 #include "fakes.h"
 
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/types.h>
 
@@ -54,4 +56,14 @@ ssize_t __wrap_write(int fd, const void *buf, size_t len)
         return -1;
     }
     return __real_write(fd, buf, len);
+}
+
+bool under_qemu_user(const char *why)
+{
+    const char *q = getenv("ISO_QEMU_USER");
+    if (!q || !*q || strcmp(q, "0") == 0)
+        return false;
+    printf("# qemu-user: %s\n", why);
+    fflush(stdout);
+    return true;
 }

@@ -4,6 +4,7 @@
 #ifndef ISO_TEST_FAKES_H
 #define ISO_TEST_FAKES_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct fake_io {
@@ -18,5 +19,10 @@ extern struct fake_io fake_read, fake_write;
 
 /* Disarm every fake and zero the counters. */
 void fake_reset(void);
+
+/* Run under qemu-user (make check-arm64 sets ISO_QEMU_USER=1)? Then a
+ * call the emulator does not do as the kernel does is not tested: true,
+ * after printing "# qemu-user: WHY" (the caller skips). */
+bool under_qemu_user(const char *why);
 
 #endif

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "fakes.h"
 #include "known.h"
 #include "ns.h"
 #include "rt_cmd.h"
@@ -861,6 +862,8 @@ static void test_clone3(void **state)
     int pidfd = -1, status;
     pid_t pid;
     (void)state;
+    if (under_qemu_user("the emulator has no clone3 (ENOSYS)"))
+        skip();
     pid = sys_clone3(0, &pidfd);
     if (pid == 0)
         _exit(7);
