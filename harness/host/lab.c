@@ -271,7 +271,7 @@ static int mount_xchg(const char *root, bool joined, struct iso_err *err)
     if (!joined) {
         root_fd = open(root, O_PATH | O_DIRECTORY | O_CLOEXEC);
         fd = root_fd < 0 ? -1
-                         : sys_openat2(root_fd, ISO_XCHG + 1, O_PATH | O_DIRECTORY | O_CLOEXEC,
+                         : sys_openat2(root_fd, &ISO_XCHG[1], O_PATH | O_DIRECTORY | O_CLOEXEC,
                                        RESOLVE_IN_ROOT | RESOLVE_NO_SYMLINKS);
         if (fd < 0)
             return iso_err_set(err, errno, "open \"%s\" inside the root \"%s\"", ISO_XCHG, root);
