@@ -13,6 +13,7 @@
 
 #include "cgroup.h"
 #include "config.h"
+#include "dockerd.h"
 #include "lab.h"
 #include "mountinfo.h"
 #include "util.h"
@@ -129,6 +130,19 @@ int leak_escaped(const struct leak_proc *ps, int n, int self, int pgid, int *idx
     return count;
 }
 
+/* Below a runtime daemon's state directory (dockerd's, in the lab's own
+ * mount namespace): its containers' mounts there come and go with every
+ * case that runs beside this one, and stopping the daemon removes them. */
+static bool daemon_owned(const char *point)
+{
+    static const char *const dirs[] = { DOCKERD_DIR "/", DOCKERD_USERNS_DIR "/" };
+
+    for (size_t i = 0; i < ARRAY_LEN(dirs); i++)
+        if (strncmp(point, dirs[i], strlen(dirs[i])) == 0)
+            return true;
+    return false;
+}
+
 size_t leak_mount_lines(const char *mountinfo, char *out, size_t size, size_t len)
 {
     char line[2048];
@@ -140,7 +154,7 @@ size_t leak_mount_lines(const char *mountinfo, char *out, size_t size, size_t le
         if (n < sizeof(line)) {
             memcpy(line, p, n);
             line[n] = '\0';
-            if (mountinfo_parse_line(line, &e) == 0)
+            if (mountinfo_parse_line(line, &e) == 0 && !daemon_owned(e.mount_point))
                 len +=
                     (size_t)snprintf(out + len, size - len, "mount %d %s\n", e.id, e.mount_point);
         }

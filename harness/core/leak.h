@@ -57,7 +57,8 @@ int leak_parse_stat(const char *text, struct leak_proc *p);
 int leak_escaped(const struct leak_proc *ps, int n, int self, int pgid, int *idx, int max);
 
 /* One line "mount ID POINT" per line of a mountinfo text, appended to out;
- * returns the new length of out (malformed lines are left out). */
+ * returns the new length of out (malformed lines, and mounts below a
+ * runtime daemon's state directory, are left out). */
 size_t leak_mount_lines(const char *mountinfo, char *out, size_t size, size_t len);
 
 /* One line "KIND key=KEY id=ID" per object of a /proc/sysvipc/KIND text

@@ -83,43 +83,12 @@ static int oom_group(int n, unsigned long long bytes)
     return 0;
 }
 
-/* fork N: fork until N children or an error, report, wait for the lab
- * with every child still there (its cgroup's counters are read then). */
-static int fork_held(int n)
-{
-    int forked = 0, hold[2];
-
-    if (pipe(hold) < 0)
-        return 3;
-    fflush(stdout);
-    for (; forked < n; forked++) {
-        pid_t p = fork();
-        if (p < 0) {
-            probe_kv("fork_error", "%s", probe_errname(errno));
-            break;
-        }
-        if (p == 0) {
-            char c;
-            close(hold[1]);
-            while (read(hold[0], &c, 1) > 0)
-                ;
-            _exit(0);
-        }
-    }
-    probe_kv("forked", "%d", forked);
-    probe_wait_for_lab();
-    close(hold[1]);
-    while (wait(NULL) > 0)
-        ;
-    return 0;
-}
-
 static int probe_cmd_cg(int argc, char **argv)
 {
     if (argc >= 4 && strcmp(argv[1], "oom-group") == 0)
         return oom_group((int)strtol(argv[2], NULL, 10), strtoull(argv[3], NULL, 0));
     if (argc >= 3 && strcmp(argv[1], "fork") == 0)
-        return fork_held((int)strtol(argv[2], NULL, 10));
+        return probe_fork_held((int)strtol(argv[2], NULL, 10), true);
     return fprintf(stderr, "usage: cg oom-group N BYTES | cg fork N\n"), 2;
 }
 

@@ -70,13 +70,16 @@ static int cmd_alloc(int argc, char **argv)
     return 0;
 }
 
-/* fork N: fork until N children or an error; children wait for us to end. */
-static int cmd_fork(int argc, char **argv)
+/* fork N [--wait]: fork until N children or an error, report; with
+ * --wait, wait for the lab with every child still there (its cgroup's
+ * counters are read then); the children end when we do. */
+int probe_fork_held(int n, bool wait_for_lab)
 {
-    int n = (int)probe_num_arg(argc, argv, 1, 8, 0, 1 << 20), forked = 0, hold[2];
+    int forked = 0, hold[2];
 
     if (pipe(hold) < 0)
         return 3;
+    fflush(stdout);
     for (; forked < n; forked++) {
         pid_t p = fork();
         if (p < 0) {
@@ -92,11 +95,19 @@ static int cmd_fork(int argc, char **argv)
         }
     }
     probe_kv("forked", "%d", forked);
+    if (wait_for_lab)
+        probe_wait_for_lab();
     fflush(stdout);
     close(hold[1]);
     while (wait(NULL) > 0)
         ;
     return 0;
+}
+
+static int cmd_fork(int argc, char **argv)
+{
+    return probe_fork_held((int)probe_num_arg(argc, argv, 1, 8, 0, 1 << 20),
+                           probe_has_flag(argc, argv, "--wait"));
 }
 
 /* spin MS: burn CPU for MS milliseconds of wall time */
@@ -147,7 +158,7 @@ static int cmd_cgroup(int argc, char **argv)
 
 const struct probe_cmd probe_cgroup_cmds[] = {
     { "alloc", cmd_alloc, "BYTES [STEP] [--wait]  a worker touches memory; reports how it ended" },
-    { "fork", cmd_fork, "N  fork up to N children; reports forked and fork_error" },
+    { "fork", cmd_fork, "N [--wait]  fork up to N children; reports forked and fork_error" },
     { "spin", cmd_spin, "MS  busy-loop for MS milliseconds" },
     { "cgroup", cmd_cgroup, "the cgroup paths this process sees" },
     { 0 },

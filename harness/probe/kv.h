@@ -25,6 +25,11 @@ const char *probe_visibility(bool found);
 /* FIELD of a /proc status file, or "?" when it cannot be read. */
 void probe_status_field(const char *path, const char *field, char *out, size_t size);
 
+/* Fork up to n children that live until this process ends; report
+ * "forked" (and "fork_error"); with wait_for_lab, the ready handshake
+ * while they are all there (cgroup.c). */
+int probe_fork_held(int n, bool wait_for_lab);
+
 /* A probe command: isoprobe NAME ARGS, or the probe called as NAME. Each
  * family's file ends with its table, { 0 }-terminated; isoprobe.c lists
  * the tables. */

@@ -251,34 +251,11 @@ static int docker_translate(const struct iso_runtime *rt, const struct iso_spec 
     return 0;
 }
 
-/* Run a docker command to its end, stdout into out; its exit status. */
+/* A docker client command, stdout and stderr into out: its exit status.
+ * The case's own timeout bounds the whole case; this bounds one command. */
 static int docker_cmd(char *const argv[], char *out, size_t size)
 {
-    int p[2], status;
-    size_t n = 0;
-    ssize_t r;
-    pid_t pid;
-
-    if (pipe2(p, O_CLOEXEC) < 0)
-        return -1;
-    pid = fork();
-    if (pid == 0) {
-        int null = open("/dev/null", O_RDWR);
-        dup2(null, 0);
-        dup2(p[1], 1);
-        dup2(p[1], 2);
-        execv(argv[0], argv);
-        _exit(127);
-    }
-    close(p[1]);
-    while (out && n < size - 1 && (r = read(p[0], out + n, size - 1 - n)) > 0)
-        n += (size_t)r;
-    if (out)
-        out[n] = '\0';
-    close(p[0]);
-    if (pid < 0 || waitpid(pid, &status, 0) < 0)
-        return -1;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    return dockerd_run(argv, out, size, 120000);
 }
 
 /* The container's init pid as docker inspect says, 0 while it has none. */

@@ -68,9 +68,7 @@ const char *dockerd_binary(char *why, size_t len)
     return NULL;
 }
 
-/* Run argv with stdout and stderr into out (may be NULL), at most
- * timeout_ms; returns its exit status, -1 when it did not finish. */
-static int run_capture(char *const argv[], char *out, size_t size, double timeout_ms)
+int dockerd_run(char *const argv[], char *out, size_t size, double timeout_ms)
 {
     double deadline = now_ms() + timeout_ms;
     char scratch[512];
@@ -124,7 +122,7 @@ void dockerd_version(char *out, size_t size)
     char *argv[] = { (char *)bin, "--version", NULL };
 
     out[0] = '\0';
-    if (!bin || run_capture(argv, text, sizeof(text), 3000) != 0)
+    if (!bin || dockerd_run(argv, text, sizeof(text), 3000) != 0)
         return;
     /* "Docker version 20.10.24+dfsg1, build 5d6db84" */
     for (char *c = strstr(text, "version "); c; c = NULL) {
@@ -290,12 +288,12 @@ static int import_image(const struct daemon *d, const char *client, const char *
     snprintf(dir, sizeof(dir), "%.*s", slash ? (int)(slash - probe) : 1, slash ? probe : ".");
     if (access(tar[0], X_OK) < 0)
         tar[0] = "/bin/tar";
-    rc = run_capture(tar, out, sizeof(out), 30000);
+    rc = dockerd_run(tar, out, sizeof(out), 30000);
     if (rc != 0) {
         snprintf(why, len, "tar of the rootfs \"%s\" failed (%d): %s", rootfs, rc, out);
         return -1;
     }
-    rc = run_capture(import, out, sizeof(out), 60000);
+    rc = dockerd_run(import, out, sizeof(out), 60000);
     unlink(tarf);
     if (rc != 0) {
         snprintf(why, len, "%s import failed (%d): %s", client, rc, out);

@@ -41,4 +41,9 @@ const char *dockerd_userns_why(void);
 /* dockerd's own version ("20.10.24"), "" when unknown. */
 void dockerd_version(char *out, size_t size);
 
+/* Run argv (the daemon, the client, tar) with stdout and stderr into out
+ * (may be NULL), at most timeout_ms; returns its exit status, -1 when it
+ * did not finish (then it is killed). */
+int dockerd_run(char *const argv[], char *out, size_t size, double timeout_ms);
+
 #endif

@@ -6,6 +6,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <linux/close_range.h>
 #include <poll.h>
 #include <sched.h>
@@ -16,6 +17,7 @@
 #include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 bool rt_find_bin(struct rt_bin *b, char *why, size_t len)
@@ -163,5 +165,24 @@ int rt_exec(const struct rt_exec *x, struct rt_proc *p, struct iso_err *err)
     close(sp[1]);
     p->status_fd = sp[0];
     p->pid = pid;
+    return 0;
+}
+
+int rt_read_pid_file(const char *path, double timeout_ms, const char *who, pid_t *init,
+                     struct iso_err *err)
+{
+    const struct timespec tick = { 0, 1000000 };
+    double deadline = now_ms() + timeout_ms;
+    char text[32] = "";
+    const char *end;
+    long long pid = 0;
+
+    while (read_file(path, text, sizeof(text)) <= 0 || parse_ll(text, &pid, &end) < 0 || pid <= 0 ||
+           pid > INT_MAX) {
+        if (now_ms() > deadline)
+            return iso_err_set(err, errno, "read %s \"%s\" (\"%s\")", who, path, text);
+        nanosleep(&tick, NULL);
+    }
+    *init = (pid_t)pid;
     return 0;
 }

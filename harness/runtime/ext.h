@@ -35,4 +35,11 @@ void rt_nothing_left(const struct iso_runtime *rt, const char *workdir);
  * cgroup2 mount: hide that mount in a mount namespace of our own. */
 void rt_hide_unified(void);
 
+/* The pid a runtime writes to its pid file (--pid-file, --pidfile) once it
+ * started the container, which may be a moment after the probe said
+ * ready: polled every millisecond for at most timeout_ms. who names the
+ * file in the error. */
+int rt_read_pid_file(const char *path, double timeout_ms, const char *who, pid_t *init,
+                     struct iso_err *err);
+
 #endif

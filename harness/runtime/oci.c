@@ -573,21 +573,7 @@ static int oci_exec_in(const struct iso_runtime *rt, const struct iso_spec *s, c
  * after its exec), which may be a moment after the probe said ready. */
 static int oci_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *err)
 {
-    const struct timespec tick = { 0, 1000000 };
-    double deadline = now_ms() + 3000;
-    char text[32] = "";
-    const char *end;
-    long long pid = 0;
-
-    while (read_file(p->pid_file, text, sizeof(text)) <= 0 || parse_ll(text, &pid, &end) < 0 ||
-           pid <= 0 || pid > INT_MAX) {
-        if (now_ms() > deadline)
-            return iso_err_set(err, errno, "read the runtime's pid file \"%s\" (\"%s\")",
-                               p->pid_file, text);
-        nanosleep(&tick, NULL);
-    }
-    *init = (pid_t)pid;
-    return 0;
+    return rt_read_pid_file(p->pid_file, 3000, "the runtime's pid file", init, err);
 }
 
 /* "create" has returned once the container's init waits for start; its

@@ -345,21 +345,7 @@ static int podman_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
  * which may be a moment after the probe said ready. */
 static int podman_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err *err)
 {
-    const struct timespec tick = { 0, 1000000 };
-    double deadline = now_ms() + 5000;
-    char text[32] = "";
-    const char *end;
-    long long pid = 0;
-
-    while (read_file(p->pid_file, text, sizeof(text)) <= 0 || parse_ll(text, &pid, &end) < 0 ||
-           pid <= 0 || pid > INT_MAX) {
-        if (now_ms() > deadline)
-            return iso_err_set(err, errno, "read podman's --pidfile \"%s\" (\"%s\")", p->pid_file,
-                               text);
-        nanosleep(&tick, NULL);
-    }
-    *init = (pid_t)pid;
-    return 0;
+    return rt_read_pid_file(p->pid_file, 5000, "podman's --pidfile", init, err);
 }
 
 /* After a killed case: conmon keeps its container running (it is in a

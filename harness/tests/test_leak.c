@@ -114,14 +114,19 @@ static void test_mount_lines(void **state)
 {
     static const char mi[] = "21 1 0:20 / /run rw,nosuid - tmpfs isocheck-lab rw\n"
                              "bad line\n"
-                             "37 21 0:30 / /run/isocheck/leak\\0401 rw - tmpfs x rw";
+                             "37 21 0:30 / /run/isocheck/leak\\0401 rw - tmpfs x rw\n"
+                             "40 21 0:31 / /run/isocheck/docker/exec/netns/ab rw - nsfs x rw\n"
+                             "41 21 0:32 / /run/isocheck/docker-userns/data/m rw - overlay x rw\n"
+                             "42 21 0:33 / /run/isocheck/dockerish rw - tmpfs x rw";
     char out[256];
     size_t len;
     (void)state;
 
     strcpy(out, "shm key=0 id=0\n");
     len = leak_mount_lines(mi, out, sizeof(out), strlen(out));
-    assert_string_equal(out, "shm key=0 id=0\nmount 21 /run\nmount 37 /run/isocheck/leak 1\n");
+    /* the daemon's own mounts are its business; a look-alike is not */
+    assert_string_equal(out, "shm key=0 id=0\nmount 21 /run\nmount 37 /run/isocheck/leak 1\n"
+                             "mount 42 /run/isocheck/dockerish\n");
     assert_int_equal(len, strlen(out));
     /* bounded */
     char small[20] = "";
