@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cgroup.h"
@@ -225,12 +227,24 @@ static int list_procs(struct leak_proc *ps, int max)
     return n;
 }
 
+/* A runtime's monitor (podman's conmon) ends a moment after its
+ * container: a descendant that is gone within 300 ms is not a leak. */
 static int kill_escaped(char *out, size_t size)
 {
     static struct leak_proc ps[1024];
-    int n = list_procs(ps, (int)ARRAY_LEN(ps)), idx[64];
-    int count = leak_escaped(ps, n, getpid(), getpgrp(), idx, (int)ARRAY_LEN(idx));
+    const struct timespec tick = { 0, 10000000 };
+    int n, idx[64], count;
     char text[128];
+
+    for (int tries = 0;; tries++) {
+        while (waitpid(-1, NULL, WNOHANG) > 0) /* we are their subreaper */
+            ;
+        n = list_procs(ps, (int)ARRAY_LEN(ps));
+        count = leak_escaped(ps, n, getpid(), getpgrp(), idx, (int)ARRAY_LEN(idx));
+        if (count == 0 || tries == 30)
+            break;
+        nanosleep(&tick, NULL);
+    }
 
     for (int i = 0; i < count && i < (int)ARRAY_LEN(idx); i++) {
         const struct leak_proc *p = &ps[idx[i]];

@@ -118,7 +118,7 @@ static void run_parent(char *out, size_t size, const char *id)
 
 static int refuse_spec(const struct iso_spec *s, char *why, size_t len)
 {
-    if (rt_builtin_only(s, why, len))
+    if (rt_builtin_only(s, why, len) || rt_plain_process(s, why, len))
         return ISO_RT_UNSUPPORTED;
     if (!(s->ns & CLONE_NEWNS))
         return rt_unsupported(why, len, "no mount namespace (docker always makes one)");

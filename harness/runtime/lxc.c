@@ -129,7 +129,7 @@ static bool ids_mappable(const struct iso_spec *s)
 /* What LXC has no setting for, or isocheck does not ask it for. */
 static int lxc_check(const struct iso_spec *s, char *why, size_t len)
 {
-    int rc = rt_builtin_only(s, why, len);
+    int rc = rt_builtin_only(s, why, len) ? ISO_RT_UNSUPPORTED : rt_plain_process(s, why, len);
 
     if (rc)
         return rc;

@@ -41,7 +41,7 @@ static int nspawn_check(const struct iso_spec *s, char *why, size_t len)
         { CLONE_NEWUTS, "no UTS namespace (systemd-nspawn always makes one)" },
         { CLONE_NEWIPC, "no IPC namespace (systemd-nspawn always makes one)" },
     };
-    int rc = rt_builtin_only(s, why, len);
+    int rc = rt_builtin_only(s, why, len) ? ISO_RT_UNSUPPORTED : rt_plain_process(s, why, len);
 
     if (rc)
         return rc;

@@ -68,7 +68,7 @@ static int ns_arg(struct rt_argv *a, const struct iso_spec *s, unsigned flag, co
 
 static int podman_check(const struct iso_spec *s, char *why, size_t len)
 {
-    int rc = rt_builtin_only(s, why, len);
+    int rc = rt_builtin_only(s, why, len) ? ISO_RT_UNSUPPORTED : rt_plain_process(s, why, len);
 
     if (rc)
         return rc;
