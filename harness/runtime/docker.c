@@ -122,6 +122,10 @@ static int refuse_spec(const struct iso_spec *s, char *why, size_t len)
         return ISO_RT_UNSUPPORTED;
     if (!(s->ns & CLONE_NEWNS))
         return rt_unsupported(why, len, "no mount namespace (docker always makes one)");
+    if (s->propagation != ISO_PROP_PRIVATE)
+        return rt_unsupported(why, len,
+                              "a propagation of the container's mounts towards the case (they "
+                              "live in the daemon's mount namespace, not the case's)");
     if ((s->ns & CLONE_NEWUSER) &&
         (!is_remap(s->uid_map, s->n_uid_map) || !is_remap(s->gid_map, s->n_gid_map)))
         return rt_unsupported(why, len,
