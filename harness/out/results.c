@@ -71,7 +71,7 @@ size_t results_leak_point(const struct iso_results *res, int r, char *name, size
                           char *diag, size_t dsize)
 {
     struct iso_outcome *o = calloc(1, sizeof(*o));
-    int first = results_block_leak(res, r), cases = 0;
+    int first = results_block_leak(res, r), cases = 0, more = 0;
     char key[300], msg[64];
     size_t len;
 
@@ -89,6 +89,11 @@ size_t results_leak_point(const struct iso_results *res, int r, char *name, size
         bool again = false;
         if (it->nleak == 0)
             continue;
+        /* room kept for the count of those left out and the runtime */
+        if (o->diag_len + sizeof(key) + strlen(it->leak) + 2 > sizeof(o->diag) - 256) {
+            more++;
+            continue;
+        }
         for (int j = 0; j < k && !again; j++) /* --repeat: the same case again */
             again = results_item(res, r, j)->nleak > 0 && strcmp(res->cases[j], res->cases[k]) == 0;
         if (again)
@@ -97,8 +102,13 @@ size_t results_leak_point(const struct iso_results *res, int r, char *name, size
             snprintf(key, sizeof(key), "leak.%s", res->cases[k]);
         results_add_diag(o, key, it->leak);
     }
+    if (more) {
+        snprintf(msg, sizeof(msg), "%d more case(s), not listed", more);
+        results_add_diag(o, "leak_more", msg);
+    }
     results_add_diag(o, "runtime", res->runtimes[r]);
-    len = o->diag_len < dsize ? o->diag_len : 0;
+    /* a leak is never "ok": the point's diagnostics are never empty */
+    len = o->diag_len <= dsize ? o->diag_len : dsize;
     memcpy(diag, o->diag, len);
     free(o);
     return len;
