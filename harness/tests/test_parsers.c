@@ -111,20 +111,21 @@ static void test_mountinfo(void **state)
 
 static void test_status_field(void **state)
 {
-    char path[] = "/tmp/isocheck-test-status-XXXXXX", out[64];
-    int fd = mkstemp(path);
+    char tmpl[] = "/tmp/isocheck-test-status-XXXXXX", path[64], out[64];
+    int fd = mkstemp(tmpl);
     const char text[] = "Name:\tx\nNSpid:\t1234\t1\nPPid:\t7\n";
     (void)state;
     assert_true(fd >= 0);
+    unlink(tmpl); /* nothing left in /tmp, even when an assertion fails */
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
     assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
-    close(fd);
     assert_int_equal(procfs_status_field(path, "NSpid", out, sizeof(out)), 0);
     assert_string_equal(out, "1234,1");
     assert_int_equal(procfs_status_field(path, "PPid", out, sizeof(out)), 0);
     assert_string_equal(out, "7");
     assert_int_equal(procfs_status_field(path, "NS", out, sizeof(out)), -1); /* prefix only */
     assert_int_equal(procfs_status_field("/nonexistent", "PPid", out, sizeof(out)), -1);
-    unlink(path);
+    close(fd);
 }
 
 static void test_report_keys(void **state)
@@ -300,13 +301,14 @@ static void test_mountinfo_short(void **state)
 
 static void test_status_edges(void **state)
 {
-    char path[] = "/tmp/isocheck-test-status-XXXXXX", out[64];
-    int fd = mkstemp(path), before, after;
+    char tmpl[] = "/tmp/isocheck-test-status-XXXXXX", path[64], out[64];
+    int fd = mkstemp(tmpl), before, after;
     const char text[] = "NSpid:\t1234\t1\nPPid: \t7\nPPid:\t8\n";
     (void)state;
     assert_true(fd >= 0);
+    unlink(tmpl); /* nothing left in /tmp, even when an assertion fails */
+    snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
     assert_int_equal(write(fd, text, sizeof(text) - 1), (ssize_t)sizeof(text) - 1);
-    close(fd);
     assert_int_equal(procfs_status_field(path, "PPid", out, sizeof(out)), 0);
     assert_string_equal(out, "7"); /* the first one */
     assert_int_equal(procfs_status_field(path, "NSpid", out, 4), 0);
@@ -321,7 +323,7 @@ static void test_status_edges(void **state)
     after = dup(0);
     close(after);
     assert_int_equal(after, before);
-    unlink(path);
+    close(fd);
 }
 
 int main(void)
