@@ -89,15 +89,17 @@ int oci_version_cmp(const char *a, const char *b)
 
 /* From which release a runtime is taken to know which capabilities,
  * newest first. CAP_PERFMON, CAP_BPF and CAP_CHECKPOINT_RESTORE (38-40)
- * came with Linux 5.8-5.9 in 2020; runc 1.0.0 and crun 1.0 (2021) know
- * them. Anything older, back to the runtimes of 2019 (runc 1.0.0-rc6,
- * crun 0.x), is asked only for those up to CAP_AUDIT_READ (37, Linux
- * 3.16): runc of that age refuses a capability it cannot name. */
+ * came with Linux 5.8-5.9 in 2020. runc names them since 1.0.0-rc93
+ * (opencontainers/runc pull request 2553, merged August 2020, after rc92);
+ * crun is taken to know them from 1.0 (2021) on, a bound on the safe side.
+ * Anything older, back to the runtimes of 2019 (runc 1.0.0-rc6, crun
+ * 0.x), is asked only for those up to CAP_AUDIT_READ (37, Linux 3.16):
+ * runc of that age refuses a capability it cannot name. */
 static const struct {
     const char *runtime, *since;
     int last; /* the highest capability number it knows */
 } release_caps[] = {
-    { "runc", "1.0.0", CAP_CHECKPOINT_RESTORE },
+    { "runc", "1.0.0-rc93", CAP_CHECKPOINT_RESTORE },
     { "runc", "0.0.1", CAP_AUDIT_READ },
     { "crun", "1.0", CAP_CHECKPOINT_RESTORE },
     { "crun", "0.1", CAP_AUDIT_READ },

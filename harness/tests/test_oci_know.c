@@ -107,6 +107,10 @@ static void test_caps_from_version(void **state)
     assert_int_equal(m, to40);
     assert_int_equal(oci_caps_from_version("runc", "1.0.0", &m), 0);
     assert_int_equal(m, to40);
+    assert_int_equal(oci_caps_from_version("runc", "1.0.0-rc93", &m), 0);
+    assert_int_equal(m, to40);
+    assert_int_equal(oci_caps_from_version("runc", "1.0.0-rc92", &m), 0);
+    assert_int_equal(m, to37);
     /* runc before the CVE-2019-5736 fix refuses CAP_PERFMON and later */
     assert_int_equal(oci_caps_from_version("runc", "1.0.0-rc6", &m), 0);
     assert_int_equal(m, to37);
