@@ -461,21 +461,23 @@ int runner_main(void *args)
         jobs = (int)ARRAY_LEN(slots);
     preflight_all(a);
     lab = leak_lab_new(); /* after the preflight: what its containers left is no case's */
+    lab_dir_check(lab_damage, sizeof(lab_damage)); /* as a preflight container may leave it */
     sinks_plan(a->sinks, a->res);
     sigemptyset(&wake);
     sigaddset(&wake, SIGCHLD);
     sigaddset(&wake, SIG_CASE_DONE);
     sigprocmask(SIG_BLOCK, &wake, NULL);
-    while (printed < total) {
+    while (printed < total && !lab_damage[0]) {
         fill_slots(a, slots, jobs, &next, done);
         wait_slots(a, lab, slots, jobs, &wake, done);
         reap_all(a, lab, slots, jobs, done);
         report_ready(a, &printed, &opened, done, &failed);
-        if (lab_damage[0]) {
-            leak_lab_free(lab);
-            free(done);
-            return bail_damaged(a, slots, jobs);
-        }
+    }
+    if (lab_damage[0]) {
+        report_ready(a, &printed, &opened, done, &failed);
+        leak_lab_free(lab);
+        free(done);
+        return bail_damaged(a, slots, jobs);
     }
     stop_daemons(a);
     sinks_finish(a->sinks, a->res);
