@@ -265,12 +265,18 @@ static void settle(const struct runner_args *a, int item, const struct done *d)
     it->verdict = todo ? V_TODO : V_FAIL;
 }
 
+/* What a case's runtime or container deleted of the run directory, if
+ * anything: no case can run without it, so the run stops there. */
+static char lab_damage[160];
+
 /* A case ended: what it left in the lab is its leak. */
 static void look_at_lab(const struct runner_args *a, struct leak_lab *lab, int item)
 {
     struct res_item *it = &a->res->items[item];
 
     it->nleak += leak_lab_check(lab, it->leak, sizeof(it->leak));
+    if (!lab_damage[0])
+        lab_dir_check(lab_damage, sizeof(lab_damage));
 }
 
 static void reap_all(const struct runner_args *a, struct leak_lab *lab, struct slot *slots,
@@ -413,6 +419,29 @@ static void wait_slots(const struct runner_args *a, struct leak_lab *lab, struct
             take_done(a, lab, slots, jobs, &si, done);
 }
 
+/* The run directory is damaged: what is settled is reported, the cases
+ * still running are killed and cleaned up, and the run bails out. */
+static int bail_damaged(const struct runner_args *a, struct slot *slots, int jobs)
+{
+    char why[320];
+
+    for (int j = 0; j < jobs; j++) {
+        char dir[PATH_MAX];
+        if (slots[j].pid <= 0)
+            continue;
+        kill(-slots[j].pid, SIGKILL);
+        kill(slots[j].pid, SIGKILL);
+        waitpid(slots[j].pid, NULL, 0);
+        snprintf(dir, sizeof(dir), "%s/c%d", LAB_DIR, slots[j].item);
+        rt_cleanup(a->rts[slots[j].item / a->n], dir);
+    }
+    stop_daemons(a);
+    snprintf(why, sizeof(why), "the run directory %s lost %s: a runtime or a container deleted it",
+             LAB_DIR, lab_damage);
+    sinks_bail(a->sinks, why);
+    return 2;
+}
+
 int runner_main(void *args)
 {
     const struct runner_args *a = args;
@@ -432,16 +461,23 @@ int runner_main(void *args)
         jobs = (int)ARRAY_LEN(slots);
     preflight_all(a);
     lab = leak_lab_new(); /* after the preflight: what its containers left is no case's */
+    lab_dir_check(lab_damage, sizeof(lab_damage)); /* as a preflight container may leave it */
     sinks_plan(a->sinks, a->res);
     sigemptyset(&wake);
     sigaddset(&wake, SIGCHLD);
     sigaddset(&wake, SIG_CASE_DONE);
     sigprocmask(SIG_BLOCK, &wake, NULL);
-    while (printed < total) {
+    while (printed < total && !lab_damage[0]) {
         fill_slots(a, slots, jobs, &next, done);
         wait_slots(a, lab, slots, jobs, &wake, done);
         reap_all(a, lab, slots, jobs, done);
         report_ready(a, &printed, &opened, done, &failed);
+    }
+    if (lab_damage[0]) {
+        report_ready(a, &printed, &opened, done, &failed);
+        leak_lab_free(lab);
+        free(done);
+        return bail_damaged(a, slots, jobs);
     }
     stop_daemons(a);
     sinks_finish(a->sinks, a->res);

@@ -230,6 +230,22 @@ int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct i
     return WEXITSTATUS(status);
 }
 
+int lab_dir_check(char *why, size_t size)
+{
+    static const char *const need[] = { "isoprobe", "marker", "rootfs" };
+    size_t len = 0;
+
+    why[0] = '\0';
+    for (size_t i = 0; i < ARRAY_LEN(need) && len < size; i++) {
+        char path[64];
+        struct stat st;
+        snprintf(path, sizeof(path), "%s/%s", LAB_DIR, need[i]);
+        if (lstat(path, &st) < 0)
+            len += (size_t)snprintf(why + len, size - len, "%s%s", len ? ", " : "", need[i]);
+    }
+    return len ? -1 : 0;
+}
+
 static int mkdirs(const char *base, const char *const dirs[], const mode_t modes[], int n,
                   struct iso_err *err)
 {

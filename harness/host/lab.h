@@ -15,6 +15,11 @@
  * set. */
 int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct iso_err *err);
 
+/* Is the run directory (LAB_DIR) still whole: the probe every case links
+ * into its root, the marker, the rootfs? -1 with the missing entries named
+ * in why when a runtime or a container deleted them. */
+int lab_dir_check(char *why, size_t size);
+
 /* The container root of a case in dir: an overlay of lower (a directory
  * holding the image) whose upper layer holds the probe and the directories
  * the harness prepares (mount points, the exchange directory), so an
