@@ -34,6 +34,10 @@
 
 static struct rt_bin lxc_bin = { "lxc-start", "" };
 
+/* What every container lxc-create makes includes (Debian's liblxc-common):
+ * LXC's own defaults. */
+#define LXC_COMMON_CONF "/usr/share/lxc/config/common.conf"
+
 /* The files of one container: LXC's -P directory, the config, the log,
  * the seccomp policy. */
 struct lxc_paths {
@@ -139,9 +143,13 @@ static int lxc_check(const struct iso_spec *s, char *why, size_t len)
         return rt_unsupported(why, len,
                               "shared or unbindable mounts (LXC makes the container's mounts "
                               "slaves of the caller's)");
-    if (s->caps_inh || s->caps_amb)
+    /* with its own defaults LXC is asked for none of the hardening, but
+     * without common.conf they would be no /proc at all */
+    if (s->runtime_defaults && access(LXC_COMMON_CONF, R_OK) < 0)
+        return rt_unsupported(why, len, "its own defaults (no " LXC_COMMON_CONF ")");
+    if (!s->runtime_defaults && (s->caps_inh || s->caps_amb))
         return rt_unsupported(why, len, "an inheritable or ambient capability set");
-    if (s->mask_paths)
+    if (!s->runtime_defaults && s->mask_paths)
         /* LXC hides /proc and /sys paths with its AppArmor profile and
          * proc:mixed/sys:mixed, not with a list of paths */
         return rt_unsupported(why, len, "masked and read-only paths (the OCI list)");
@@ -166,8 +174,13 @@ static char *lxc_config(const struct iso_spec *s, const struct lxc_paths *p, cha
         snprintf(why, len, "open_memstream: %s", strerror(errno));
         return NULL;
     }
+    /* LXC's own defaults: its capability drops, seccomp policy, device
+     * rules and cgroup:mixed proc:mixed sys:mixed mounts; the keys after
+     * it only run it here (the hardening keys are left out) */
+    if (s->runtime_defaults)
+        fprintf(f, "lxc.include = %s\n", LXC_COMMON_CONF);
     fprintf(f, "lxc.rootfs.path = dir:%s\n", s->rootfs);
-    if (s->readonly_root)
+    if (s->readonly_root && !s->runtime_defaults)
         fprintf(f, "lxc.rootfs.options = ro\n");
     fprintf(f, "lxc.namespace.clone =");
     for (size_t i = 0; i < ns_count; i++)
@@ -192,8 +205,10 @@ static char *lxc_config(const struct iso_spec *s, const struct lxc_paths *p, cha
                     o[i]->nsec ? (long long)o[i]->nsec : (long long)o[i]->sec,
                     o[i]->nsec ? "ns" : "s");
     }
-    fprintf(f, "lxc.mount.auto = proc:rw\n");
     fprintf(f, "lxc.autodev = 1\n");
+    if (s->runtime_defaults)
+        goto run;
+    fprintf(f, "lxc.mount.auto = proc:rw\n");
     if (s->drop_caps) {
         char name[64];
         fprintf(f, "lxc.cap.keep = none\n");
@@ -212,6 +227,9 @@ static char *lxc_config(const struct iso_spec *s, const struct lxc_paths *p, cha
         fprintf(f, "lxc.seccomp.profile = %s\n", p->seccomp);
     /* the spec asks for no LSM, as the OCI config does not either */
     fprintf(f, "lxc.apparmor.profile = unconfined\n");
+run:
+    /* the probe's stdio are pipes: no console, no terminals (common.conf's
+     * four ttys in /dev/lxc fail to mount over this root) */
     fprintf(f, "lxc.console.path = none\nlxc.pty.max = 0\nlxc.tty.max = 0\n");
     fprintf(f, "lxc.init.cwd = /\nlxc.environment = PATH=/bin:/sbin:/usr/bin:/usr/sbin\n");
     fprintf(f, "lxc.cgroup.relative = 1\nlxc.cgroup.dir.container = ctr\n"

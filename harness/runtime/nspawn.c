@@ -62,11 +62,12 @@ static int nspawn_check(const struct iso_spec *s, char *why, size_t len)
         return rt_unsupported(why, len,
                               "shared or unbindable mounts (systemd-nspawn makes the "
                               "container's mounts slaves of the caller's)");
-    if (s->caps_inh || s->caps_amb)
+    /* with its own defaults nspawn is asked for none of the hardening */
+    if (!s->runtime_defaults && (s->caps_inh || s->caps_amb))
         return rt_unsupported(why, len, "an inheritable or ambient capability set");
-    if (s->mask_paths)
+    if (!s->runtime_defaults && s->mask_paths)
         return rt_unsupported(why, len, "masked and read-only paths (the OCI list)");
-    if (s->seccomp_deny && s->seccomp_errno != EPERM)
+    if (!s->runtime_defaults && s->seccomp_deny && s->seccomp_errno != EPERM)
         return rt_unsupported(why, len, "a seccomp filter's errno (denied calls fail with EPERM)");
     if (s->ns & CLONE_NEWUSER) {
         const struct iso_idmap *u = s->uid_map, *g = s->gid_map;
@@ -130,7 +131,7 @@ static int nspawn_translate(const struct iso_runtime *rt, const struct iso_spec 
     /* the root is the case's own overlay already: what nspawn writes
      * there (var/log/journal) goes with the case; --volatile=overlay
      * would hide the mounts below it, the lab's exchange directory too */
-    if (s->readonly_root)
+    if (s->readonly_root && !s->runtime_defaults)
         rt_arg(a, "--read-only");
     /* a new network namespace: only lo; a prepared one is entered before
      * nspawn runs and shared (nspawn's default) */
@@ -142,11 +143,17 @@ static int nspawn_translate(const struct iso_runtime *rt, const struct iso_spec 
     }
     if (s->hostname[0])
         rt_argf(a, "--hostname=%s", s->hostname);
-    add_caps(a, s);
-    if (s->no_new_privs)
-        rt_arg(a, "--no-new-privileges=yes");
-    if (s->seccomp_deny)
-        rt_argf(a, "--system-call-filter=~%s", s->seccomp_deny);
+    /* nspawn's own defaults: its capability set, its system call
+     * filter, no no_new_privs, its /proc and /sys masking, a writable
+     * root; the options above only run it here (and keep it off the
+     * host's files: settings, journal, resolv.conf, localtime) */
+    if (!s->runtime_defaults) {
+        add_caps(a, s);
+        if (s->no_new_privs)
+            rt_arg(a, "--no-new-privileges=yes");
+        if (s->seccomp_deny)
+            rt_argf(a, "--system-call-filter=~%s", s->seccomp_deny);
+    }
     rt_arg(a, "--");
     rt_arg_probe(a, probe);
     return 0;

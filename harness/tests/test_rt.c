@@ -726,6 +726,97 @@ static void test_nspawn_argv(void **state)
     rt_configure(NULL);
 }
 
+/* A spec that asks for the hardening and, over it, the runtime's own
+ * defaults (as hardening.runtime_default_spec does). */
+static void defaults_spec(struct iso_spec *s)
+{
+    spec_init(s, "/run/isocheck/c3/root");
+    s->runtime_defaults = true;
+    s->drop_caps = true;
+    s->caps_keep = (1ull << CAP_KILL) | (1ull << CAP_AUDIT_WRITE);
+    s->no_new_privs = true;
+    s->mask_paths = true;
+    s->readonly_root = true;
+    s->seccomp_deny = "keyctl";
+    s->seccomp_errno = 38;
+}
+
+/* systemd-nspawn with its own defaults: what runs it here (directory,
+ * quiet, no machined, no unit, pipes, namespaces), none of the hardening
+ * options (so nspawn applies its own capability set, filter and /proc). */
+static void test_nspawn_defaults(void **state)
+{
+    static const char *const absent[] = { "--capability", "--drop-capability",
+                                          "--no-new-privileges", "--system-call-filter",
+                                          "--read-only" };
+    struct rt_cmd cmd = { .config = NULL };
+    struct iso_spec s;
+    char why[256] = "";
+    (void)state;
+    fake_run_cgroups();
+    defaults_spec(&s);
+    assert_int_equal(translate("nspawn", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&cmd.a), " --quiet --register=no --keep-unit --console=pipe "));
+    assert_non_null(strstr(joined(&cmd.a), " --directory=/run/isocheck/c3/root "));
+    assert_non_null(strstr(joined(&cmd.a), " --private-network "));
+    assert_non_null(strstr(joined(&cmd.a), " -- /isoprobe pid --wait"));
+    for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+        assert_null(strstr(joined(&cmd.a), absent[i]));
+    /* an inheritable set is not asked for either: no refusal */
+    s.caps_inh = 1ull << CAP_KILL;
+    spec_map_root(&s, 100000, 65536);
+    assert_int_equal(translate("nspawn", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&cmd.a), " --private-users=100000:65536 "));
+    assert_null(strstr(joined(&cmd.a), "--capability"));
+    /* without the defaults the same spec is refused (no masked paths) */
+    s.runtime_defaults = false;
+    assert_int_equal(translate("nspawn", &s, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    rt_configure(NULL);
+}
+
+/* LXC with its own defaults: common.conf included first, then only what
+ * runs it here; none of the harness's capability, no_new_privs, seccomp,
+ * AppArmor, /proc or read-only keys. Without common.conf: a skip. */
+static void test_lxc_defaults(void **state)
+{
+    static const char *const absent[] = {
+        "lxc.cap.",     "lxc.no_new_privs", "lxc.seccomp",
+        "lxc.apparmor", "lxc.mount.auto",   "lxc.rootfs.options"
+    };
+    struct rt_cmd cmd = { .config = NULL };
+    struct iso_spec s;
+    char why[256] = "";
+    (void)state;
+    fake_run_cgroups();
+    defaults_spec(&s);
+    if (access("/usr/share/lxc/config/common.conf", R_OK) < 0) {
+        assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+        assert_non_null(strstr(why, "common.conf"));
+        rt_configure(NULL);
+        return;
+    }
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), 0);
+    assert_ptr_equal(strstr(cmd.config, "lxc.include = /usr/share/lxc/config/common.conf\n"),
+                     cmd.config);
+    assert_non_null(strstr(cmd.config, "lxc.rootfs.path = dir:/run/isocheck/c3/root\n"));
+    assert_non_null(strstr(cmd.config, "lxc.namespace.clone = pid mnt uts ipc net\n"));
+    assert_non_null(strstr(cmd.config, "lxc.net.0.type = empty\n"));
+    assert_non_null(strstr(cmd.config, "lxc.console.path = none\n"));
+    assert_non_null(strstr(cmd.config, "lxc.cgroup.dir.container = ctr\n"));
+    assert_non_null(strstr(joined(&cmd.a), " -l INFO -- /isoprobe pid --wait"));
+    for (size_t i = 0; i < sizeof(absent) / sizeof(absent[0]); i++)
+        assert_null(strstr(cmd.config, absent[i]));
+    /* without the defaults: no include, and the spec is refused */
+    s.runtime_defaults = false;
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    s.mask_paths = false;
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), 0);
+    assert_null(strstr(cmd.config, "lxc.include"));
+    assert_non_null(strstr(cmd.config, "lxc.no_new_privs = 1\n"));
+    free(cmd.config);
+    rt_configure(NULL);
+}
+
 /* podman: state in the case's directory, namespaces private or host, the
  * directory as the image argument. */
 static void test_podman_argv(void **state)
@@ -992,6 +1083,8 @@ int main(void)
         cmocka_unit_test(test_driver_table),
         cmocka_unit_test(test_lxc_config),
         cmocka_unit_test(test_nspawn_argv),
+        cmocka_unit_test(test_nspawn_defaults),
+        cmocka_unit_test(test_lxc_defaults),
         cmocka_unit_test(test_podman_argv),
         cmocka_unit_test(test_docker_translate),
         cmocka_unit_test(test_builtin_init_pid),
