@@ -68,6 +68,32 @@ struct run {
 
 /* --- step 2: validate --------------------------------------------------- */
 
+/* --runtime: "all", or names separated by commas, each known, none twice */
+static void check_runtime_list(const char *list)
+{
+    char name[64];
+
+    if (strcmp(list, "all") == 0)
+        return;
+    for (const char *p = list;; p++) {
+        size_t n = strcspn(p, ",");
+        if (n == 0 || n >= sizeof(name))
+            usage_error("--runtime: '%s' is not a runtime name or a list of them separated "
+                        "by commas (known: %s)",
+                        list, rt_names());
+        memcpy(name, p, n);
+        name[n] = '\0';
+        if (!rt_lookup(name))
+            usage_error("--runtime: unknown runtime '%s' (known: %s)", name, rt_names());
+        for (const char *q = list; q < p; q += strcspn(q, ",") + 1)
+            if (strncmp(q, name, n) == 0 && q[n] == ',')
+                usage_error("--runtime: '%s' is named twice", name);
+        p += n;
+        if (*p == '\0')
+            break;
+    }
+}
+
 static int parse_positive_int(const char *opt, const char *s, int max)
 {
     char *end;
@@ -251,8 +277,7 @@ static void validate(const struct options *o, struct run *run)
         cfg->jobs = parse_positive_int("--jobs", o->jobs, 64);
     cfg->timeout_s = o->timeout ? parse_seconds(o->timeout) : 10;
     cfg->runtime = o->runtime ? o->runtime : "builtin";
-    if (strcmp(cfg->runtime, "all") != 0 && !rt_lookup(cfg->runtime))
-        usage_error("--runtime: unknown runtime '%s' (known: %s)", cfg->runtime, rt_names());
+    check_runtime_list(cfg->runtime);
     cfg->tap_version = 13;
     if (o->tap_version) {
         if (strcmp(o->tap_version, "13") != 0 && strcmp(o->tap_version, "14") != 0)
@@ -292,6 +317,20 @@ static int load_known(const char *rt, struct known *k, int n, int max)
     return rc;
 }
 
+/* Is the runtime name in want: "all", or a comma-separated list of names? */
+static bool runtime_wanted(const char *want, const char *name)
+{
+    size_t n = strlen(name);
+
+    if (strcmp(want, "all") == 0)
+        return true;
+    for (const char *p = want; *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
+        if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+            return true;
+    }
+    return false;
+}
+
 static void prepare_runtimes(struct run *run)
 {
     const char *want = run->cfg.runtime;
@@ -304,7 +343,7 @@ static void prepare_runtimes(struct run *run)
     }
     for (int i = 0; i < rt_count(); i++) {
         const struct iso_runtime *rt = rt_at(i);
-        if (strcmp(want, "all") != 0 && strcmp(want, rt->name) != 0)
+        if (!runtime_wanted(want, rt->name))
             continue;
         run->rts[run->nrt] = rt;
         run->names[run->nrt] = rt->name;

@@ -35,7 +35,8 @@ static const char usage_head[] =
     "                          (default: rootfs next to the isocheck binary)\n"
     "  -r, --runtime NAME      runtime that builds the containers: builtin (default),\n"
     "                          unshare, bwrap, crun, runc, podman, lxc, nspawn,\n"
-    "                          docker, or all of them in turn\n"
+    "                          docker; several separated by commas (crun,runc), or\n"
+    "                          all of them, in turn\n"
     "      --runtime-path NAME=PATH\n"
     "                          run that runtime's binary from PATH (e.g. a fresh crun)\n";
 static const char usage_tail[] =
