@@ -111,6 +111,42 @@ static void run_parent(char *out, size_t size, const char *id)
     snprintf(out, size, "%s%s", path[0] == '/' ? "" : "/", path);
 }
 
+/* Has the case changed its root since the lab made it (lab_prepare_root:
+ * the overlay's upper layer holds only the harness's directories, empty,
+ * and the probe)? Then the run's image is not that root: the case's
+ * own is imported (a setuid copy of the probe, a device node placed
+ * there). */
+static bool root_changed(const char *rootfs)
+{
+    static const char *const own[] = { "proc", "mnt", "mnt/xchg", "tmp", ".isocheck-oldroot" };
+    char upper[PATH_MAX], path[PATH_MAX + 32];
+    const char *end = strrchr(rootfs, '/');
+    bool changed = false;
+    struct dirent *e;
+    DIR *d;
+
+    snprintf(upper, sizeof(upper), "%.*s/upper", (int)(end - rootfs), rootfs);
+    for (size_t i = 0; i <= ARRAY_LEN(own) && !changed; i++) {
+        snprintf(path, sizeof(path), "%s%s%s", upper, i ? "/" : "", i ? own[i - 1] : "");
+        if (!(d = opendir(path)))
+            continue;
+        while ((e = readdir(d)) && !changed) {
+            bool known = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
+                         (i == 0 && !strcmp(e->d_name, ISO_PROBE + 1)) ||
+                         (i == 2 && !strcmp(e->d_name, "xchg"));
+            for (size_t k = 0; i == 0 && k < ARRAY_LEN(own) && !known; k++)
+                known = !strchr(own[k], '/') && !strcmp(e->d_name, own[k]);
+            changed = !known;
+        }
+        closedir(d);
+    }
+    return changed;
+}
+
+/* The run's image serves the case's root when it is the one the lab made
+ * from the rootfs, unchanged. */
+static bool runs_image(const char *rootfs) { return is_runs_root(rootfs) && !root_changed(rootfs); }
+
 /* dockerd 20.10 refuses capabilities past CAP_AUDIT_READ (37) by name
  * ("unknown capability: CAP_BPF"): a container it makes with "all" has
  * none of CAP_PERFMON, CAP_BPF and CAP_CHECKPOINT_RESTORE. */
@@ -118,7 +154,7 @@ static void run_parent(char *out, size_t size, const char *id)
 
 static int refuse_spec(const struct iso_spec *s, char *why, size_t len)
 {
-    if (rt_builtin_only(s, why, len) || rt_plain_process(s, why, len))
+    if (rt_builtin_only(s, why, len))
         return ISO_RT_UNSUPPORTED;
     if (!(s->ns & CLONE_NEWNS))
         return rt_unsupported(why, len, "no mount namespace (docker always makes one)");
@@ -197,6 +233,39 @@ static int limit_args(const struct iso_spec *s, struct rt_argv *a)
     return rc;
 }
 
+/* The process's working directory (dockerd makes it in the container's
+ * root when missing) and user, numeric: no passwd lookup. */
+static int process_args(const struct iso_spec *s, struct rt_argv *a)
+{
+    int rc = rt_argf(a, "--workdir=%s", s->cwd ? s->cwd : "/");
+
+    if (s->uid || s->gid)
+        rc |= rt_argf(a, "--user=%u:%u", s->uid, s->gid);
+    return rc;
+}
+
+/* The spec's mounts as oci.c writes them: a recursive bind (rw; the
+ * daemon binds the source as its own mount namespace sees it), a tmpfs
+ * with nosuid, nodev, mode 755 and 1 MiB (--tmpfs takes the options as
+ * given: exec, or docker adds noexec). */
+static int mount_args(const struct iso_spec *s, struct rt_argv *a, char *why, size_t len)
+{
+    for (int i = 0; i < s->n_mounts; i++) {
+        const struct iso_mount *m = &s->mounts[i];
+        if (m->kind == ISO_MOUNT_SYSFS)
+            return rt_unsupported(why, len, "a sysfs mount (docker --mount has no sysfs type)");
+        if (strpbrk(m->dest, ",:") || (m->source && strpbrk(m->source, ",:")))
+            return rt_unsupported(why, len, "a mount path with a comma or colon");
+        if (m->kind == ISO_MOUNT_BIND &&
+            rt_argf(a, "--mount=type=bind,source=%s,target=%s", m->source, m->dest) < 0)
+            return rt_unsupported(why, len, "a mount path this long");
+        if (m->kind == ISO_MOUNT_TMPFS &&
+            rt_argf(a, "--tmpfs=%s:rw,exec,nosuid,nodev,mode=755,size=1m", m->dest) < 0)
+            return rt_unsupported(why, len, "a mount path this long");
+    }
+    return 0;
+}
+
 static int docker_translate(const struct iso_runtime *rt, const struct iso_spec *s,
                             char *const probe[], struct rt_cmd *cmd, char *why, size_t len)
 {
@@ -243,9 +312,11 @@ static int docker_translate(const struct iso_runtime *rt, const struct iso_spec 
         rt_arg(a, "--read-only");
     rc |= limit_args(s, a);
     rc |= rt_argf(a, "--volume=%s/dxchg:%s", dir, ISO_XCHG);
-    rt_arg(a, "--workdir=/");
+    if (mount_args(s, a, why, len))
+        return ISO_RT_UNSUPPORTED;
+    rc |= process_args(s, a);
     /* the run's image, or one of the case's own (imported when it starts) */
-    if (is_runs_root(s->rootfs))
+    if (runs_image(s->rootfs))
         rt_arg(a, DOCKERD_IMAGE);
     else
         rc |= rt_argf(a, "isocheck-%s:case", s->id);
@@ -450,7 +521,7 @@ static int docker_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
     if (rt->translate(rt, s, probe, &cmd, why, sizeof(why)) < 0)
         return iso_err_set(err, 0, "docker: %s", why);
     if (share_xchg(s, err) < 0 || (s->seccomp_deny && write_seccomp(s, err) < 0) ||
-        (!is_runs_root(s->rootfs) && import_own(s, err) < 0))
+        (!runs_image(s->rootfs) && import_own(s, err) < 0))
         return -1;
     if (!(s->ns & CLONE_NEWNET) && netns < 0) {
         /* no network namespace of its own: the case's */

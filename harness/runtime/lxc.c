@@ -133,7 +133,7 @@ static bool ids_mappable(const struct iso_spec *s)
 /* What LXC has no setting for, or isocheck does not ask it for. */
 static int lxc_check(const struct iso_spec *s, char *why, size_t len)
 {
-    int rc = rt_builtin_only(s, why, len) ? ISO_RT_UNSUPPORTED : rt_plain_process(s, why, len);
+    int rc = rt_builtin_only(s, why, len);
 
     if (rc)
         return rc;
@@ -161,6 +161,47 @@ static int lxc_check(const struct iso_spec *s, char *why, size_t len)
         ((s->monotonic.sec && s->monotonic.nsec) || (s->boottime.sec && s->boottime.nsec)))
         return rt_unsupported(why, len, "a clock offset of seconds and nanoseconds at once");
     return 0;
+}
+
+/* What a config line cannot hold: a working directory with a line
+ * break, a mount path with white space (lxc.mount.entry is an fstab
+ * line). */
+static int lxc_paths_fit(const struct iso_spec *s, char *why, size_t len)
+{
+    static const char space[] = " \t\n\\";
+
+    if (s->cwd && strchr(s->cwd, '\n'))
+        return rt_unsupported(why, len, "a working directory with a line break");
+    for (int i = 0; i < s->n_mounts; i++)
+        if (strpbrk(s->mounts[i].dest, space) ||
+            (s->mounts[i].source && strpbrk(s->mounts[i].source, space)))
+            return rt_unsupported(why, len, "a mount path with white space (an fstab line)");
+    return 0;
+}
+
+/* The spec's mounts as oci.c writes them, as lxc.mount.entry lines (a
+ * relative target is inside the root, made when missing): a recursive
+ * bind (rw) of a directory or a file, a tmpfs with nosuid, nodev, mode
+ * 755 and 1 MiB, a read-only sysfs. */
+static void put_mounts(FILE *f, const struct iso_spec *s)
+{
+    for (int i = 0; i < s->n_mounts; i++) {
+        const struct iso_mount *m = &s->mounts[i];
+        const char *dest = m->dest + strspn(m->dest, "/");
+        struct stat st;
+
+        if (m->kind == ISO_MOUNT_BIND)
+            fprintf(f, "lxc.mount.entry = %s %s none rbind,create=%s 0 0\n", m->source, dest,
+                    stat(m->source, &st) == 0 && !S_ISDIR(st.st_mode) ? "file" : "dir");
+        else if (m->kind == ISO_MOUNT_TMPFS)
+            fprintf(f,
+                    "lxc.mount.entry = tmpfs %s tmpfs nosuid,nodev,mode=755,size=1m,"
+                    "create=dir 0 0\n",
+                    dest);
+        else
+            fprintf(f, "lxc.mount.entry = sysfs %s sysfs ro,nosuid,noexec,nodev,create=dir 0 0\n",
+                    dest);
+    }
 }
 
 /* The config file's text (malloc'd). */
@@ -231,7 +272,11 @@ run:
     /* the probe's stdio are pipes: no console, no terminals (common.conf's
      * four ttys in /dev/lxc fail to mount over this root) */
     fprintf(f, "lxc.console.path = none\nlxc.pty.max = 0\nlxc.tty.max = 0\n");
-    fprintf(f, "lxc.init.cwd = /\nlxc.environment = PATH=/bin:/sbin:/usr/bin:/usr/sbin\n");
+    fprintf(f, "lxc.init.cwd = %s\nlxc.environment = PATH=/bin:/sbin:/usr/bin:/usr/sbin\n",
+            s->cwd ? s->cwd : "/");
+    if (s->uid || s->gid)
+        fprintf(f, "lxc.init.uid = %u\nlxc.init.gid = %u\n", s->uid, s->gid);
+    put_mounts(f, s);
     fprintf(f, "lxc.cgroup.relative = 1\nlxc.cgroup.dir.container = ctr\n"
                "lxc.cgroup.dir.monitor = mon\nlxc.cgroup.dir.monitor.pivot = pivot\n");
     put_limits(f, s);
@@ -255,7 +300,7 @@ static int lxc_translate(const struct iso_runtime *rt, const struct iso_spec *s,
 
     memset(a, 0, sizeof(*a));
     cmd->config = NULL;
-    if ((rc = lxc_check(s, why, len)))
+    if ((rc = lxc_check(s, why, len)) || (rc = lxc_paths_fit(s, why, len)))
         return rc;
     if (!rt_cgroup_parent(s, cgparent, sizeof(cgparent), why, len))
         return rt_unsupported(why, len, "a cgroup below the run's (none found)");

@@ -41,7 +41,7 @@ static int nspawn_check(const struct iso_spec *s, char *why, size_t len)
         { CLONE_NEWUTS, "no UTS namespace (systemd-nspawn always makes one)" },
         { CLONE_NEWIPC, "no IPC namespace (systemd-nspawn always makes one)" },
     };
-    int rc = rt_builtin_only(s, why, len) ? ISO_RT_UNSUPPORTED : rt_plain_process(s, why, len);
+    int rc = rt_builtin_only(s, why, len);
 
     if (rc)
         return rc;
@@ -103,6 +103,36 @@ static void add_caps(struct rt_argv *a, const struct iso_spec *s)
         rt_argf(a, "--drop-capability=%s", drop);
 }
 
+/* The process's working directory (--chdir) and the spec's mounts as oci.c writes them: a recursive
+ * bind (rw; --bind binds recursively), a tmpfs with nosuid, nodev, mode 755 and 1 MiB, a read-only
+ * sysfs. */
+static int add_process(struct rt_argv *a, const struct iso_spec *s, char *why, size_t len)
+{
+    if (s->cwd && rt_argf(a, "--chdir=%s", s->cwd) < 0)
+        return rt_unsupported(why, len, "a working directory this long");
+    /* nspawn 252 runs "getent passwd USER" in the container for --user
+     * ("Failed to resolve user 1000." without an entry), and isocheck
+     * does not edit the image */
+    if (s->uid || s->gid)
+        return rt_unsupported(why, len,
+                              "a user by number (systemd-nspawn --user takes a user that getent "
+                              "resolves in the image's passwd)");
+    for (int i = 0; i < s->n_mounts; i++) {
+        const struct iso_mount *m = &s->mounts[i];
+        if (m->kind == ISO_MOUNT_SYSFS)
+            return rt_unsupported(why, len,
+                                  "a sysfs mount (systemd-nspawn mounts its own /sys only)");
+        if (strpbrk(m->dest, ":\\") || (m->source && strpbrk(m->source, ":\\")))
+            return rt_unsupported(why, len, "a mount path with a colon or backslash");
+        if (m->kind == ISO_MOUNT_TMPFS)
+            return rt_unsupported(why, len,
+                                  "a nosuid tmpfs (systemd-nspawn --tmpfs mounts with nodev only)");
+        if (rt_argf(a, "--bind=%s:%s", m->source, m->dest) < 0)
+            return rt_unsupported(why, len, "a mount path this long");
+    }
+    return 0;
+}
+
 static int nspawn_translate(const struct iso_runtime *rt, const struct iso_spec *s,
                             char *const probe[], struct rt_cmd *cmd, char *why, size_t len)
 {
@@ -154,6 +184,8 @@ static int nspawn_translate(const struct iso_runtime *rt, const struct iso_spec 
         if (s->seccomp_deny)
             rt_argf(a, "--system-call-filter=~%s", s->seccomp_deny);
     }
+    if ((rc = add_process(a, s, why, len)))
+        return rc;
     rt_arg(a, "--");
     rt_arg_probe(a, probe);
     return 0;

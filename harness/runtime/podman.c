@@ -2,9 +2,9 @@
  * conmon per container, no daemon. All its state is in the case's
  * directory (--root, --runroot, --tmpdir, a private containers.conf named
  * by CONTAINERS_CONF with file locks, no events, a CNI directory of its
- * own) on the lab's tmpfs; cgroups through the cgroupfs manager below the
- * container's parent (--cgroup-parent; conmon stays in the case's,
- * --cgroups=no-conmon). A prepared network namespace is bound to a file
+ * own, every capability by default) on the lab's tmpfs; cgroups through
+ * the cgroupfs manager below the container's parent (--cgroup-parent;
+ * conmon stays in the case's, --cgroups=no-conmon). A prepared network namespace is bound to a file
  * and joined with --network ns:PATH. podman writes the init's pid to
  * --pidfile; "podman rm -f" clears a killed case. The container is
  * created, then started attached: its id names its cgroup. On
@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -68,7 +69,7 @@ static int ns_arg(struct rt_argv *a, const struct iso_spec *s, unsigned flag, co
 
 static int podman_check(const struct iso_spec *s, char *why, size_t len)
 {
-    int rc = rt_builtin_only(s, why, len) ? ISO_RT_UNSUPPORTED : rt_plain_process(s, why, len);
+    int rc = rt_builtin_only(s, why, len);
 
     if (rc)
         return rc;
@@ -102,6 +103,16 @@ static void add_security(struct rt_argv *a, const struct iso_spec *s, const stru
         rt_arg(a, "--security-opt=unmask=ALL");
     if (s->no_new_privs)
         rt_arg(a, "--security-opt=no-new-privileges");
+    if (s->uid || s->gid) {
+        /* podman gives a non-root user its --cap-add capabilities in the
+         * effective, permitted, inheritable and ambient sets: from the
+         * case's default set (every capability, containers.conf) only
+         * drop, the user's sets stay empty as the spec asks */
+        for (int c = 0; s->drop_caps && c < (int)cap_max_bits() && c < 64; c++)
+            if (!(s->caps_keep & (1ull << c)))
+                rt_argf(a, "--cap-drop=%s", rt_cap_name(c, name, sizeof(name)));
+        return;
+    }
     if (!s->drop_caps) {
         rt_arg(a, "--cap-add=all");
         return;
@@ -110,6 +121,39 @@ static void add_security(struct rt_argv *a, const struct iso_spec *s, const stru
     for (int c = 0; c < 64; c++)
         if (s->caps_keep & (1ull << c))
             rt_argf(a, "--cap-add=%s", rt_cap_name(c, name, sizeof(name)));
+}
+
+/* The process's working directory and user: --workdir (podman makes it
+ * in the root when missing), --user UID:GID (numeric: no lookup; 4.3
+ * has no --passwd=false). */
+static int add_process(struct rt_argv *a, const struct iso_spec *s)
+{
+    int rc = rt_argf(a, "--workdir=%s", s->cwd ? s->cwd : "/");
+
+    if (s->uid || s->gid)
+        rc |= rt_argf(a, "--user=%u:%u", s->uid, s->gid);
+    return rc;
+}
+
+/* The spec's mounts as oci.c writes them: a recursive bind (rw), a tmpfs
+ * with nosuid, nodev, mode 755 and 1 MiB (--tmpfs takes the options as
+ * given: exec, or podman adds noexec). */
+static int add_mounts(struct rt_argv *a, const struct iso_spec *s, char *why, size_t len)
+{
+    for (int i = 0; i < s->n_mounts; i++) {
+        const struct iso_mount *m = &s->mounts[i];
+        if (m->kind == ISO_MOUNT_SYSFS)
+            return rt_unsupported(why, len, "a sysfs mount (podman --mount has no sysfs type)");
+        if (strpbrk(m->dest, ",:") || (m->source && strpbrk(m->source, ",:")))
+            return rt_unsupported(why, len, "a mount path with a comma or colon");
+        if (m->kind == ISO_MOUNT_BIND &&
+            rt_argf(a, "--mount=type=bind,source=%s,destination=%s", m->source, m->dest) < 0)
+            return rt_unsupported(why, len, "a mount path this long");
+        if (m->kind == ISO_MOUNT_TMPFS &&
+            rt_argf(a, "--tmpfs=%s:rw,exec,nosuid,nodev,mode=755,size=1m", m->dest) < 0)
+            return rt_unsupported(why, len, "a mount path this long");
+    }
+    return 0;
 }
 
 static void add_limits(struct rt_argv *a, const struct iso_spec *s)
@@ -177,7 +221,10 @@ static int podman_translate(const struct iso_runtime *rt, const struct iso_spec 
     add_security(a, s, &p);
     add_limits(a, s);
     rt_arg(a, "--env=PATH=/bin:/sbin:/usr/bin:/usr/sbin");
-    rt_arg(a, "--workdir=/");
+    if (add_process(a, s) < 0)
+        return rt_unsupported(why, len, "a working directory this long");
+    if ((rc = add_mounts(a, s, why, len)))
+        return rc;
     /* the directory itself, with the mounts below it (":O" would take
      * it without them); podman writes etc/hosts, etc/hostname and
      * run/.containerenv into it: the case's own overlay */
@@ -206,19 +253,25 @@ static int write_text(const char *path, const char *text, struct iso_err *err)
  * /dev/shm), no events, CNI configuration kept here. */
 static int prepare_dir(const struct podman_paths *p, struct iso_err *err)
 {
-    char conf[PATH_MAX * 2];
+    char conf[PATH_MAX * 2 + 1024], caps[1024] = "", name[64];
+    size_t n = 0;
 
     if (access(p->conf, F_OK) == 0)
         return 0;
     if (mkdir(p->dir, 0700) < 0 && errno != EEXIST)
         return iso_err_set(err, errno, "mkdir \"%s\"", p->dir);
+    /* every capability the kernel has: what a non-root user's
+     * --cap-drop leave (see add_security) */
+    for (int c = 0; c < (int)cap_max_bits() && c < 64; c++)
+        n += (size_t)snprintf(caps + n, sizeof(caps) - n, "%s\"%s\"", c ? ", " : "",
+                              rt_cap_name(c, name, sizeof(name)));
     snprintf(conf, sizeof(conf),
-             "[containers]\ndefault_sysctls = []\npids_limit = 0\n"
+             "[containers]\ndefault_sysctls = []\npids_limit = 0\ndefault_capabilities = [%s]\n"
              "[engine]\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"none\"\n"
              "lock_type = \"file\"\nstatic_dir = \"%s/root/libpod\"\ntmp_dir = \"%s/tmp\"\n"
              "volume_path = \"%s/root/volumes\"\n"
              "[network]\nnetwork_backend = \"cni\"\nnetwork_config_dir = \"%s/net\"\n",
-             p->dir, p->dir, p->dir, p->dir);
+             caps, p->dir, p->dir, p->dir, p->dir);
     return write_text(p->conf, conf, err);
 }
 

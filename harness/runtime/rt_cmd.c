@@ -86,19 +86,6 @@ int rt_no_limits(const struct iso_spec *s, char *why, size_t len)
     return rt_builtin_only(s, why, len);
 }
 
-int rt_plain_process(const struct iso_spec *s, char *why, size_t len)
-{
-    if (s->cwd)
-        return rt_unsupported(why, len, "a working directory (the driver does not pass one yet)");
-    if (s->uid || s->gid)
-        return rt_unsupported(why, len,
-                              "a user other than root (the driver does not pass one yet)");
-    if (s->n_mounts > 0)
-        return rt_unsupported(why, len,
-                              "the spec's own mounts (the driver does not pass them yet)");
-    return 0;
-}
-
 int rt_no_hardening(const struct iso_spec *s, bool nnp, char *why, size_t len)
 {
     if (s->runtime_defaults)

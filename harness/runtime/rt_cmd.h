@@ -62,9 +62,6 @@ int rt_no_limits(const struct iso_spec *s, char *why, size_t len);
  * asks for: inheritable and ambient capabilities, masked paths, seccomp;
  * no_new_privs unless nnp (bwrap always sets it). */
 int rt_no_hardening(const struct iso_spec *s, bool nnp, char *why, size_t len);
-/* ISO_RT_UNSUPPORTED for what a driver does not translate yet: a working
- * directory, a user other than root, the spec's own mounts. */
-int rt_plain_process(const struct iso_spec *s, char *why, size_t len);
 /* The spec's propagation as OCI's rootfsPropagation: "rprivate", ... */
 const char *rt_oci_propagation(const struct iso_spec *s);
 /* "CAP_CHOWN" */

@@ -908,6 +908,123 @@ static void test_docker_translate(void **state)
     assert_non_null(strstr(joined(&cmd.a), " isocheck-c3n2:case /isoprobe pid --wait"));
 }
 
+/* The process's cwd and user and the spec's mounts in podman's, docker's,
+ * LXC's and systemd-nspawn's terms, as oci.c writes them into config.json
+ * (process.cwd, process.user, mounts[]); what one cannot express is
+ * refused with the reason. */
+static void spec_process_mounts(struct iso_spec *s)
+{
+    spec_init(s, "/run/isocheck/c3/root");
+    s->cwd = "/bin";
+    s->uid = 1000, s->gid = 1001;
+    s->drop_caps = true;
+    s->caps_keep = 1ull << CAP_CHOWN;
+    s->mounts[0] = (struct iso_mount){ ISO_MOUNT_BIND, "/etc/passwd", "/etc/hostname" };
+    s->mounts[1] = (struct iso_mount){ ISO_MOUNT_BIND, "/", "/mnt/data" };
+    s->mounts[2] = (struct iso_mount){ ISO_MOUNT_TMPFS, NULL, "/tmp" };
+    s->n_mounts = 3;
+}
+
+/* Refused, the reason naming part. */
+static void assert_refused_for(int rc, const char *why, const char *part)
+{
+    assert_int_equal(rc, ISO_RT_UNSUPPORTED);
+    assert_non_null(strstr(why, part));
+}
+
+static void test_ext_process_mounts(void **state)
+{
+    static struct rt_cmd cmd;
+    struct iso_spec s;
+    char why[256] = "";
+    const char *j;
+    (void)state;
+    fake_run_cgroups();
+
+    /* podman: no --cap-add for a non-root user (it would land in the
+     * ambient set): only drops from the case's every-capability default */
+    spec_process_mounts(&s);
+    assert_int_equal(translate("podman", &s, &cmd, why, sizeof(why)), 0);
+    j = joined(&cmd.a);
+    assert_non_null(strstr(j, " --workdir=/bin --user=1000:1001 "));
+    assert_non_null(strstr(j, " --mount=type=bind,source=/etc/passwd,destination=/etc/hostname "
+                              "--mount=type=bind,source=/,destination=/mnt/data "
+                              "--tmpfs=/tmp:rw,exec,nosuid,nodev,mode=755,size=1m "));
+    assert_null(strstr(j, "--cap-add"));
+    assert_null(strstr(j, "--cap-drop=CAP_CHOWN"));
+    assert_null(strstr(j, "--cap-drop=all"));
+    assert_non_null(strstr(j, " --cap-drop=CAP_DAC_OVERRIDE "));
+    s.mounts[0].kind = ISO_MOUNT_SYSFS;
+    assert_refused_for(translate("podman", &s, &cmd, why, sizeof(why)), why, "a sysfs mount");
+    spec_init(&s, "/run/isocheck/c3/root");
+    assert_int_equal(translate("podman", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&cmd.a), " --workdir=/ "));
+    assert_null(strstr(joined(&cmd.a), "--user"));
+    assert_null(strstr(joined(&cmd.a), "--mount"));
+
+    /* docker */
+    spec_process_mounts(&s);
+    s.join_netns_fd = -1;
+    assert_int_equal(translate("docker", &s, &cmd, why, sizeof(why)), 0);
+    j = joined(&cmd.a);
+    assert_non_null(strstr(j, " --mount=type=bind,source=/etc/passwd,target=/etc/hostname "
+                              "--mount=type=bind,source=/,target=/mnt/data "
+                              "--tmpfs=/tmp:rw,exec,nosuid,nodev,mode=755,size=1m "
+                              "--workdir=/bin --user=1000:1001 "));
+    s.mounts[2].kind = ISO_MOUNT_SYSFS;
+    assert_refused_for(translate("docker", &s, &cmd, why, sizeof(why)), why, "a sysfs mount");
+    spec_init(&s, "/run/isocheck/c3/root");
+    s.join_netns_fd = -1;
+    assert_int_equal(translate("docker", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&cmd.a), " --workdir=/ "));
+    assert_null(strstr(joined(&cmd.a), "--user"));
+
+    /* LXC: a target made inside the root as a file or a directory, as the
+     * source is */
+    spec_process_mounts(&s);
+    s.mounts[3] = (struct iso_mount){ ISO_MOUNT_SYSFS, NULL, "/sys" };
+    s.n_mounts = 4;
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(cmd.config, "lxc.init.cwd = /bin\n"));
+    assert_non_null(strstr(cmd.config, "lxc.init.uid = 1000\nlxc.init.gid = 1001\n"));
+    assert_non_null(strstr(cmd.config, "lxc.mount.entry = /etc/passwd etc/hostname none "
+                                       "rbind,create=file 0 0\n"
+                                       "lxc.mount.entry = / mnt/data none rbind,create=dir 0 0\n"
+                                       "lxc.mount.entry = tmpfs tmp tmpfs nosuid,nodev,mode=755,"
+                                       "size=1m,create=dir 0 0\n"
+                                       "lxc.mount.entry = sysfs sys sysfs ro,nosuid,noexec,nodev,"
+                                       "create=dir 0 0\n"));
+    s.mounts[1].dest = "/mnt/da ta";
+    assert_refused_for(translate("lxc", &s, &cmd, why, sizeof(why)), why, "white space");
+    spec_init(&s, "/run/isocheck/c3/root");
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(cmd.config, "lxc.init.cwd = /\n"));
+    assert_null(strstr(cmd.config, "lxc.init.uid"));
+    assert_null(strstr(cmd.config, "lxc.mount.entry"));
+
+    /* systemd-nspawn: binds and the cwd; no user by number, no nosuid
+     * tmpfs, no sysfs */
+    spec_process_mounts(&s);
+    s.uid = s.gid = 0;
+    s.n_mounts = 2;
+    assert_int_equal(translate("nspawn", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(joined(&cmd.a), " --chdir=/bin --bind=/etc/passwd:/etc/hostname "
+                                           "--bind=/:/mnt/data -- /isoprobe"));
+    s.uid = 1000;
+    assert_refused_for(translate("nspawn", &s, &cmd, why, sizeof(why)), why, "a user by number");
+    s.uid = 0, s.n_mounts = 3;
+    assert_refused_for(translate("nspawn", &s, &cmd, why, sizeof(why)), why, "a nosuid tmpfs");
+    s.mounts[2].kind = ISO_MOUNT_SYSFS;
+    assert_refused_for(translate("nspawn", &s, &cmd, why, sizeof(why)), why, "a sysfs mount");
+    spec_init(&s, "/run/isocheck/c3/root");
+    assert_int_equal(translate("nspawn", &s, &cmd, why, sizeof(why)), 0);
+    assert_null(strstr(joined(&cmd.a), "--chdir"));
+    assert_null(strstr(joined(&cmd.a), "--bind"));
+    free(cmd.config);
+    cmd.config = NULL;
+    rt_configure(NULL);
+}
+
 /* A built-in container's init is the process it cloned. */
 static void test_builtin_init_pid(void **state)
 {
@@ -1087,6 +1204,7 @@ int main(void)
         cmocka_unit_test(test_lxc_defaults),
         cmocka_unit_test(test_podman_argv),
         cmocka_unit_test(test_docker_translate),
+        cmocka_unit_test(test_ext_process_mounts),
         cmocka_unit_test(test_builtin_init_pid),
         cmocka_unit_test(test_clone3),
         cmocka_unit_test(test_external_init_pid),
