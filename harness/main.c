@@ -54,6 +54,7 @@
 struct run {
     struct iso_config cfg;
     int *sel, n, repeat, bench;
+    bool timeout_given; /* --timeout: else a slow runtime may raise the default */
     const struct iso_runtime *rts[MAX_RUNTIMES];
     const char *names[MAX_RUNTIMES];
     const char *versions[MAX_RUNTIMES];
@@ -276,6 +277,7 @@ static void validate(const struct options *o, struct run *run)
     if (o->jobs)
         cfg->jobs = parse_positive_int("--jobs", o->jobs, 64);
     cfg->timeout_s = o->timeout ? parse_seconds(o->timeout) : 10;
+    run->timeout_given = o->timeout != NULL;
     cfg->runtime = o->runtime ? o->runtime : "builtin";
     check_runtime_list(cfg->runtime);
     cfg->tap_version = 13;
@@ -353,6 +355,8 @@ static void prepare_runtimes(struct run *run)
         }
         run->nknown = load_known(rt->name, run->known, run->nknown, (int)ARRAY_LEN(run->known));
         run->nrt++;
+        if (!run->timeout_given && rt->default_timeout_s > run->cfg.timeout_s)
+            run->cfg.timeout_s = rt->default_timeout_s;
     }
 }
 
@@ -432,8 +436,9 @@ static void note_run(const struct run *run)
     uname(&uts);
     if (cfg->sabotage)
         spec_sabotage_names(cfg->sabotage, sab, sizeof(sab));
-    sinks_note(&run->sinks, "isocheck %s on Linux %s; runtime %s; sabotage %s; jobs %d; rootfs %s",
-               ISO_VERSION, uts.release, cfg->runtime, sab, cfg->jobs, cfg->rootfs);
+    sinks_note(&run->sinks,
+               "isocheck %s on Linux %s; runtime %s; sabotage %s; jobs %d; timeout %g s; rootfs %s",
+               ISO_VERSION, uts.release, cfg->runtime, sab, cfg->jobs, cfg->timeout_s, cfg->rootfs);
     if (!cfg->cg.set_up)
         sinks_note(&run->sinks, "cgroups not set up: no selected case needs one");
     else if (cfg->cg.version)

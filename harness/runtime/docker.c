@@ -635,4 +635,5 @@ const struct iso_runtime rt_docker = {
     .daemon_stop = docker_stop,
     .external = true,
     .harness_cgroups = false,
+    .default_timeout_s = 60,
 };

@@ -425,4 +425,5 @@ const struct iso_runtime rt_podman = {
     .cleanup = podman_cleanup,
     .external = true,
     .harness_cgroups = false,
+    .default_timeout_s = 60,
 };
