@@ -600,7 +600,8 @@ static pid_t relay_run(const struct relay *r, char *const argv[], bool quiet)
 }
 
 /* Copy the master to stdout until the container's side of the pty is
- * closed (read gives EIO), the lab's stdin to the master until its EOF. */
+ * closed (read gives EIO), the lab's stdin to the master until its EOF,
+ * which ends the line and sends the terminal's end of file (^D). */
 static void relay_copy(int master, const struct relay *r)
 {
     struct pollfd p[2] = { { master, POLLIN, 0 }, { r->stdio[0], POLLIN, 0 } };
@@ -617,8 +618,12 @@ static void relay_copy(int master, const struct relay *r)
         }
         if (p[1].revents) {
             n = read(r->stdio[0], buf, sizeof(buf));
-            if (n <= 0 || write_all(master, buf, (size_t)n) < 0)
+            if (n <= 0 || write_all(master, buf, (size_t)n) < 0) {
+                /* the lab's stdin ended: so does the container's (VEOF) */
+                if (n == 0)
+                    (void)!write(master, "\n\x04", 2);
                 p[1].fd = -1;
+            }
         }
         if (p[0].revents) {
             n = read(master, buf, sizeof(buf));
