@@ -10,7 +10,9 @@
  * container on the plain fixture in the same case, so a refusal is not
  * mistaken for a runtime that cannot start anything. */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -395,5 +397,112 @@ ISO_CASE(harness_setup_inside,
                      tops[t]);
             ISO_EXPECT_EQ_STR(ctx, iso_get(&r, "look.2.fs"), "0x9fa0", msg);
         }
+    }
+}
+
+/* A pty slave: UNIX98_PTY_SLAVE_MAJOR, 136 to 143. */
+static bool pty_slave(const char *rdev)
+{
+    char *end;
+    unsigned long maj;
+
+    if (!rdev)
+        return false;
+    errno = 0;
+    maj = strtoul(rdev, &end, 10);
+    return errno == 0 && end != rdev && *end == ':' && maj >= 136 && maj <= 143;
+}
+
+/* What the probe saw at /dev/console (look.0): a pty of the container's
+ * own devpts (DEVPTS_SUPER_MAGIC), never a file. */
+static void expect_console(struct iso_ctx *ctx, const struct iso_result *r, const char *what)
+{
+    char msg[192];
+
+    snprintf(msg, sizeof(msg), "%s: /dev/console inside is a character device", what);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(r, "look.0.type"), "char", msg);
+    snprintf(msg, sizeof(msg), "%s: /dev/console inside is on a devpts", what);
+    ISO_EXPECT_EQ_STR(ctx, iso_get(r, "look.0.fs"), "0x1cd1", msg);
+    snprintf(msg, sizeof(msg), "%s: /dev/console inside is a pty (major 136-143, is %s)", what,
+             iso_get(r, "look.0.rdev") ? iso_get(r, "look.0.rdev") : "-");
+    ISO_EXPECT_TRUE(ctx, pty_slave(iso_get(r, "look.0.rdev")), msg);
+}
+
+ISO_CASE(console_symlink,
+         "a process with a terminal (OCI process.terminal, the pty's master handed to the lab "
+         "over a console socket) on an image whose /dev/console and /dev/pts are symlinks to "
+         "host files (one stands for /proc/sys/kernel/core_pattern): the runtime refuses, or "
+         "/dev/console inside is a pty of the container's own devpts, never a host file bound "
+         "from or onto a symlink's target; the host files are unchanged and nothing is mounted "
+         "on them in any mount namespace while the container runs (CVE-2025-52565)",
+         .detects = ISO_SAB_CONSOLE_JOINS_PATHS)
+{
+    static const char *const canaries[] = { "core_pattern", "ptmx", "console", "pts", "pts/0" };
+    static struct hostile_snap before, after;
+    static struct iso_container c;
+    struct iso_spec plain = iso_spec_default(ctx), s = iso_spec_default(ctx);
+    struct iso_err err = { 0, "" };
+    struct iso_result r;
+    char mounts_before[1024], mounts_during[1024], changes[4096], id[64], msg[192];
+    int rc;
+
+    /* the terminal on the plain fixture: the runtime gives one here */
+    plain.terminal = true;
+    ISO_REQUIRE_RUN(ctx, &plain, ISO_ARGV("look", "/dev/console"), &r);
+    expect_console(ctx, &r, "plain fixture");
+
+    s.terminal = true;
+    ISO_REQUIRE_OK(ctx, hostile_make(ctx->dir, HOSTILE_DEV_NODES, "console", &image, &err), &err);
+    ISO_REQUIRE_OK(ctx, hostile_snapshot(image.host, &before, &err), &err);
+    ISO_REQUIRE_OK(
+        ctx, hostile_mounts_under(image.host, mounts_before, sizeof(mounts_before), &err), &err);
+    iso_diag(ctx, "host", "%s", image.host);
+    s.rootfs = image.root;
+    rc = iso_start(ctx, &s, ISO_ARGV("look-hold", "/dev/console", "/dev/pts"), &c, &err);
+    if (rc == ISO_UNSUPPORTED)
+        ISO_SKIP(ctx, "%s", err.msg);
+    if (rc < 0) {
+        iso_fail_run(ctx, __FILE__, __LINE__, &err, &c.r);
+        return;
+    }
+    rc = iso_wait_ready(ctx, &c, &err);
+    if (rc == 0) {
+        /* while it runs: its mount namespace is one of those looked at */
+        ISO_REQUIRE_OK(ctx,
+                       hostile_mounts_under(image.host, mounts_during, sizeof(mounts_during), &err),
+                       &err);
+        ISO_EXPECT_EQ_STR(ctx, mounts_during, mounts_before,
+                          "nothing is mounted on the host files in any mount namespace the lab "
+                          "can see while the container runs");
+        iso_release(&c, NULL);
+    }
+    if (iso_finish(ctx, &c, rc == 0 ? &err : &(struct iso_err){ 0, "" }) < 0 && rc == 0)
+        rc = -1;
+    r = c.r;
+    ISO_REQUIRE_OK(ctx, hostile_snapshot(image.host, &after, &err), &err);
+    if (hostile_diff(&before, &after, changes, sizeof(changes)) > 0)
+        for (char *line = strtok(changes, "\n"); line; line = strtok(NULL, "\n"))
+            ISO_FAIL(ctx, "the host files changed through the image's symlinks", "%s", line);
+    if (r.report.n == 0 || !iso_get(&r, "look.0.path")) {
+        /* the probe never ran, and the fixture ran in this case: the
+         * runtime refused the image */
+        if (r.err_len)
+            one_line(r.err);
+        iso_diag(ctx, "refused", "%s", r.err_len ? r.err : err.msg[0] ? err.msg : "(no message)");
+        return;
+    }
+    if (rc < 0) {
+        iso_fail_run(ctx, __FILE__, __LINE__, &err, &r);
+        return;
+    }
+    if (!iso_check_exit(ctx, __FILE__, __LINE__, &r))
+        return;
+    expect_console(ctx, &r, "hostile image");
+    for (size_t i = 0; i < ARRAY_LEN(canaries); i++) {
+        file_id(image.host, canaries[i], id, sizeof(id));
+        snprintf(msg, sizeof(msg), "/dev/console inside is not the host's %s (writable: %s)",
+                 canaries[i],
+                 iso_get(&r, "look.0.writable") ? iso_get(&r, "look.0.writable") : "-");
+        ISO_EXPECT_NE_STR(ctx, iso_get(&r, "look.0.id") ? iso_get(&r, "look.0.id") : "", id, msg);
     }
 }

@@ -341,7 +341,10 @@ static int reap(struct iso_container *c, struct iso_err *err)
     c->finished = true;
     closep(&c->p.info_fd);
     if (c->p.status_fd >= 0) {
-        n = read(c->p.status_fd, &m, sizeof(m));
+        /* the built-in runtime's "t" carried the terminal's master, held
+         * in the socket until now and closed with the message */
+        while ((n = read(c->p.status_fd, &m, sizeof(m))) == 1 && ((char *)&m)[0] == 't')
+            ;
         closep(&c->p.status_fd);
     }
     if (n > 0) {

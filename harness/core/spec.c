@@ -93,6 +93,7 @@ static void cwd_unchecked(struct iso_spec *s) { s->cwd_unchecked = true; }
 static void init_leak_fd(struct iso_spec *s) { s->init_leak_fd = true; }
 static void host_dev(struct iso_spec *s) { s->host_dev = true; }
 static void trust_image_proc(struct iso_spec *s) { s->trust_image_proc = true; }
+static void console_joined(struct iso_spec *s) { s->console_joined = true; }
 /* Read by the harness's own root preparation (lab_case_setup), not here. */
 static void harness_joins_paths(struct iso_spec *s) { (void)s; }
 static void no_oom_group(struct iso_spec *s) { s->lim.oom_group = false; }
@@ -186,6 +187,11 @@ static const struct iso_sabotage sabotages[] = {
       "isocheck prepares a case's root (its exchange directory and mount points) through the "
       "image's own paths, following its symlinks, instead of in its own layer, inside the root",
       harness_joins_paths },
+    { ISO_SAB_CONSOLE_JOINS_PATHS, "console-joins-paths",
+      "the built-in runtime mounts a terminal's devpts on the image's /dev/pts and binds "
+      "/dev/pts/N onto /dev/console through the image's own paths, following its symlinks "
+      "(CVE-2025-52565)",
+      console_joined },
     { ISO_SAB_EXEC_KEEP_INHERITABLE, "exec-keep-inheritable",
       "a process started in a running container keeps CAP_KILL, CAP_NET_BIND_SERVICE, "
       "CAP_AUDIT_WRITE and the capabilities asked with --cap inheritable (CVE-2022-29162)",

@@ -109,6 +109,11 @@ struct iso_spec {
     bool leak_lab;         /* builtin only: an IPC object and a mount are left in the lab */
     const char *rootfs;    /* container root as the lab sees it */
     bool trust_image_proc; /* builtin only: an image's /proc that looks like procfs is kept */
+    /* the process has a terminal (OCI process.terminal): /dev/console
+     * inside is a pty of the container's own devpts, whose master the lab
+     * holds (OCI: received over a console socket) */
+    bool terminal;
+    bool console_joined; /* builtin only: the terminal set up through joined paths */
     struct iso_mount mounts[ISO_MAX_MOUNTS];
     int n_mounts;
     struct iso_net net;
@@ -156,6 +161,8 @@ struct iso_spec {
 #define ISO_SAB_FOLLOW_IMAGE_SYMLINKS ISO_SAB_BIT(32)
 #define ISO_SAB_TRUST_IMAGE_PROC ISO_SAB_BIT(33)
 #define ISO_SAB_HARNESS_JOINS_PATHS ISO_SAB_BIT(34)
+#define ISO_SAB_CONSOLE_JOINS_PATHS ISO_SAB_BIT(35)
+/* bits 36-37 free (hostile images) */
 #define ISO_SAB_EXEC_KEEP_INHERITABLE ISO_SAB_BIT(38)
 #define ISO_SAB_EXEC_LEAK_FD ISO_SAB_BIT(39)
 #define ISO_SAB_CWD_UNCHECKED ISO_SAB_BIT(40)

@@ -343,26 +343,84 @@ int hostile_diff(const struct hostile_snap *before, const struct hostile_snap *a
     return changes;
 }
 
+int hostile_mountinfo_under(const char *text, const char *dir, const char *where, char *out,
+                            size_t size)
+{
+    size_t len = strlen(dir), off = size ? strnlen(out, size) : 0;
+    char line[4096];
+    int n = 0;
+
+    while (*text) {
+        size_t l = strcspn(text, "\n");
+        struct mountinfo_entry e;
+
+        snprintf(line, sizeof(line), "%.*s", (int)l, text);
+        text += l + (text[l] == '\n');
+        if (mountinfo_parse_line(line, &e) < 0)
+            continue;
+        if (strncmp(e.mount_point, dir, len) != 0 ||
+            (e.mount_point[len] != '\0' && e.mount_point[len] != '/'))
+            continue;
+        add_line(out, size, &off, "%s%s (%s)%s%s", off ? "," : "", e.mount_point, e.fstype,
+                 where ? " " : "", where ? where : "");
+        n++;
+    }
+    return n;
+}
+
+/* The mount namespace a process is in, as its inode; 0 when gone. */
+static unsigned long ns_inode(const char *pid)
+{
+    char path[64], link[64];
+    ssize_t n;
+
+    snprintf(path, sizeof(path), "/proc/%s/ns/mnt", pid);
+    n = readlink(path, link, sizeof(link) - 1);
+    if (n <= 0)
+        return 0;
+    link[n] = '\0';
+    return strtoul(link + strcspn(link, "0123456789"), NULL, 10);
+}
+
+#define HOSTILE_MAX_NS 512
+
 int hostile_mounts_under(const char *dir, char *out, size_t size, struct iso_err *err)
 {
-    FILE *f = fopen("/proc/self/mountinfo", "re");
-    size_t len = strlen(dir), off = 0;
-    char line[4096];
+    static char text[1 << 20];
+    unsigned long seen[HOSTILE_MAX_NS], self = ns_inode("self");
+    int n_seen = 0;
+    struct dirent *d;
+    DIR *proc;
 
     if (size)
         out[0] = '\0';
-    if (!f)
-        return iso_err_set(err, errno, "open \"/proc/self/mountinfo\"");
-    while (fgets(line, sizeof(line), f)) {
-        struct mountinfo_entry e;
+    if (read_file("/proc/self/mountinfo", text, sizeof(text)) < 0)
+        return iso_err_set(err, errno, "read \"/proc/self/mountinfo\"");
+    hostile_mountinfo_under(text, dir, NULL, out, size);
+    seen[n_seen++] = self;
+    /* every other mount namespace a process the lab can see is in (a
+     * container's while it runs), through that process's view */
+    proc = opendir("/proc");
+    if (!proc)
+        return iso_err_set(err, errno, "open \"/proc\"");
+    while ((d = readdir(proc))) {
+        unsigned long ino;
+        char path[64], where[96];
+        bool dup = false;
 
-        line[strcspn(line, "\n")] = '\0';
-        if (mountinfo_parse_line(line, &e) < 0)
+        if (d->d_name[0] < '1' || d->d_name[0] > '9' || !(ino = ns_inode(d->d_name)))
             continue;
-        if (strncmp(e.mount_point, dir, len) == 0 &&
-            (e.mount_point[len] == '\0' || e.mount_point[len] == '/'))
-            add_line(out, size, &off, "%s%s (%s)", off ? "," : "", e.mount_point, e.fstype);
+        for (int i = 0; i < n_seen && !dup; i++)
+            dup = seen[i] == ino;
+        if (dup || n_seen == HOSTILE_MAX_NS)
+            continue;
+        snprintf(path, sizeof(path), "/proc/%s/mountinfo", d->d_name);
+        if (read_file(path, text, sizeof(text)) < 0)
+            continue; /* the process ended meanwhile */
+        seen[n_seen++] = ino;
+        snprintf(where, sizeof(where), "in mnt:[%lu] of pid %s", ino, d->d_name);
+        hostile_mountinfo_under(text, dir, where, out, size);
     }
-    fclose(f);
+    closedir(proc);
     return 0;
 }

@@ -65,8 +65,16 @@ int hostile_snapshot(const char *dir, struct hostile_snap *s, struct iso_err *er
 int hostile_diff(const struct hostile_snap *before, const struct hostile_snap *after, char *out,
                  size_t size);
 
-/* The mount points of this process's mount table at or under dir, comma
- * separated ("" when none). */
+/* The mount points at or under dir in every mount namespace a process the
+ * lab can see is in (the lab's own first, then each other namespace once,
+ * through the first process found in it: a container's while it runs),
+ * comma separated ("" when none); one of another namespace says which. */
 int hostile_mounts_under(const char *dir, char *out, size_t size, struct iso_err *err);
+
+/* The mount points of one mountinfo text at or under dir, each appended to
+ * out as "POINT (FSTYPE)" then " where" when where is not NULL, comma
+ * separated; returns how many. */
+int hostile_mountinfo_under(const char *text, const char *dir, const char *where, char *out,
+                            size_t size);
 
 #endif

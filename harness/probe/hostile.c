@@ -48,7 +48,7 @@ static void report_text(const char *key, const char *path)
     probe_kv(key, "%s", text);
 }
 
-/* look.N.{lstat,type,fs,id,text,writable} for the Nth path: id is
+/* look.N.{lstat,type,fs,id,rdev,text,writable} for the Nth path: id is
  * MAJOR:MINOR:INODE of what the path leads to (the lab's stat gives the
  * same for the same file), fs the statfs magic in hex. */
 static void report_look(int n, const char *path)
@@ -79,6 +79,10 @@ static void report_look(int n, const char *path)
         probe_kv(key, "error:%s", probe_errname(errno));
     else
         probe_kv(key, "0x%llx", (unsigned long long)sf.f_type);
+    if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
+        snprintf(key, sizeof(key), "look.%d.rdev", n);
+        probe_kv(key, "%u:%u", major(st.st_rdev), minor(st.st_rdev));
+    }
     if (!S_ISREG(st.st_mode))
         return;
     snprintf(key, sizeof(key), "look.%d.text", n);
@@ -97,7 +101,16 @@ static int probe_cmd_look(int argc, char **argv)
     return 0;
 }
 
+/* look, then stay until the lab has looked at the container from outside */
+static int probe_cmd_look_hold(int argc, char **argv)
+{
+    probe_cmd_look(argc, argv);
+    probe_wait_for_lab();
+    return 0;
+}
+
 const struct probe_cmd probe_hostile_cmds[] = {
     { "look", probe_cmd_look, "PATH...  type, filesystem, identity, first line, writable" },
+    { "look-hold", probe_cmd_look_hold, "PATH...  look, then report ready and wait for a line" },
     { 0 },
 };

@@ -28,7 +28,9 @@
 #include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <sys/syscall.h>
+#include <sys/ioctl.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include "case.h"
@@ -145,6 +147,90 @@ static void make_dev_links(const struct iso_spec *s, const char *root, int sync_
             errno != EPERM && errno != EROFS)
             child_fail(sync_fd, errno, "symlink \"/dev/%s\"", links[i][0]);
     }
+}
+
+/* The joined path root/rel (the console-joins-paths sabotage). */
+static void joined(const char *root, const char *rel, char *out, size_t size)
+{
+    snprintf(out, size, "%s/%s", root, rel);
+}
+
+/* Hand the terminal's master to the lab: a "t" on the sync socket with
+ * the descriptor; the lab holds it from there and closes it once the
+ * container ended (reap). */
+static void send_master(int sync_fd, int master)
+{
+    union {
+        char buf[CMSG_SPACE(sizeof(int))];
+        struct cmsghdr align;
+    } ctl;
+    struct iovec iov = { "t", 1 };
+    struct msghdr m = {
+        .msg_iov = &iov, .msg_iovlen = 1, .msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf)
+    };
+    struct cmsghdr *c = CMSG_FIRSTHDR(&m);
+
+    c->cmsg_level = SOL_SOCKET;
+    c->cmsg_type = SCM_RIGHTS;
+    c->cmsg_len = CMSG_LEN(sizeof(int));
+    memcpy(CMSG_DATA(c), &master, sizeof(int));
+    if (sendmsg(sync_fd, &m, 0) != 1)
+        child_fail(sync_fd, errno, "send the terminal's master to the lab");
+}
+
+/* A terminal (OCI process.terminal), as runc makes one: a devpts instance
+ * of the container's own on /dev/pts, a pty from its ptmx, the pty's peer
+ * bound onto /dev/console. Each path is resolved inside the root, and the
+ * peer is bound by its descriptor, never by the name /dev/pts/N: an image
+ * whose /dev/pts or /dev/console leads out of the root is refused. The
+ * console-joins-paths sabotage uses the image's paths as they are, so a
+ * symlinked /dev/pts, /dev/pts/N or /dev/console picks what is bound and
+ * where (CVE-2025-52565). */
+static void setup_console(const struct iso_spec *s, const char *root, int sync_fd)
+{
+    char pts[PATH_MAX], console[PATH_MAX], src[PATH_MAX + 32];
+    autoclose int master = -1, peer = -1, ptsfd = -1, confd = -1;
+    int unlock = 0, n = -1;
+
+    if (!s->terminal)
+        return;
+    if (s->console_joined) {
+        joined(root, "dev/pts", pts, sizeof(pts));
+        if (mkdir(pts, 0755) < 0 && errno != EEXIST)
+            child_fail(sync_fd, errno, "mkdir \"%s\"", pts);
+    } else if (ct_in_root_made(root, "dev/pts", false, false, pts, sizeof(pts)) < 0) {
+        child_fail(sync_fd, errno, "open \"dev/pts\" inside the root \"%s\"", root);
+    }
+    if (mount("devpts", pts, "devpts", MS_NOSUID | MS_NOEXEC,
+              "newinstance,ptmxmode=0666,mode=0620") < 0)
+        child_fail(sync_fd, errno, "mount devpts on \"%s\"", pts);
+    /* the instance just mounted: looked up again, now that it covers the
+     * directory the first lookup held */
+    if (!s->console_joined && ct_in_root(root, "dev/pts", false, pts, sizeof(pts)) < 0)
+        child_fail(sync_fd, errno, "open the devpts on \"dev/pts\" inside the root");
+    ptsfd = open(pts, O_PATH | O_DIRECTORY | O_CLOEXEC);
+    if (ptsfd < 0)
+        child_fail(sync_fd, errno, "open \"%s\"", pts);
+    master = openat(ptsfd, "ptmx", O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master < 0 || ioctl(master, TIOCSPTLCK, &unlock) < 0 || ioctl(master, TIOCGPTN, &n) < 0)
+        child_fail(sync_fd, errno, "allocate a pty from the devpts on \"%s\"", pts);
+    if (s->console_joined) {
+        snprintf(src, sizeof(src), "%s/dev/pts/%d", root, n);
+        joined(root, "dev/console", console, sizeof(console));
+        confd = open(console, O_WRONLY | O_CREAT | O_NOCTTY | O_CLOEXEC, 0644);
+        if (confd < 0 && errno != EACCES && errno != EISDIR)
+            child_fail(sync_fd, errno, "create \"%s\"", console);
+    } else {
+        peer = ioctl(master, TIOCGPTPEER, O_RDWR | O_NOCTTY | O_CLOEXEC);
+        if (peer < 0)
+            child_fail(sync_fd, errno, "open the peer of pty %d", n);
+        snprintf(src, sizeof(src), "/proc/self/fd/%d", peer);
+        if (ct_in_root_made(root, "dev/console", false, true, console, sizeof(console)) < 0)
+            child_fail(sync_fd, errno, "open \"dev/console\" inside the root \"%s\"", root);
+    }
+    if (mount(src, console, NULL, MS_BIND, NULL) < 0)
+        child_fail(sync_fd, errno, "bind the pty %d onto \"%s\"", n, console);
+    send_master(sync_fd, master);
 }
 
 /* The mounts the spec asks for, at their destinations inside the root. */
@@ -309,6 +395,7 @@ static void do_pivot(const struct iso_spec *s, int sync_fd)
     mount_proc(s, s->rootfs, sync_fd);
     make_dev_links(s, s->rootfs, sync_fd);
     do_mounts(s, s->rootfs, sync_fd);
+    setup_console(s, s->rootfs, sync_fd);
     mask_paths(s, s->rootfs, sync_fd);
     if (chdir(s->rootfs) < 0)
         child_fail(sync_fd, errno, "chdir \"%s\"", s->rootfs);
@@ -334,6 +421,7 @@ static void do_chroot(const struct iso_spec *s, int sync_fd)
     mount_proc(s, s->rootfs, sync_fd);
     make_dev_links(s, s->rootfs, sync_fd);
     do_mounts(s, s->rootfs, sync_fd);
+    setup_console(s, s->rootfs, sync_fd);
     mask_paths(s, s->rootfs, sync_fd);
     make_root_readonly(s, s->rootfs, sync_fd);
     set_unbindable(s, sync_fd);
@@ -580,7 +668,7 @@ static int vm_child_main(void *arg)
  * it cannot share our memory while we go on. */
 static bool can_share_memory(const struct iso_spec *s)
 {
-    return !(s->ns & CLONE_NEWTIME) && !s->created;
+    return !(s->ns & CLONE_NEWTIME) && !s->created && !s->terminal;
 }
 
 static pid_t clone_sharing_memory(const struct iso_spec *s, struct vm_child *v)
@@ -862,7 +950,10 @@ static int builtin_created(const struct iso_runtime *rt, const struct iso_spec *
     ssize_t n;
 
     (void)rt, (void)s;
-    while ((n = read(p->status_fd, &m, sizeof(m))) < 0 && errno == EINTR)
+    /* "t" carried a terminal's master: it is closed as the message is
+     * read (a created container's console then reads EIO) */
+    while (((n = read(p->status_fd, &m, sizeof(m))) < 0 && errno == EINTR) ||
+           (n == 1 && ((char *)&m)[0] == 't'))
         ;
     if (n == 1 && ((char *)&m)[0] == 'c') {
         *init = p->pid;

@@ -7,18 +7,24 @@
 #include <dirent.h>
 #include <fcntl.h>
 #include <json-c/json.h>
+#include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "case.h"
 #include "config.h"
+#include "console.h"
 #include "ext.h"
 #include "ns.h"
 #include "oci_know.h"
@@ -149,6 +155,16 @@ static json_object *unified_memory(const struct iso_limits *lim)
     return uni;
 }
 
+/* rt_builtin_only, but a terminal is what OCI runtimes can give: the
+ * driver hands them a console socket (console.h). */
+static int oci_builtin_only(const struct iso_spec *s, char *why, size_t len)
+{
+    struct iso_spec t = *s;
+
+    t.terminal = false;
+    return rt_builtin_only(&t, why, len);
+}
+
 char *rt_oci_config(const struct iso_spec *s, char *const probe_argv[], const char *netns_path,
                     const char *cgroups_path, char *why, size_t len)
 {
@@ -162,11 +178,13 @@ char *rt_oci_config_known(const struct iso_spec *s, char *const probe_argv[],
     static const char *const proc_opts[] = { "nosuid", "noexec", "nodev", NULL };
     static const char *const dev_opts[] = { "nosuid", "strictatime", "mode=755", "size=65536k",
                                             NULL };
+    static const char *const devpts_opts[] = { "nosuid",        "noexec",    "newinstance",
+                                               "ptmxmode=0666", "mode=0620", NULL };
     json_object *root, *proc, *args, *env, *user, *lnx, *nss, *mounts, *res, *rootobj;
     const char *text;
     char *out;
 
-    if (rt_builtin_only(s, why, len))
+    if (oci_builtin_only(s, why, len))
         return NULL;
     if (!(s->ns & CLONE_NEWNS)) {
         rt_unsupported(why, len, "no mount namespace (OCI runtimes always make one)");
@@ -179,7 +197,7 @@ char *rt_oci_config_known(const struct iso_spec *s, char *const probe_argv[],
     root = json_object_new_object();
     json_object_object_add(root, "ociVersion", json_object_new_string("1.0.2"));
     proc = json_object_new_object();
-    json_object_object_add(proc, "terminal", json_object_new_boolean(0));
+    json_object_object_add(proc, "terminal", json_object_new_boolean(s->terminal));
     user = json_object_new_object();
     json_object_object_add(user, "uid", json_object_new_int64(s->uid));
     json_object_object_add(user, "gid", json_object_new_int64(s->gid));
@@ -205,6 +223,9 @@ char *rt_oci_config_known(const struct iso_spec *s, char *const probe_argv[],
     mounts = json_object_new_array();
     json_object_array_add(mounts, mount_entry("/proc", "proc", "proc", proc_opts));
     json_object_array_add(mounts, mount_entry("/dev", "tmpfs", "tmpfs", dev_opts));
+    /* the terminal's pty comes from the container's own devpts */
+    if (s->terminal)
+        json_object_array_add(mounts, mount_entry("/dev/pts", "devpts", "devpts", devpts_opts));
     for (int i = 0; i < s->n_mounts; i++)
         json_object_array_add(mounts, spec_mount_entry(&s->mounts[i]));
     json_object_object_add(root, "mounts", mounts);
@@ -282,6 +303,7 @@ char *rt_oci_config_known(const struct iso_spec *s, char *const probe_argv[],
  * network namespace, the pid file) and the runtime's state directory. */
 struct oci_paths {
     char bundle[PATH_MAX], state[PATH_MAX], netns[PATH_MAX + 8], pid_file[PATH_MAX + 8];
+    char console[PATH_MAX + 16];
 };
 
 static void oci_paths(const struct iso_runtime *rt, const struct iso_spec *s, struct oci_paths *p)
@@ -292,6 +314,7 @@ static void oci_paths(const struct iso_runtime *rt, const struct iso_spec *s, st
     snprintf(p->state, sizeof(p->state), "%s/state-%s", dir, rt->name);
     snprintf(p->netns, sizeof(p->netns), "%s/netns", p->bundle);
     snprintf(p->pid_file, sizeof(p->pid_file), "%s/pid", p->bundle);
+    snprintf(p->console, sizeof(p->console), "%s/console.sock", p->bundle);
 }
 
 /* Always a cgroupsPath for OCI runtimes: without one they make the
@@ -416,7 +439,7 @@ static char *default_config(const char *defaults, const struct iso_spec *s, char
     json_object *root = defaults ? json_tokener_parse(defaults) : NULL, *proc, *lnx, *o, *args;
     char *out = NULL;
 
-    if (rt_builtin_only(s, why, len)) {
+    if (oci_builtin_only(s, why, len)) {
         json_object_put(root);
         return NULL;
     }
@@ -433,7 +456,7 @@ static char *default_config(const char *defaults, const struct iso_spec *s, char
     for (int i = 1; probe[i]; i++)
         json_object_array_add(args, json_object_new_string(probe[i]));
     json_object_object_add(proc, "args", args);
-    json_object_object_add(proc, "terminal", json_object_new_boolean(0));
+    json_object_object_add(proc, "terminal", json_object_new_boolean(s->terminal));
     if (cgroups_path)
         json_object_object_add(lnx, "cgroupsPath", json_object_new_string(cgroups_path));
     if (netns_path && json_object_object_get_ex(lnx, "namespaces", &o))
@@ -478,6 +501,18 @@ static int oci_translate(const struct iso_runtime *rt, const struct iso_spec *s,
     if (rt_argf(a, "%s", p.state) < 0)
         return rt_unsupported(why, len, "a state directory path this long");
     rt_arg(a, s->created ? "create" : "run");
+    if (s->terminal) {
+        /* the runtime sends the pty's master to the lab's relay (see
+         * oci_spawn) and returns once the container runs */
+        if (s->created)
+            return rt_unsupported(why, len,
+                                  "a terminal for a container created now and started "
+                                  "later");
+        rt_arg(a, "-d");
+        rt_arg(a, "--console-socket");
+        if (rt_argf(a, "%s", p.console) < 0)
+            return rt_unsupported(why, len, "a console socket path this long");
+    }
     rt_arg(a, "--bundle");
     if (rt_argf(a, "%s", p.bundle) < 0)
         return rt_unsupported(why, len, "a bundle path this long");
@@ -514,6 +549,180 @@ static int write_bundle(const struct iso_spec *s, const struct oci_paths *p, con
     return 0;
 }
 
+/* --- a terminal: the console socket --------------------------------------
+ * "RUNTIME run -d --console-socket SOCK": the runtime starts the container
+ * detached and sends the pty's master over SOCK. A relay process of the
+ * lab's, the one the harness waits for, listens there before the runtime
+ * starts, keeps the master open, copies what the container writes to it
+ * to the probe's stdout (and the lab's stdin the other way), closes it
+ * once the container's side is gone, and exits with the container's
+ * status: as subreaper it inherits the detached init. */
+
+struct relay {
+    char *const *argv; /* the runtime's run command */
+    const int *stdio;
+    int listen_fd, status_fd;
+    const char *bin, *state, *id, *pid_file;
+    bool hide_unified;
+};
+
+static __attribute__((noreturn)) void relay_fail(int status_fd, int errnum, const char *what)
+{
+    struct rt_setup_error m = { .errnum = errnum };
+
+    snprintf(m.msg, sizeof(m.msg), "console relay: %s%s%s", what, errnum ? ": " : "",
+             errnum ? strerror(errnum) : "");
+    (void)!write(status_fd, &m, sizeof(m));
+    _exit(125);
+}
+
+/* The exit status the harness expects of an external runtime. */
+static int relay_status(int st)
+{
+    return WIFEXITED(st) ? WEXITSTATUS(st) : WIFSIGNALED(st) ? 128 + WTERMSIG(st) : 125;
+}
+
+static pid_t relay_run(const struct relay *r, char *const argv[], bool quiet)
+{
+    pid_t pid = fork();
+
+    if (pid == 0) {
+        int null = open("/dev/null", O_RDWR | O_CLOEXEC);
+        dup2(null, 0);
+        dup2(quiet ? null : r->stdio[2], 1);
+        dup2(quiet ? null : r->stdio[2], 2);
+        if (r->hide_unified)
+            rt_hide_unified();
+        execv(argv[0], argv);
+        _exit(127);
+    }
+    return pid;
+}
+
+/* Copy the master to stdout until the container's side of the pty is
+ * closed (read gives EIO), the lab's stdin to the master until its EOF,
+ * which ends the line and sends the terminal's end of file (^D). */
+static void relay_copy(int master, const struct relay *r)
+{
+    struct pollfd p[2] = { { master, POLLIN, 0 }, { r->stdio[0], POLLIN, 0 } };
+    char buf[4096];
+    int cr = 0;
+
+    for (;;) {
+        ssize_t n;
+
+        if (poll(p, 2, -1) < 0) {
+            if (errno == EINTR)
+                continue;
+            return;
+        }
+        if (p[1].revents) {
+            n = read(r->stdio[0], buf, sizeof(buf));
+            if (n <= 0 || write_all(master, buf, (size_t)n) < 0) {
+                /* the lab's stdin ended: so does the container's (VEOF) */
+                if (n == 0)
+                    (void)!write(master, "\n\x04", 2);
+                p[1].fd = -1;
+            }
+        }
+        if (p[0].revents) {
+            n = read(master, buf, sizeof(buf));
+            if (n < 0 && errno == EINTR)
+                continue;
+            if (n <= 0)
+                return;
+            n = (ssize_t)console_strip_cr(buf, (size_t)n, &cr);
+            if (n > 0 && write_all(r->stdio[1], buf, (size_t)n) < 0)
+                return;
+        }
+    }
+}
+
+static __attribute__((noreturn)) void relay_main(const struct relay *r)
+{
+    char name[256], *const del[] = { (char *)r->bin, "--root",      (char *)r->state,
+                                     "delete",       (char *)r->id, NULL };
+    struct iso_err err = { 0, "" };
+    int st, master = -1, waited = 0;
+    pid_t rt, init;
+
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
+    if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+        relay_fail(r->status_fd, errno, "become subreaper");
+    rt = relay_run(r, r->argv, false);
+    if (rt < 0)
+        relay_fail(r->status_fd, errno, "fork");
+    /* the master, or the runtime's failure (a refusal: its status and
+     * its message on stderr) */
+    while (master < 0) {
+        struct pollfd p = { r->listen_fd, POLLIN, 0 };
+        int rc = poll(&p, 1, 100);
+
+        if (rc > 0) {
+            int conn = accept4(r->listen_fd, NULL, NULL, SOCK_CLOEXEC);
+            if (conn < 0)
+                relay_fail(r->status_fd, errno, "accept on the console socket");
+            master = console_recv(conn, name, sizeof(name), &err);
+            close(conn);
+            if (master < 0)
+                relay_fail(r->status_fd, err.errnum, err.msg);
+        } else if (!waited && waitpid(rt, &st, WNOHANG) == rt) {
+            waited = 1;
+            if (relay_status(st) != 0)
+                _exit(relay_status(st));
+        } else if (waited && ++waited > 100) {
+            relay_fail(r->status_fd, 0, "the runtime started the container but sent no console");
+        }
+    }
+    close(r->listen_fd);
+    if (!waited && waitpid(rt, &st, 0) == rt && relay_status(st) != 0)
+        _exit(relay_status(st));
+    if (rt_read_pid_file(r->pid_file, 3000, "the runtime's pid file", &init, &err) < 0)
+        relay_fail(r->status_fd, err.errnum, err.msg);
+    relay_copy(master, r);
+    close(master);
+    while (waitpid(init, &st, 0) < 0)
+        if (errno != EINTR)
+            relay_fail(r->status_fd, errno, "wait for the container's init");
+    rt = relay_run(r, del, true);
+    if (rt > 0)
+        waitpid(rt, NULL, 0);
+    _exit(relay_status(st));
+}
+
+static int oci_spawn_terminal(const struct iso_runtime *rt, const struct iso_spec *s,
+                              char *const argv[], const int stdio[3], const struct oci_paths *paths,
+                              bool hide_unified, struct rt_proc *p, struct iso_err *err)
+{
+    struct relay r = { argv,  stdio,           -1,          -1, rt->bin->path, paths->state,
+                       s->id, paths->pid_file, hide_unified };
+    int sp[2];
+    pid_t pid;
+
+    r.listen_fd = console_listen(paths->console, err);
+    if (r.listen_fd < 0)
+        return -1;
+    if (pipe2(sp, O_CLOEXEC) < 0) {
+        close(r.listen_fd);
+        return iso_err_set(err, errno, "pipe");
+    }
+    pid = fork();
+    if (pid == 0) {
+        close(sp[0]);
+        r.status_fd = sp[1];
+        relay_main(&r);
+    }
+    close(r.listen_fd);
+    close(sp[1]);
+    if (pid < 0) {
+        close(sp[0]);
+        return iso_err_set(err, errno, "fork");
+    }
+    p->status_fd = sp[0];
+    p->pid = pid;
+    return 0;
+}
+
 static int oci_spawn(const struct iso_runtime *rt, const struct iso_spec *s, char *const probe[],
                      const int stdio[3], struct rt_proc *p, bool hide_unified, struct iso_err *err)
 {
@@ -535,6 +744,8 @@ static int oci_spawn(const struct iso_runtime *rt, const struct iso_spec *s, cha
     if (rc < 0)
         return rc;
     strlcpy0(p->pid_file, paths.pid_file, sizeof(p->pid_file));
+    if (s->terminal)
+        return oci_spawn_terminal(rt, s, cmd.a.argv, stdio, &paths, hide_unified, p, err);
     return rt_exec(&x, p, err);
 }
 

@@ -51,8 +51,15 @@ int rt_builtin_only(const struct iso_spec *s, char *why, size_t len)
     if (s->root != ISO_ROOT_PIVOT || s->proc != ISO_PROC_NEW || !s->private_mounts ||
         !s->detach_old_root || s->leak_fd || s->expose_runtime || s->follow_image_symlinks ||
         s->exec_keep_inh || s->exec_leak_fd || s->cwd_unchecked || s->init_leak_fd || s->host_dev ||
-        s->trust_image_proc || s->skip_cgroup_join || s->leak_process || s->leak_lab)
+        s->trust_image_proc || s->skip_cgroup_join || s->leak_process || s->leak_lab ||
+        s->console_joined)
         return rt_unsupported(why, len, "the built-in runtime's sabotages");
+    /* OCI runtimes hand the pty's master over a console socket (oci.c
+     * asks for it); the others have no such socket or option */
+    if (s->terminal)
+        return rt_unsupported(why, len,
+                              "a terminal whose pty master comes back to the lab (process.terminal "
+                              "with a console socket)");
     /* the OCI runtime spec has no field for it; unshare(1) has one, but
      * no id map it can write without /etc/subuid */
     if (s->setgroups_deny)

@@ -14,7 +14,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "hostile.h"
@@ -326,6 +330,80 @@ static void test_mounts_under(void **state)
     assert_string_equal(out, "/proc");
 }
 
+/* Another mount namespace's table, as /proc/PID/mountinfo gives it: the
+ * mounts on and under the directory are named with where they were seen,
+ * a sibling whose name merely starts the same is not. */
+static void test_mountinfo_under(void **state)
+{
+    static const char text[] = "22 1 0:20 / / rw - overlay overlay rw\n"
+                               "30 22 0:52 / /h/host/pts rw - devpts devpts rw\n"
+                               "31 22 0:52 /0 /h/host/console rw - devpts devpts rw\n"
+                               "32 22 0:53 / /h/host-other rw - tmpfs tmpfs rw\n"
+                               "33 22 0:54 / /h/host rw - tmpfs tmpfs rw\n"
+                               "not a mountinfo line\n"
+                               "34 22 0:55 / /h/hostess rw - tmpfs tmpfs rw";
+    char out[512] = "";
+
+    (void)state;
+    assert_int_equal(
+        hostile_mountinfo_under(text, "/h/host", "in mnt:[9] of pid 7", out, sizeof(out)), 3);
+    assert_string_equal(out, "/h/host/pts (devpts) in mnt:[9] of pid 7,"
+                             "/h/host/console (devpts) in mnt:[9] of pid 7,"
+                             "/h/host (tmpfs) in mnt:[9] of pid 7");
+    /* appended after what the lab's own table gave, without a where */
+    strcpy(out, "/h/host (tmpfs)");
+    assert_int_equal(hostile_mountinfo_under("40 1 0:9 / /h/host/x rw - proc proc rw\n", "/h/host",
+                                             NULL, out, sizeof(out)),
+                     1);
+    assert_string_equal(out, "/h/host (tmpfs),/h/host/x (proc)");
+    out[0] = '\0';
+    assert_int_equal(hostile_mountinfo_under(text, "/h/none", "x", out, sizeof(out)), 0);
+    assert_string_equal(out, "");
+}
+
+/* A mount on a canary made in a mount namespace of its own, by a process
+ * that stays in it: the lab's own table does not have it, the scan of
+ * every namespace does. */
+static void test_mounts_other_namespace(void **state)
+{
+    struct iso_err err = { 0, "" };
+    char canary[128], out[4096], c = 0;
+    int ready[2];
+    pid_t pid;
+
+    (void)state;
+    snprintf(canary, sizeof(canary), "%s/pts", dir);
+    assert_int_equal(mkdir(canary, 0755), 0);
+    assert_int_equal(pipe(ready), 0);
+    pid = fork();
+    assert_true(pid >= 0);
+    if (pid == 0) {
+        close(ready[0]);
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            mount("isocheck-test", canary, "tmpfs", 0, "size=4k") < 0)
+            _exit(write(ready[1], "n", 1) == 1 ? 0 : 1);
+        if (write(ready[1], "y", 1) != 1)
+            _exit(1);
+        pause();
+        _exit(0);
+    }
+    close(ready[1]);
+    assert_int_equal(read(ready[0], &c, 1), 1);
+    close(ready[0]);
+    if (c != 'y') {
+        waitpid(pid, NULL, 0);
+        skip(); /* no mount namespace of our own here (not root) */
+    }
+    assert_int_equal(hostile_mounts_under(dir, out, sizeof(out), &err), 0);
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    assert_non_null(strstr(out, "/pts (tmpfs) in mnt:["));
+    assert_non_null(strstr(out, canary));
+    /* gone with its namespace */
+    assert_int_equal(hostile_mounts_under(dir, out, sizeof(out), &err), 0);
+    assert_string_equal(out, "");
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -339,6 +417,8 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_overflow, setup, teardown),
         cmocka_unit_test(test_small_buffer),
         cmocka_unit_test_setup_teardown(test_mounts_under, setup, teardown),
+        cmocka_unit_test(test_mountinfo_under),
+        cmocka_unit_test_setup_teardown(test_mounts_other_namespace, setup, teardown),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -109,6 +109,8 @@ static void assert_spec_equal(const struct iso_spec *a, const struct iso_spec *b
     assert_int_equal(a->leak_process, b->leak_process);
     assert_int_equal(a->leak_lab, b->leak_lab);
     assert_int_equal(a->follow_image_symlinks, b->follow_image_symlinks);
+    assert_int_equal(a->console_joined, b->console_joined);
+    assert_int_equal(a->terminal, b->terminal);
     assert_int_equal(a->trust_image_proc, b->trust_image_proc);
     assert_int_equal(a->n_mounts, b->n_mounts);
     assert_ptr_equal(a->seccomp_deny, b->seccomp_deny);
@@ -193,6 +195,8 @@ static void check_effect(const char *name, struct iso_spec *want)
         want->propagation = ISO_PROP_PRIVATE;
     else if (strcmp(name, "trust-image-proc") == 0)
         want->trust_image_proc = true;
+    else if (strcmp(name, "console-joins-paths") == 0)
+        want->console_joined = true;
     else if (strcmp(name, "harness-joins-paths") == 0)
         ; /* the harness's root preparation reads it; the spec is unchanged */
     else if (strcmp(name, "no-oom-group") == 0)
@@ -217,7 +221,7 @@ static void check_effect(const char *name, struct iso_spec *want)
 static void test_each_sabotage(void **state)
 {
     (void)state;
-    assert_int_equal(spec_sabotage_count(), 40);
+    assert_int_equal(spec_sabotage_count(), 41);
     for (int i = 0; i < spec_sabotage_count(); i++) {
         const struct iso_sabotage *sab = spec_sabotage_at(i);
         /* only the leak check's controls fail a point that is not a case */
