@@ -244,28 +244,6 @@ static int process_args(const struct iso_spec *s, struct rt_argv *a)
     return rc;
 }
 
-/* The spec's mounts as oci.c writes them: a recursive bind (rw; the
- * daemon binds the source as its own mount namespace sees it), a tmpfs
- * with nosuid, nodev, mode 755 and 1 MiB (--tmpfs takes the options as
- * given: exec, or docker adds noexec). */
-static int mount_args(const struct iso_spec *s, struct rt_argv *a, char *why, size_t len)
-{
-    for (int i = 0; i < s->n_mounts; i++) {
-        const struct iso_mount *m = &s->mounts[i];
-        if (m->kind == ISO_MOUNT_SYSFS)
-            return rt_unsupported(why, len, "a sysfs mount (docker --mount has no sysfs type)");
-        if (strpbrk(m->dest, ",:") || (m->source && strpbrk(m->source, ",:")))
-            return rt_unsupported(why, len, "a mount path with a comma or colon");
-        if (m->kind == ISO_MOUNT_BIND &&
-            rt_argf(a, "--mount=type=bind,source=%s,target=%s", m->source, m->dest) < 0)
-            return rt_unsupported(why, len, "a mount path this long");
-        if (m->kind == ISO_MOUNT_TMPFS &&
-            rt_argf(a, "--tmpfs=%s:rw,exec,nosuid,nodev,mode=755,size=1m", m->dest) < 0)
-            return rt_unsupported(why, len, "a mount path this long");
-    }
-    return 0;
-}
-
 static int docker_translate(const struct iso_runtime *rt, const struct iso_spec *s,
                             char *const probe[], struct rt_cmd *cmd, char *why, size_t len)
 {
@@ -312,7 +290,7 @@ static int docker_translate(const struct iso_runtime *rt, const struct iso_spec 
         rt_arg(a, "--read-only");
     rc |= limit_args(s, a);
     rc |= rt_argf(a, "--volume=%s/dxchg:%s", dir, ISO_XCHG);
-    if (mount_args(s, a, why, len))
+    if (rt_cli_mounts(a, s, "docker", why, len))
         return ISO_RT_UNSUPPORTED;
     rc |= process_args(s, a);
     /* the run's image, or one of the case's own (imported when it starts) */

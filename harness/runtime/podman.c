@@ -135,27 +135,6 @@ static int add_process(struct rt_argv *a, const struct iso_spec *s)
     return rc;
 }
 
-/* The spec's mounts as oci.c writes them: a recursive bind (rw), a tmpfs
- * with nosuid, nodev, mode 755 and 1 MiB (--tmpfs takes the options as
- * given: exec, or podman adds noexec). */
-static int add_mounts(struct rt_argv *a, const struct iso_spec *s, char *why, size_t len)
-{
-    for (int i = 0; i < s->n_mounts; i++) {
-        const struct iso_mount *m = &s->mounts[i];
-        if (m->kind == ISO_MOUNT_SYSFS)
-            return rt_unsupported(why, len, "a sysfs mount (podman --mount has no sysfs type)");
-        if (strpbrk(m->dest, ",:") || (m->source && strpbrk(m->source, ",:")))
-            return rt_unsupported(why, len, "a mount path with a comma or colon");
-        if (m->kind == ISO_MOUNT_BIND &&
-            rt_argf(a, "--mount=type=bind,source=%s,destination=%s", m->source, m->dest) < 0)
-            return rt_unsupported(why, len, "a mount path this long");
-        if (m->kind == ISO_MOUNT_TMPFS &&
-            rt_argf(a, "--tmpfs=%s:rw,exec,nosuid,nodev,mode=755,size=1m", m->dest) < 0)
-            return rt_unsupported(why, len, "a mount path this long");
-    }
-    return 0;
-}
-
 static void add_limits(struct rt_argv *a, const struct iso_spec *s)
 {
     if (s->lim.memory) {
@@ -223,7 +202,7 @@ static int podman_translate(const struct iso_runtime *rt, const struct iso_spec 
     rt_arg(a, "--env=PATH=/bin:/sbin:/usr/bin:/usr/sbin");
     if (add_process(a, s) < 0)
         return rt_unsupported(why, len, "a working directory this long");
-    if ((rc = add_mounts(a, s, why, len)))
+    if ((rc = rt_cli_mounts(a, s, "podman", why, len)))
         return rc;
     /* the directory itself, with the mounts below it (":O" would take
      * it without them); podman writes etc/hosts, etc/hostname and

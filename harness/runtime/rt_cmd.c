@@ -93,6 +93,28 @@ int rt_no_limits(const struct iso_spec *s, char *why, size_t len)
     return rt_builtin_only(s, why, len);
 }
 
+int rt_cli_mounts(struct rt_argv *a, const struct iso_spec *s, const char *tool, char *why,
+                  size_t len)
+{
+    for (int i = 0; i < s->n_mounts; i++) {
+        const struct iso_mount *m = &s->mounts[i];
+        char what[64];
+        if (m->kind == ISO_MOUNT_SYSFS) {
+            snprintf(what, sizeof(what), "a sysfs mount (%s --mount has no sysfs type)", tool);
+            return rt_unsupported(why, len, what);
+        }
+        if (strpbrk(m->dest, ",:") || (m->source && strpbrk(m->source, ",:")))
+            return rt_unsupported(why, len, "a mount path with a comma or colon");
+        if (m->kind == ISO_MOUNT_BIND &&
+            rt_argf(a, "--mount=type=bind,source=%s,target=%s", m->source, m->dest) < 0)
+            return rt_unsupported(why, len, "a mount path this long");
+        if (m->kind == ISO_MOUNT_TMPFS &&
+            rt_argf(a, "--tmpfs=%s:rw,exec,nosuid,nodev,mode=755,size=1m", m->dest) < 0)
+            return rt_unsupported(why, len, "a mount path this long");
+    }
+    return 0;
+}
+
 int rt_no_hardening(const struct iso_spec *s, bool nnp, char *why, size_t len)
 {
     if (s->runtime_defaults)

@@ -58,6 +58,15 @@ int rt_unsupported(char *why, size_t len, const char *what);
 int rt_builtin_only(const struct iso_spec *s, char *why, size_t len);
 /* What neither unshare(1) nor bwrap can express: limits, and the above. */
 int rt_no_limits(const struct iso_spec *s, char *why, size_t len);
+/* The spec's mounts on docker's and podman's command line, as oci.c
+ * writes them: a recursive bind (rw; a daemon binds the source as its own
+ * mount namespace sees it), a tmpfs with nosuid, nodev, mode 755 and
+ * 1 MiB (--tmpfs takes the options as given: exec, or the tool adds
+ * noexec). tool names the runtime in the reason for what it cannot
+ * express: a sysfs mount, a path with a comma or colon. */
+int rt_cli_mounts(struct rt_argv *a, const struct iso_spec *s, const char *tool, char *why,
+                  size_t len);
+
 /* What neither unshare(1) nor bwrap can express of the hardening a spec
  * asks for: inheritable and ambient capabilities, masked paths, seccomp;
  * no_new_privs unless nnp (bwrap always sets it). */

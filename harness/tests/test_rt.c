@@ -947,8 +947,8 @@ static void test_ext_process_mounts(void **state)
     assert_int_equal(translate("podman", &s, &cmd, why, sizeof(why)), 0);
     j = joined(&cmd.a);
     assert_non_null(strstr(j, " --workdir=/bin --user=1000:1001 "));
-    assert_non_null(strstr(j, " --mount=type=bind,source=/etc/passwd,destination=/etc/hostname "
-                              "--mount=type=bind,source=/,destination=/mnt/data "
+    assert_non_null(strstr(j, " --mount=type=bind,source=/etc/passwd,target=/etc/hostname "
+                              "--mount=type=bind,source=/,target=/mnt/data "
                               "--tmpfs=/tmp:rw,exec,nosuid,nodev,mode=755,size=1m "));
     assert_null(strstr(j, "--cap-add"));
     assert_null(strstr(j, "--cap-drop=CAP_CHOWN"));
