@@ -248,6 +248,11 @@ static int nspawn_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
         return -1;
     }
     p->info_fd = fd;
+    /* on cgroup v2 nspawn moves the container into "payload" below its
+     * cgroup and itself into "supervisor": the container's own cgroup is
+     * ctr/payload (on v1 it leaves the controllers' hierarchies alone) */
+    if (rt_config() && rt_config()->cg.version == 2)
+        strlcpy0(p->cg_leaf, "ctr/payload", sizeof(p->cg_leaf));
     return 0;
 }
 
