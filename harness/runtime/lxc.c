@@ -12,7 +12,12 @@
  * cgroup of the process that starts it (lxc.cgroup.relative): lxc-start
  * is moved into the container's cgroup parent below the run's, where it
  * makes "ctr" (the container, with the limits), "mon" (itself) and
- * "pivot" (where it goes at the end); the run's cleanup removes them. */
+ * "pivot" (where it goes at the end); the run's cleanup removes them.
+ * On cgroup v2 LXC 5.0 also writes every controller it sees into the
+ * parent's cgroup.subtree_control while lxc-start is still in it: the
+ * kernel refuses that (EBUSY, "Could not enable ... controllers") and LXC
+ * logs it and goes on; the controllers the limits need were enabled
+ * there when the harness made that cgroup, still empty. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/close_range.h>
