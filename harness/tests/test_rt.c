@@ -760,6 +760,26 @@ static void test_nspawn_argv(void **state)
     rt_configure(NULL);
 }
 
+/* systemd-nspawn exits 1 when its container's init was killed and says
+ * by which signal on stderr: reported as 128+N like every runtime. */
+static void test_nspawn_exit_status(void **state)
+{
+    const struct iso_runtime *rt = rt_lookup("nspawn");
+    (void)state;
+    assert_int_equal(
+        rt->exit_status(W_EXITCODE(1, 0), "Container c3n1 terminated by signal KILL.\n"),
+        W_EXITCODE(128 + SIGKILL, 0));
+    assert_int_equal(
+        rt->exit_status(W_EXITCODE(1, 0), "x\nContainer c3n1 terminated by signal TERM."),
+        W_EXITCODE(128 + SIGTERM, 0));
+    /* the probe's own exit 1, another status, an unknown name: as they are */
+    assert_int_equal(rt->exit_status(W_EXITCODE(1, 0), "probe: failed\n"), W_EXITCODE(1, 0));
+    assert_int_equal(rt->exit_status(W_EXITCODE(3, 0), "terminated by signal KILL."),
+                     W_EXITCODE(3, 0));
+    assert_int_equal(rt->exit_status(W_EXITCODE(1, 0), "terminated by signal NOPE."),
+                     W_EXITCODE(1, 0));
+}
+
 /* podman: state in the case's directory, namespaces private or host, the
  * directory as the image argument. */
 static void test_podman_argv(void **state)
@@ -1027,6 +1047,7 @@ int main(void)
         cmocka_unit_test(test_lxc_config),
         cmocka_unit_test(test_lxc_config_v2),
         cmocka_unit_test(test_nspawn_argv),
+        cmocka_unit_test(test_nspawn_exit_status),
         cmocka_unit_test(test_podman_argv),
         cmocka_unit_test(test_docker_translate),
         cmocka_unit_test(test_builtin_init_pid),
