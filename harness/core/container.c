@@ -339,6 +339,8 @@ static int reap(struct iso_container *c, struct iso_err *err)
             return iso_err_set(err, errno, "waitpid %d", c->p.pid);
     }
     c->finished = true;
+    if (c->rt->exit_status)
+        c->r.status = c->rt->exit_status(c->r.status, c->r.err);
     closep(&c->p.info_fd);
     if (c->p.status_fd >= 0) {
         /* the built-in runtime's "t" carried the terminal's master, held

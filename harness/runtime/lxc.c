@@ -12,7 +12,12 @@
  * cgroup of the process that starts it (lxc.cgroup.relative): lxc-start
  * is moved into the container's cgroup parent below the run's, where it
  * makes "ctr" (the container, with the limits), "mon" (itself) and
- * "pivot" (where it goes at the end); the run's cleanup removes them. */
+ * "pivot" (where it goes at the end); the run's cleanup removes them.
+ * On cgroup v2 LXC 5.0 also writes every controller it sees into the
+ * parent's cgroup.subtree_control while lxc-start is still in it: the
+ * kernel refuses that (EBUSY, "Could not enable ... controllers") and LXC
+ * logs it and goes on; the controllers the limits need were enabled
+ * there when the harness made that cgroup, still empty. */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <linux/close_range.h>
@@ -78,6 +83,12 @@ static void put_limits(FILE *f, const struct iso_spec *s)
             fprintf(f, "%s.memory.memsw.limit_in_bytes = %llu\n", key,
                     (unsigned long long)s->lim.memory);
     }
+    /* v2 only (lxc_check refuses them on v1): written to the container's
+     * cgroup as the files are named */
+    if (s->lim.memory_high && !v1)
+        fprintf(f, "%s.memory.high = %llu\n", key, (unsigned long long)s->lim.memory_high);
+    if (s->lim.oom_group && !v1)
+        fprintf(f, "%s.memory.oom.group = 1\n", key);
     if (s->lim.pids)
         fprintf(f, "%s.pids.max = %ld\n", key, s->lim.pids);
     if (s->lim.cpu_quota_us > 0 && v1)
@@ -149,6 +160,8 @@ static int lxc_check(const struct iso_spec *s, char *why, size_t len)
         return rt_unsupported(why, len, "its own defaults (no " LXC_COMMON_CONF ")");
     if (!s->runtime_defaults && (s->caps_inh || s->caps_amb))
         return rt_unsupported(why, len, "an inheritable or ambient capability set");
+    if ((s->lim.memory_high || s->lim.oom_group) && (!rt_config() || rt_config()->cg.version != 2))
+        return rt_unsupported(why, len, "memory.high or memory.oom.group (cgroup v2 files)");
     if (!s->runtime_defaults && s->mask_paths)
         /* LXC hides /proc and /sys paths with its AppArmor profile and
          * proc:mixed/sys:mixed, not with a list of paths */
@@ -428,6 +441,10 @@ static int lxc_spawn(const struct iso_runtime *rt, const struct iso_spec *s, cha
         rc = iso_err_set(err, 0, "%s", why);
     else if (mkdir(paths.lxcpath, 0700) < 0 && errno != EEXIST)
         rc = iso_err_set(err, errno, "mkdir \"%s\"", paths.lxcpath);
+    /* in a user namespace LXC's child, as the container's root, checks
+     * that it can search LXCPATH ("Please grant it x access") */
+    else if ((s->ns & CLONE_NEWUSER) && chmod(paths.lxcpath, 0711) < 0)
+        rc = iso_err_set(err, errno, "chmod \"%s\"", paths.lxcpath);
     else if (write_text(paths.conf, cmd.config, err) < 0)
         rc = -1;
     free(cmd.config);

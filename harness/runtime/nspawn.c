@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -287,6 +288,11 @@ static int nspawn_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
         return -1;
     }
     p->info_fd = fd;
+    /* on cgroup v2 nspawn moves the container into "payload" below its
+     * cgroup and itself into "supervisor": the container's own cgroup is
+     * ctr/payload (on v1 it leaves the controllers' hierarchies alone) */
+    if (rt_config() && rt_config()->cg.version == 2)
+        strlcpy0(p->cg_leaf, "ctr/payload", sizeof(p->cg_leaf));
     return 0;
 }
 
@@ -319,6 +325,27 @@ static int nspawn_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err 
     }
 }
 
+/* nspawn exits 1 when its container's init was killed, and says by
+ * what: "Container NAME terminated by signal KILL." on its stderr; as
+ * every external runtime, report that as exit status 128+N. */
+static int nspawn_exit_status(int status, const char *err_text)
+{
+    static const char said[] = " terminated by signal ";
+    const char *at = err_text ? strstr(err_text, said) : NULL;
+    char name[16] = "";
+
+    if (!WIFEXITED(status) || WEXITSTATUS(status) != 1 || !at ||
+        sscanf(at + sizeof(said) - 1, "%15[A-Z0-9+-]", name) != 1)
+        return status;
+    for (int sig = 1; sig < NSIG; sig++) {
+        const char *abbrev = sigabbrev_np(sig);
+        const char *bare = strncmp(name, "SIG", 3) == 0 ? name + 3 : name;
+        if (abbrev && strcmp(abbrev, bare) == 0)
+            return W_EXITCODE(128 + sig, 0);
+    }
+    return status;
+}
+
 const struct iso_runtime rt_nspawn = {
     .name = "nspawn",
     .bin = &nspawn_bin,
@@ -328,6 +355,7 @@ const struct iso_runtime rt_nspawn = {
     .spawn = nspawn_spawn,
     .init_pid = nspawn_init_pid,
     .cleanup = rt_nothing_left,
+    .exit_status = nspawn_exit_status,
     .external = true,
     .harness_cgroups = false,
 };

@@ -82,6 +82,10 @@ struct iso_runtime {
      * refused (the case is then skipped, naming it), NULL if none; the
      * field is NULL for a driver with no configuration keys. */
     const char *(*refused)(const char *err_text);
+    /* The wait status to report for the runtime's process that ended with
+     * status, its stderr being err_text: a runtime that says in words how
+     * its container's init died (128+N for signal N); NULL: as it is. */
+    int (*exit_status)(int status, const char *err_text);
     /* it applies device rules (OCI linux.resources.devices): a device
      * node it does not allow cannot be opened inside */
     bool device_rules;

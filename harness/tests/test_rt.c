@@ -691,6 +691,40 @@ static void test_lxc_config(void **state)
     rt_configure(NULL);
 }
 
+/* LXC on cgroup v2: the limits in v2 names, memory.high and
+ * memory.oom.group among them; on v1 those two are refused. */
+static void test_lxc_config_v2(void **state)
+{
+    static struct iso_config cfg;
+    struct rt_cmd cmd = { .config = NULL };
+    struct iso_spec s;
+    char why[256] = "";
+    (void)state;
+    fake_run_cgroups();
+    cfg = *rt_config();
+    cfg.cg.version = 2;
+    rt_configure(&cfg);
+    spec_init(&s, "/run/isocheck/c3/root");
+    s.lim.memory = 64 << 20;
+    s.lim.memory_high = 32 << 20;
+    s.lim.oom_group = true;
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), 0);
+    assert_non_null(strstr(cmd.config, "lxc.cgroup2.memory.max = 67108864\n"));
+    assert_non_null(strstr(cmd.config, "lxc.cgroup2.memory.high = 33554432\n"));
+    assert_non_null(strstr(cmd.config, "lxc.cgroup2.memory.oom.group = 1\n"));
+    s.lim.memory_high = 0;
+    s.lim.oom_group = false;
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), 0);
+    assert_null(strstr(cmd.config, "memory.high"));
+    assert_null(strstr(cmd.config, "memory.oom.group"));
+    cfg.cg.version = 1;
+    s.lim.oom_group = true;
+    assert_int_equal(translate("lxc", &s, &cmd, why, sizeof(why)), ISO_RT_UNSUPPORTED);
+    assert_non_null(strstr(why, "memory.oom.group"));
+    free(cmd.config);
+    rt_configure(NULL);
+}
+
 /* systemd-nspawn: its options, and what it has none for. */
 static void test_nspawn_argv(void **state)
 {
@@ -815,6 +849,26 @@ static void test_lxc_defaults(void **state)
     assert_non_null(strstr(cmd.config, "lxc.no_new_privs = 1\n"));
     free(cmd.config);
     rt_configure(NULL);
+}
+
+/* systemd-nspawn exits 1 when its container's init was killed and says
+ * by which signal on stderr: reported as 128+N like every runtime. */
+static void test_nspawn_exit_status(void **state)
+{
+    const struct iso_runtime *rt = rt_lookup("nspawn");
+    (void)state;
+    assert_int_equal(
+        rt->exit_status(W_EXITCODE(1, 0), "Container c3n1 terminated by signal KILL.\n"),
+        W_EXITCODE(128 + SIGKILL, 0));
+    assert_int_equal(
+        rt->exit_status(W_EXITCODE(1, 0), "x\nContainer c3n1 terminated by signal TERM."),
+        W_EXITCODE(128 + SIGTERM, 0));
+    /* the probe's own exit 1, another status, an unknown name: as they are */
+    assert_int_equal(rt->exit_status(W_EXITCODE(1, 0), "probe: failed\n"), W_EXITCODE(1, 0));
+    assert_int_equal(rt->exit_status(W_EXITCODE(3, 0), "terminated by signal KILL."),
+                     W_EXITCODE(3, 0));
+    assert_int_equal(rt->exit_status(W_EXITCODE(1, 0), "terminated by signal NOPE."),
+                     W_EXITCODE(1, 0));
 }
 
 /* podman: state in the case's directory, namespaces private or host, the
@@ -1199,9 +1253,11 @@ int main(void)
         cmocka_unit_test(test_ns_table),
         cmocka_unit_test(test_driver_table),
         cmocka_unit_test(test_lxc_config),
+        cmocka_unit_test(test_lxc_config_v2),
         cmocka_unit_test(test_nspawn_argv),
         cmocka_unit_test(test_nspawn_defaults),
         cmocka_unit_test(test_lxc_defaults),
+        cmocka_unit_test(test_nspawn_exit_status),
         cmocka_unit_test(test_podman_argv),
         cmocka_unit_test(test_docker_translate),
         cmocka_unit_test(test_ext_process_mounts),
