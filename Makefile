@@ -200,7 +200,7 @@ _check-vm: all fixtures $(BUILD)/vm-exit
 # A throwaway VM shaped like a GitHub-hosted runner (systemd as PID 1, pure
 # cgroup v2, the suite in a service's cgroup beside another process, Docker's
 # FORWARD DROP): the cgroup, NAT and PID cases must really run there on the
-# built-in runtime, crun and runc, from a delegated systemd scope, and skip
+# built-in runtime, crun, runc and LXC, from a delegated systemd scope, and skip
 # with the reason when delegation is off; LXC and systemd-nspawn run there
 # too, the one place they meet pure cgroup v2 (scripts/runner-guest; the
 # guest's Debian tree is built once and kept in $(BUILD)/runner-guest).
