@@ -137,11 +137,13 @@ ISO_CASE(cpu_quota_throttles, "a busy loop under a 10% CPU quota is throttled",
     struct iso_container c;
     long long throttled = -1;
 
-    s.lim.cpu_quota_us = 10000;
-    s.lim.cpu_period_us = 100000;
+    /* 10% in 10 ms periods (the kernel's shortest is 1 ms): a 60 ms loop
+     * spans six periods, each throttled after its first millisecond */
+    s.lim.cpu_quota_us = 1000;
+    s.lim.cpu_period_us = 10000;
     /* read while the probe still lives: throttling is counted per cgroup,
      * and a runtime removes its cgroup with the container */
-    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("spin", "250", "--wait"), &c);
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("spin", "60", "--wait"), &c);
     if (iso_cg_counter(ctx, &c.r, CG_CPU, "cpu.stat", "nr_throttled", &throttled, &err) < 0)
         ISO_FAIL(ctx, "the container's cpu.stat could not be read", "%s", err.msg);
     else
