@@ -132,7 +132,7 @@ static bool root_changed(const char *rootfs)
             continue;
         while ((e = readdir(d)) && !changed) {
             bool known = !strcmp(e->d_name, ".") || !strcmp(e->d_name, "..") ||
-                         (i == 0 && !strcmp(e->d_name, ISO_PROBE + 1)) ||
+                         (i == 0 && !strcmp(e->d_name, &ISO_PROBE[1])) ||
                          (i == 2 && !strcmp(e->d_name, "xchg"));
             for (size_t k = 0; i == 0 && k < ARRAY_LEN(own) && !known; k++)
                 known = !strchr(own[k], '/') && !strcmp(e->d_name, own[k]);
