@@ -681,9 +681,19 @@ static __attribute__((noreturn)) void relay_main(const struct relay *r)
         relay_fail(r->status_fd, err.errnum, err.msg);
     relay_copy(master, r);
     close(master);
-    while (waitpid(init, &st, 0) < 0)
-        if (errno != EINTR)
+    /* the init becomes ours only when the runtime's last process that
+     * held it has exited, which may be a moment after "run -d" returned:
+     * until then it is alive and not yet our child (ECHILD) */
+    for (int tries = 0;;) {
+        pid_t w = waitpid(-1, &st, 0);
+        if (w == init)
+            break;
+        if (w > 0 || errno == EINTR)
+            continue;
+        if (errno != ECHILD || kill(init, 0) < 0 || ++tries > 500)
             relay_fail(r->status_fd, errno, "wait for the container's init");
+        nanosleep(&(struct timespec){ 0, 10000000 }, NULL);
+    }
     rt = relay_run(r, del, true);
     if (rt > 0)
         waitpid(rt, NULL, 0);
