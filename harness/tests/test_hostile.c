@@ -21,6 +21,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "fakes.h"
 #include "hostile.h"
 
 static char dir[64];
@@ -372,6 +373,11 @@ static void test_mounts_other_namespace(void **state)
     pid_t pid;
 
     (void)state;
+    /* make check-arm64 saw this fail under qemu-user 7.2 (a forked
+     * child's mount namespace, read back through /proc/PID): the arm64
+     * guest runs the hostile cases on a real kernel instead */
+    if (under_qemu_user("a second mount namespace read through /proc/PID/mountinfo"))
+        skip();
     snprintf(canary, sizeof(canary), "%s/pts", dir);
     assert_int_equal(mkdir(canary, 0755), 0);
     assert_int_equal(pipe(ready), 0);
