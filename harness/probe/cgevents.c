@@ -35,7 +35,6 @@ static pid_t hog(unsigned long long bytes)
     pid_t p = fork();
 
     if (p == 0) {
-        long page = sysconf(_SC_PAGESIZE);
         int fd = open("/proc/self/oom_score_adj", O_WRONLY);
         char *mem;
         if (fd >= 0) {
@@ -45,8 +44,7 @@ static pid_t hog(unsigned long long bytes)
         mem = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
         if (mem == MAP_FAILED)
             _exit(3);
-        for (unsigned long long off = 0; off < bytes; off += (unsigned long long)page)
-            mem[off] = 1;
+        probe_touch(mem, bytes);
         _exit(0);
     }
     return p;

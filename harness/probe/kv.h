@@ -29,6 +29,8 @@ void probe_status_field(const char *path, const char *field, char *out, size_t s
  * "forked" (and "fork_error"); with wait_for_lab, the ready handshake
  * while they are all there (cgroup.c). */
 int probe_fork_held(int n, bool wait_for_lab);
+/* Write every page of [mem, mem + len) (cgroup.c). */
+void probe_touch(char *mem, size_t len);
 
 /* A probe command: isoprobe NAME ARGS, or the probe called as NAME. Each
  * family's file ends with its table, { 0 }-terminated; isoprobe.c lists
