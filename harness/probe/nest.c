@@ -128,8 +128,8 @@ static int probe_cmd_nest_depth(int argc, char **argv)
         return fprintf(stderr, "usage: nest-depth user|pid\n"), 2;
     rc = user ? nest_user() : nest_pid_level(NULL);
     if (rc != 0)
-        return fprintf(stderr, "nest-depth: level %d: %s\n", nest_depth + 1,
-                       strerror(nest_errno)), 3;
+        return fprintf(stderr, "nest-depth: level %d: %s\n", nest_depth + 1, strerror(nest_errno)),
+               3;
     probe_kv("nested", "%d", nest_depth);
     probe_kv("error", "%s", probe_errname(nest_errno));
     return 0;
