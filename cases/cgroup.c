@@ -129,7 +129,7 @@ ISO_CASE(namespace_root_is_own_cgroup,
                       "the container's cgroup as the lab sees it");
 }
 
-ISO_CASE(cpu_quota_throttles, "a busy loop under a 10% CPU quota is throttled",
+ISO_CASE(cpu_quota_throttles, "a busy loop under a 50% CPU quota (1 ms per 2 ms) is throttled",
          .detects = ISO_SAB_NO_CPULIMIT | ISO_SAB_NO_CGROUP_JOIN, .needs = ISO_NEEDS_CGROUP)
 {
     struct iso_spec s = iso_spec_default(ctx);
@@ -137,19 +137,24 @@ ISO_CASE(cpu_quota_throttles, "a busy loop under a 10% CPU quota is throttled",
     struct iso_container c;
     long long throttled = -1;
 
-    /* 10% in 10 ms periods (the kernel's shortest is 1 ms): a 60 ms loop
-     * spans six periods, each throttled after its first millisecond */
+    /* half of one CPU in 2 ms periods (the kernel's shortest is 1 ms). The
+     * quota is checked at the scheduler's tick (4 ms at HZ=250), so 6 ms of
+     * CPU time is more than a period's quota and a tick of overrun: under
+     * the limit the loop is throttled at least once and takes about 12 ms;
+     * without it, 6 ms and never throttled. 100 ms of wall time bounds it. */
     s.lim.cpu_quota_us = 1000;
-    s.lim.cpu_period_us = 10000;
+    s.lim.cpu_period_us = 2000;
     /* read while the probe still lives: throttling is counted per cgroup,
      * and a runtime removes its cgroup with the container */
-    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("spin", "60", "--wait"), &c);
+    ISO_REQUIRE_START(ctx, &s, ISO_ARGV("spin", "100", "6", "--wait"), &c);
     if (iso_cg_counter(ctx, &c.r, CG_CPU, "cpu.stat", "nr_throttled", &throttled, &err) < 0)
         ISO_FAIL(ctx, "the container's cpu.stat could not be read", "%s", err.msg);
     else
         ISO_EXPECT_GT(ctx, throttled, 0, "periods in which the container was throttled");
     iso_release(&c, NULL);
     ISO_REQUIRE_FINISH(ctx, &c);
+    iso_diag(ctx, "spun", "%s ms of wall time, %s ms of CPU time", iso_get(&c.r, "spun_ms") ?: "?",
+             iso_get(&c.r, "spun_cpu_ms") ?: "?");
 }
 
 /* --- cgroup v2 only --- */

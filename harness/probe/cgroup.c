@@ -126,20 +126,26 @@ static int cmd_fork(int argc, char **argv)
                            probe_has_flag(argc, argv, "--wait"));
 }
 
-/* spin MS: burn CPU for MS milliseconds of wall time */
+/* spin MS [CPU_MS]: burn CPU for MS milliseconds of wall time, or until
+ * this process has had CPU_MS of CPU time, whichever comes first */
 static int cmd_spin(int argc, char **argv)
 {
-    struct timespec t0, t;
-    long ms = probe_num_arg(argc, argv, 1, 100, 0, 3600L * 1000), elapsed = 0;
+    struct timespec t0, t, cpu0, cpu;
+    long ms = probe_num_arg(argc, argv, 1, 100, 0, 3600L * 1000);
+    long cpu_ms = probe_num_arg(argc, argv, 2, ms, 0, 3600L * 1000), elapsed = 0, used = 0;
 
-    /* Reading the clock is the work: the loop never sleeps, so it is on the
-     * CPU (and charged to the cgroup) for all of the MS. */
+    /* Reading the clocks is the work: the loop never sleeps, so it is on
+     * the CPU (and charged to the cgroup) whenever it runs. */
     clock_gettime(CLOCK_MONOTONIC, &t0);
-    while (elapsed < ms) {
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
+    while (elapsed < ms && used < cpu_ms) {
         clock_gettime(CLOCK_MONOTONIC, &t);
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
         elapsed = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
+        used = (cpu.tv_sec - cpu0.tv_sec) * 1000 + (cpu.tv_nsec - cpu0.tv_nsec) / 1000000;
     }
     probe_kv("spun_ms", "%ld", elapsed);
+    probe_kv("spun_cpu_ms", "%ld", used);
     if (probe_has_flag(argc, argv, "--wait"))
         probe_wait_for_lab();
     return 0;
@@ -175,7 +181,7 @@ static int cmd_cgroup(int argc, char **argv)
 const struct probe_cmd probe_cgroup_cmds[] = {
     { "alloc", cmd_alloc, "BYTES [STEP] [--wait]  a worker touches memory; reports how it ended" },
     { "fork", cmd_fork, "N [--wait]  fork up to N children; reports forked and fork_error" },
-    { "spin", cmd_spin, "MS  busy-loop for MS milliseconds" },
+    { "spin", cmd_spin, "MS [CPU_MS]  busy-loop for MS ms, or until CPU_MS ms of CPU time" },
     { "cgroup", cmd_cgroup, "the cgroup paths this process sees" },
     { 0 },
 };
