@@ -468,7 +468,9 @@ static void set_caps(const struct iso_spec *s, int sync_fd)
             child_fail(sync_fd, errno, "set capabilities");
     }
     cap_free(caps);
-    if (cap_reset_ambient() < 0)
+    /* one call: libcap's cap_reset_ambient first asks the kernel about
+     * every capability in turn */
+    if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
         child_fail(sync_fd, errno, "clear the ambient capabilities");
     for (cap_value_t c = 0; c < 64; c++)
         if ((s->caps_amb & (1ull << c)) && cap_set_ambient(c, CAP_SET) < 0)
