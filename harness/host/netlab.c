@@ -203,23 +203,55 @@ static int add_default_route(struct route_nl *n, int ifindex, const char *gw_tex
     return rc < 0 ? nl_fail(err, rc, "add default route via", gw_text) : 0;
 }
 
-/* A veth named name in the current namespace, its peer (peer_name) born in
- * the namespace peer_ns: no move, no rename, no explicit delete later. */
-static int add_veth(struct route_nl *n, const char *name, const char *peer_name, int peer_ns,
-                    struct iso_err *err)
+/* The highest interface index in the current namespace (1 for lo alone). */
+static int max_ifindex(void)
+{
+    struct if_nameindex *all = if_nameindex();
+    int max = 1;
+
+    for (const struct if_nameindex *i = all; i && i->if_index; i++)
+        if ((int)i->if_index > max)
+            max = (int)i->if_index;
+    if (all)
+        if_freenameindex(all);
+    return max;
+}
+
+static int create_veth(struct route_nl *n, const char *name, const char *peer_name, int peer_ns,
+                       int index)
 {
     struct rtnl_link *link = rtnl_link_veth_alloc(), *peer;
     int rc;
 
     if (!link)
-        return iso_err_set(err, ENOMEM, "rtnl_link_veth_alloc");
+        return -NLE_NOMEM;
     rtnl_link_set_name(link, name);
+    rtnl_link_set_ifindex(link, index);
     peer = rtnl_link_veth_get_peer(link);
     rtnl_link_set_name(peer, peer_name);
     rtnl_link_set_ns_fd(peer, peer_ns);
+    rtnl_link_set_ifindex(peer, index ? index + 1 : 0); /* honoured only beside the first's */
     rtnl_link_put(peer);
     rc = rtnl_link_add(n->sk, link, NLM_F_CREATE | NLM_F_EXCL);
     rtnl_link_veth_release(link);
+    return rc;
+}
+
+/* A veth named name in the current namespace, its peer (peer_name) born in
+ * the namespace peer_ns: no move, no rename, no explicit delete later.
+ * The two ends get different interface indexes: left to the kernel, both
+ * are the first device after lo in their namespaces (2 and 2), and a
+ * kernel's link watch that tells a stacked device by "index differs from
+ * its link's" (Debian 12's 6.1 does) takes the carrier for no hurry and
+ * defers it up to a second, with the queue dropping every packet. Where
+ * those indexes are taken, the kernel picks. */
+static int add_veth(struct route_nl *n, const char *name, const char *peer_name, int peer_ns,
+                    struct iso_err *err)
+{
+    int rc = create_veth(n, name, peer_name, peer_ns, max_ifindex() + 1);
+
+    if (rc == -NLE_BUSY || rc == -NLE_EXIST)
+        rc = create_veth(n, name, peer_name, peer_ns, 0);
     if (rc < 0) {
         nl_fail(err, rc, "create veth", name);
         /* found by trying: a kernel without veth says so here */

@@ -35,28 +35,28 @@ static unsigned short checksum(const void *data, size_t len)
     return htons((unsigned short)~sum);
 }
 
-/* Is buf (as received on this socket kind) the echo reply for seq? */
-static int is_reply(const unsigned char *buf, ssize_t n, int v6, int raw, unsigned short id,
-                    unsigned short seq)
+/* The sequence number of buf (as received on this socket kind) when it
+ * is an echo reply to us, else -1. */
+static int reply_seq(const unsigned char *buf, ssize_t n, int v6, int raw, unsigned short id)
 {
     const unsigned char *icmp = buf;
 
     if (raw && !v6) { /* raw IPv4 sockets hand us the IP header too */
         if (n < (ssize_t)sizeof(struct iphdr))
-            return 0;
+            return -1;
         size_t hl = (size_t)(buf[0] & 0x0f) * 4;
         if ((ssize_t)hl + 8 > n)
-            return 0;
+            return -1;
         icmp = buf + hl;
         n -= (ssize_t)hl;
     }
     if (n < 8)
-        return 0;
+        return -1;
     if (icmp[0] != (v6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY))
-        return 0;
+        return -1;
     if (raw && ((icmp[4] << 8) | icmp[5]) != id)
-        return 0;
-    return ((icmp[6] << 8) | icmp[7]) == seq;
+        return -1;
+    return (icmp[6] << 8) | icmp[7];
 }
 
 int icmp_ping(const char *addr, int count, int timeout_ms, struct icmp_result *r)
@@ -92,11 +92,19 @@ int icmp_ping(const char *addr, int count, int timeout_ms, struct icmp_result *r
     if (fd < 0)
         return r->err = errno, r->what = "socket", -1;
     /* A lost echo (a busy machine, a neighbour still resolving) is sent
-     * again: up to count + 5 attempts, so success stays fast and a ping
-     * that cannot succeed costs (count + 5) * timeout at most. */
+     * again: up to count + 5 requests, so success stays fast and a ping
+     * that cannot succeed costs (count + 5) * timeout at most. A reply that
+     * comes after its request's wait still counts while later ones wait
+     * (a slow guest answers every request, only late), each once. */
+    enum { MAX_SEQ = 63 }; /* bits of one mask */
+    double sent_at[MAX_SEQ + 1];
+    unsigned long long answered = 0;
+
+    if (count + 5 > MAX_SEQ)
+        count = MAX_SEQ - 5;
     for (int seq = 1; r->received < count && seq <= count + 5; seq++) {
         unsigned char pkt[64] = { 0 }, buf[1500];
-        double t0 = ms_now(), left;
+        double left;
 
         pkt[0] = v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
         pkt[4] = (unsigned char)(id >> 8), pkt[5] = (unsigned char)id;
@@ -106,22 +114,26 @@ int icmp_ping(const char *addr, int count, int timeout_ms, struct icmp_result *r
             unsigned short sum = checksum(pkt, sizeof(pkt));
             memcpy(pkt + 2, &sum, 2);
         }
+        sent_at[seq] = ms_now();
         if (sendto(fd, pkt, sizeof(pkt), 0, (struct sockaddr *)&ss, slen) < 0) {
             if (!r->err)
                 r->err = errno, r->what = "sendto";
             continue;
         }
         r->sent++;
-        while ((left = t0 + timeout_ms - ms_now()) > 0) {
+        while (r->received < count && (left = sent_at[seq] + timeout_ms - ms_now()) > 0) {
             struct pollfd p = { fd, POLLIN, 0 };
             if (poll(&p, 1, (int)left + 1) <= 0)
                 break;
             ssize_t n = recv(fd, buf, sizeof(buf), 0);
-            if (n > 0 && is_reply(buf, n, v6, raw, id, (unsigned short)seq)) {
-                r->received++;
-                total += ms_now() - t0;
+            int got = n > 0 ? reply_seq(buf, n, v6, raw, id) : -1;
+            if (got < 1 || got > seq || (answered & (1ull << got)))
+                continue;
+            answered |= 1ull << got;
+            r->received++;
+            total += ms_now() - sent_at[got];
+            if (got == seq)
                 break;
-            }
         }
     }
     close(fd);

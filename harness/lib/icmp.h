@@ -11,7 +11,8 @@ struct icmp_result {
 
 /* Collect count echo replies from addr (IPv4 or IPv6 text): each request
  * waits up to timeout_ms for its reply, and a lost one is sent again, up
- * to count + 5 requests in all. ICMP datagram sockets first, raw sockets
+ * to count + 5 requests in all (count at most 58); a late reply to an
+ * earlier request counts once. ICMP datagram sockets first, raw sockets
  * when ping_group_range forbids them. Returns 0 when it could send. */
 int icmp_ping(const char *addr, int count, int timeout_ms, struct icmp_result *r);
 
