@@ -146,7 +146,7 @@ static __attribute__((noreturn)) void exec_child(const struct rt_exec *x, int st
     exec_fail(status_fd, what);
 }
 
-int rt_exec(const struct rt_exec *x, struct rt_proc *p, struct iso_err *err)
+pid_t rt_fork_reporting(struct rt_proc *p, int *report, struct iso_err *err)
 {
     int sp[2];
     pid_t pid;
@@ -160,12 +160,23 @@ int rt_exec(const struct rt_exec *x, struct rt_proc *p, struct iso_err *err)
     }
     if (pid == 0) {
         close(sp[0]);
-        exec_child(x, sp[1]);
+        *report = sp[1];
+        return 0;
     }
     close(sp[1]);
     p->status_fd = sp[0];
     p->pid = pid;
-    return 0;
+    return pid;
+}
+
+int rt_exec(const struct rt_exec *x, struct rt_proc *p, struct iso_err *err)
+{
+    int report = -1;
+    pid_t pid = rt_fork_reporting(p, &report, err);
+
+    if (pid == 0)
+        exec_child(x, report);
+    return pid < 0 ? -1 : 0;
 }
 
 int rt_read_pid_file(const char *path, double timeout_ms, const char *who, pid_t *init,

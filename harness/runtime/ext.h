@@ -26,6 +26,11 @@ struct rt_exec {
 };
 /* fork and exec; p->pid is the runtime, p->status_fd says why exec failed. */
 int rt_exec(const struct rt_exec *x, struct rt_proc *p, struct iso_err *err);
+/* fork with a status pipe, for a child that reports why it failed before
+ * its exec: -1 (err set) on failure; in the child 0, with *report the
+ * pipe's write end; in the parent the child's pid, with p->pid and
+ * p->status_fd (the read end) set. */
+pid_t rt_fork_reporting(struct rt_proc *p, int *report, struct iso_err *err);
 
 /* cleanup for a runtime that keeps no state of its own: the kernel tears
  * down what a killed case's container held. */

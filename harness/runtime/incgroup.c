@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "ext.h"
 
 bool rt_cgroup_parent(const struct iso_spec *s, char *buf, size_t size, char *why, size_t len)
 {
@@ -96,33 +97,23 @@ int rt_exec_in_cgroup(char *const argv[], const int stdio[3], int netns_fd, cons
                       struct rt_proc *p, struct iso_err *err)
 {
     char what[PATH_MAX + 64];
-    int sp[2];
-    pid_t pid;
+    int report = -1;
+    pid_t pid = rt_fork_reporting(p, &report, err);
 
-    if (pipe2(sp, O_CLOEXEC) < 0)
-        return iso_err_set(err, errno, "pipe");
-    pid = fork();
-    if (pid < 0) {
-        close(sp[0]), close(sp[1]);
-        return iso_err_set(err, errno, "fork");
-    }
     if (pid == 0) {
         prctl(PR_SET_PDEATHSIG, SIGKILL);
         for (int i = 0; i < 3; i++)
             if (dup2(stdio[i], i) < 0)
-                report_fail(sp[1], "hand the probe's stdio on");
+                report_fail(report, "hand the probe's stdio on");
         if (netns_fd >= 0 && setns(netns_fd, CLONE_NEWNET) < 0)
-            report_fail(sp[1], "setns into the prepared network namespace");
+            report_fail(report, "setns into the prepared network namespace");
         if (enter_cgroup(rel, what, sizeof(what)) < 0)
-            report_fail(sp[1], what);
+            report_fail(report, what);
         if (close_range(3, ~0u, CLOSE_RANGE_CLOEXEC) < 0)
-            report_fail(sp[1], "mark inherited descriptors close-on-exec");
+            report_fail(report, "mark inherited descriptors close-on-exec");
         execv(argv[0], argv);
         snprintf(what, sizeof(what), "exec \"%s\"", argv[0]);
-        report_fail(sp[1], what);
+        report_fail(report, what);
     }
-    close(sp[1]);
-    p->pid = pid;
-    p->status_fd = sp[0];
-    return 0;
+    return pid < 0 ? -1 : 0;
 }

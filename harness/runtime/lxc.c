@@ -428,7 +428,7 @@ static int lxc_spawn(const struct iso_runtime *rt, const struct iso_spec *s, cha
     struct rt_cmd cmd = { .config = NULL };
     char why[256] = "", cgparent[PATH_MAX];
     struct lxc_paths paths;
-    int sp[2], rc;
+    int report = -1, rc;
     pid_t pid;
 
     if (!rt_find_bin(rt->bin, why, sizeof(why)))
@@ -456,18 +456,11 @@ static int lxc_spawn(const struct iso_runtime *rt, const struct iso_spec *s, cha
     }
     if (rc < 0)
         return rc;
-    if (pipe2(sp, O_CLOEXEC) < 0)
-        return iso_err_set(err, errno, "pipe");
-    pid = fork();
-    if (pid < 0) {
-        close(sp[0]), close(sp[1]);
-        return iso_err_set(err, errno, "fork");
-    }
+    pid = rt_fork_reporting(p, &report, err);
+    if (pid < 0)
+        return -1;
     if (pid == 0)
-        lxc_waiter(cmd.a.argv, stdio, sp[1], s->join_netns_fd, cgparent, paths.log);
-    close(sp[1]);
-    p->pid = pid;
-    p->status_fd = sp[0];
+        lxc_waiter(cmd.a.argv, stdio, report, s->join_netns_fd, cgparent, paths.log);
     /* where init_pid finds the container: "LXCPATH/NAME" */
     snprintf(p->pid_file, sizeof(p->pid_file), "%s/%s", paths.lxcpath, s->id);
     /* LXC's command socket is an abstract one, in the network namespace
