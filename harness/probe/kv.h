@@ -29,6 +29,8 @@ void probe_status_field(const char *path, const char *field, char *out, size_t s
  * "forked" (and "fork_error"); with wait_for_lab, the ready handshake
  * while they are all there (cgroup.c). */
 int probe_fork_held(int n, bool wait_for_lab);
+/* After a signal sent to PID 1: "yes" when init lives on (pid.c). */
+const char *probe_init_alive(void);
 /* Write every page of [mem, mem + len) (cgroup.c). */
 void probe_touch(char *mem, size_t len);
 

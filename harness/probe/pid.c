@@ -13,6 +13,8 @@
 #include <sys/wait.h>
 
 #include "kv.h"
+#include "procfs.h"
+#include "util.h"
 
 static void report_pids(void)
 {
@@ -98,6 +100,33 @@ static int cmd_orphan(int argc, char **argv)
     return 0;
 }
 
+/* The kernel drops a signal init cannot receive when it is sent; one it
+ * can receive is pending at once, or init already exits or is gone. So a
+ * millisecond (for a SIGKILL taken off the queue to reach the exit path)
+ * and a look at /proc/1 settle it, where a fixed 20 ms wait only hoped
+ * that a dying init would be gone by then. */
+const char *probe_init_alive(void)
+{
+    char state[32] = "", pnd[32] = "0", shd[32] = "0", stat[512];
+    const unsigned long long sigkill = 1ull << (SIGKILL - 1);
+    unsigned flags = 0;
+    const char *after;
+
+    usleep(1000);
+    if (kill(1, 0) < 0 || read_file("/proc/1/stat", stat, sizeof(stat)) <= 0)
+        return "no";
+    procfs_status_field("/proc/1/status", "State", state, sizeof(state));
+    procfs_status_field("/proc/1/status", "SigPnd", pnd, sizeof(pnd));
+    procfs_status_field("/proc/1/status", "ShdPnd", shd, sizeof(shd));
+    after = strrchr(stat, ')'); /* the command name may hold anything */
+    if (after && sscanf(after + 1, " %*c %*d %*d %*d %*d %*d %u", &flags) != 1)
+        flags = 0;
+    if (state[0] == 'Z' || state[0] == 'X' || (flags & 0x4) /* PF_EXITING */ ||
+        ((strtoull(pnd, NULL, 16) | strtoull(shd, NULL, 16)) & sigkill))
+        return "no";
+    return "yes";
+}
+
 /* Signal PID 1 of our namespace from a child; report whether it lived. */
 static int cmd_signal_init(int argc, char **argv)
 {
@@ -111,8 +140,7 @@ static int cmd_signal_init(int argc, char **argv)
     if (child == 0) {
         probe_kv("sigterm_sent", "%s", kill(1, SIGTERM) == 0 ? "ok" : probe_errname(errno));
         probe_kv("sigkill_sent", "%s", kill(1, SIGKILL) == 0 ? "ok" : probe_errname(errno));
-        usleep(20000);
-        probe_kv("init_alive_after", "%s", kill(1, 0) == 0 ? "yes" : "no");
+        probe_kv("init_alive_after", "%s", probe_init_alive());
         fflush(stdout);
         _exit(0);
     }
