@@ -109,7 +109,7 @@ const char *probe_init_alive(void)
 {
     char state[32] = "", pnd[32] = "0", shd[32] = "0", stat[512];
     const unsigned long long sigkill = 1ull << (SIGKILL - 1);
-    unsigned flags = 0;
+    unsigned long flags = 0;
     const char *after;
 
     usleep(1000);
@@ -118,9 +118,13 @@ const char *probe_init_alive(void)
     procfs_status_field("/proc/1/status", "State", state, sizeof(state));
     procfs_status_field("/proc/1/status", "SigPnd", pnd, sizeof(pnd));
     procfs_status_field("/proc/1/status", "ShdPnd", shd, sizeof(shd));
-    after = strrchr(stat, ')'); /* the command name may hold anything */
-    if (after && sscanf(after + 1, " %*c %*d %*d %*d %*d %*d %u", &flags) != 1)
-        flags = 0;
+    /* after the command name (which may hold anything): state, ppid, pgrp,
+     * session, tty_nr, tpgid, then flags */
+    after = strrchr(stat, ')');
+    for (int field = 0; after && field < 7; field++)
+        after = strchr(after + 1, ' ');
+    if (after)
+        flags = strtoul(after + 1, NULL, 10);
     if (state[0] == 'Z' || state[0] == 'X' || (flags & 0x4) /* PF_EXITING */ ||
         ((strtoull(pnd, NULL, 16) | strtoull(shd, NULL, 16)) & sigkill))
         return "no";
