@@ -73,7 +73,7 @@ UNIT_SRC := $(addprefix harness/,lib/err.c lib/util.c core/expect.c lib/idmap.c 
             core/known.c host/cgroup.c host/cgv2.c host/cglimits.c host/systemd.c lib/ns.c lib/sys.c lib/cgfile.c lib/dl.c \
             out/tap.c out/results.c out/sink.c out/tap_sink.c out/matrix.c out/junit.c \
             out/summary.c out/annotations.c out/ktap.c core/feature.c host/preflight.c host/hostile.c \
-            core/leak.c core/repeat.c) \
+            core/leak.c core/repeat.c host/lab.c) \
             $(wildcard harness/runtime/*.c)
 # Shared fakes: libc calls the unit tests make fail on demand (fakes.h).
 UNIT_FAKES   := harness/tests/fakes.c

@@ -443,11 +443,11 @@ static void note_run(const struct run *run)
         sinks_note(&run->sinks, "cgroups not set up: no selected case needs one");
     else if (cfg->cg.version)
         sinks_note(&run->sinks, "cgroup v%d; memory %s, pids %s, cpu %s", cfg->cg.version,
-                   cfg->cg.ctl[CG_MEMORY].ok ? "ok" : cfg->cg.ctl[CG_MEMORY].why,
-                   cfg->cg.ctl[CG_PIDS].ok ? "ok" : cfg->cg.ctl[CG_PIDS].why,
-                   cfg->cg.ctl[CG_CPU].ok ? "ok" : cfg->cg.ctl[CG_CPU].why);
+                   cfg->cg.ctl_ok[CG_MEMORY] ? "ok" : cfg->cg.ctl_why[CG_MEMORY],
+                   cfg->cg.ctl_ok[CG_PIDS] ? "ok" : cfg->cg.ctl_why[CG_PIDS],
+                   cfg->cg.ctl_ok[CG_CPU] ? "ok" : cfg->cg.ctl_why[CG_CPU]);
     else
-        sinks_note(&run->sinks, "no usable cgroups: %s", cfg->cg.ctl[CG_MEMORY].why);
+        sinks_note(&run->sinks, "no usable cgroups: %s", cfg->cg.ctl_why[CG_MEMORY]);
     if (cfg->cg.how[0])
         sinks_note(&run->sinks, "%s", cfg->cg.how);
     for (int r = 0; r < run->nrt; r++) {

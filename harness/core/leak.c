@@ -4,6 +4,8 @@
 
 #include <ctype.h>
 #include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,7 +333,7 @@ static int case_cgroups(const struct cg_info *cg, int index, char *out, size_t s
     for (int i = 0; i < CG_NCTL + cg->nmounts && nseen < (int)ARRAY_LEN(seen); i++) {
         char parent[PATH_MAX];
         bool dup = false;
-        if (i < CG_NCTL && !cg->ctl[i].ok)
+        if (i < CG_NCTL && !cg->ctl_ok[i])
             continue;
         if (i >= CG_NCTL && !cg->oci_ok)
             continue;
@@ -362,10 +364,40 @@ int leak_case_end(const struct iso_config *cfg, int index, char *out, size_t siz
 #define LAB_SNAP ((size_t)64 * 1024)
 
 struct leak_lab {
+    int mountinfo_fd; /* the lab's /proc/self/mountinfo, kept open to poll */
+    size_t mounts_len;
+    char mounts[LAB_SNAP]; /* its lines, as last read */
     char known[LAB_SNAP];
     char now[LAB_SNAP];
     char buf[LAB_SNAP];
 };
+
+/* The lab's mount lines into out. They are read again only when the kernel
+ * says the lab's mount table changed since the last look (mountinfo polls
+ * POLLPRI then, as systemd watches it): a case mounts in namespaces of its
+ * own, so between cases nothing changes and nothing is read. */
+static size_t mount_lines(struct leak_lab *l, char *out)
+{
+    struct pollfd p = { l->mountinfo_fd, POLLPRI, 0 };
+    ssize_t n;
+    size_t total = 0;
+
+    if (l->mountinfo_fd < 0 || poll(&p, 1, 0) != 0) {
+        if (l->mountinfo_fd < 0)
+            l->mountinfo_fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
+        else
+            lseek(l->mountinfo_fd, 0, SEEK_SET);
+        while (l->mountinfo_fd >= 0 && total < LAB_SNAP - 1 &&
+               ((n = read(l->mountinfo_fd, l->buf + total, LAB_SNAP - 1 - total)) > 0 ||
+                (n < 0 && errno == EINTR)))
+            total += n > 0 ? (size_t)n : 0;
+        l->buf[total] = '\0';
+        l->mounts[0] = '\0';
+        l->mounts_len = leak_mount_lines(l->buf, l->mounts, LAB_SNAP, 0);
+    }
+    memcpy(out, l->mounts, l->mounts_len + 1);
+    return l->mounts_len;
+}
 
 static size_t list_dir(const char *dir, bool all, char *out, size_t size, size_t len)
 {
@@ -389,9 +421,7 @@ static void snapshot(struct leak_lab *l, char *out)
     static const char *const ipc[] = { "shm", "msg", "sem" };
     size_t len = 0;
 
-    out[0] = '\0';
-    if (read_file("/proc/self/mountinfo", l->buf, sizeof(l->buf)) >= 0)
-        len = leak_mount_lines(l->buf, out, LAB_SNAP, len);
+    len = mount_lines(l, out);
     for (size_t i = 0; i < ARRAY_LEN(ipc); i++) {
         char path[64];
         snprintf(path, sizeof(path), "/proc/sysvipc/%s", ipc[i]);
@@ -406,8 +436,10 @@ struct leak_lab *leak_lab_new(void)
 {
     struct leak_lab *l = malloc(sizeof(*l));
 
-    if (l)
+    if (l) {
+        l->mountinfo_fd = -1;
         snapshot(l, l->known);
+    }
     return l;
 }
 
@@ -425,4 +457,9 @@ int leak_lab_check(struct leak_lab *l, char *out, size_t size)
     return count;
 }
 
-void leak_lab_free(struct leak_lab *l) { free(l); }
+void leak_lab_free(struct leak_lab *l)
+{
+    if (l)
+        closep(&l->mountinfo_fd);
+    free(l);
+}

@@ -408,7 +408,7 @@ static void wait_slots(const struct runner_args *a, struct leak_lab *lab, struct
         if (!slots[j].killed && slots[j].deadline - t < wait)
             wait = slots[j].deadline - t;
     }
-    if (!running)
+    if (!running || lab_stopping()) /* a stop interrupts the wait below, not this */
         return;
     if (wait < 1)
         wait = 1;
@@ -467,11 +467,16 @@ int runner_main(void *args)
     sigaddset(&wake, SIGCHLD);
     sigaddset(&wake, SIG_CASE_DONE);
     sigprocmask(SIG_BLOCK, &wake, NULL);
-    while (printed < total && !lab_damage[0]) {
+    while (printed < total && !lab_damage[0] && !lab_stopping()) {
         fill_slots(a, slots, jobs, &next, done);
         wait_slots(a, lab, slots, jobs, &wake, done);
         reap_all(a, lab, slots, jobs, done);
         report_ready(a, &printed, &opened, done, &failed);
+    }
+    if (lab_stopping()) { /* the kernel kills the cases with the lab */
+        leak_lab_free(lab);
+        free(done);
+        return 2;
     }
     if (lab_damage[0]) {
         report_ready(a, &printed, &opened, done, &failed);

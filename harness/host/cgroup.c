@@ -86,7 +86,7 @@ static void find_own(struct cg_info *cg, const char *self)
     for (int c = 0; c < CG_NCTL; c++)
         if (cgfile_path(self, cg_names[c], cg->ctl[c].base, sizeof(cg->ctl[c].base)) == 0) {
             cg->version = 1;
-            cg->ctl[c].ok = true;
+            cg->ctl_ok[c] = true;
         }
     if (cg->version != 0 || cgfile_path(self, NULL, v2path, sizeof(v2path)) < 0)
         return;
@@ -106,9 +106,9 @@ static void find_own(struct cg_info *cg, const char *self)
     for (int c = 0; c < CG_NCTL; c++) {
         char word[32];
         snprintf(word, sizeof(word), " %s ", cg_names[c]);
-        cg->ctl[c].ok = strstr(padded, word) != NULL;
-        if (!cg->ctl[c].ok)
-            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
+        cg->ctl_ok[c] = strstr(padded, word) != NULL;
+        if (!cg->ctl_ok[c])
+            snprintf(cg->ctl_why[c], sizeof(cg->ctl_why[c]),
                      "cgroup v2: no %s controller in /sys/fs/cgroup/cgroup.controllers",
                      cg_names[c]);
     }
@@ -218,9 +218,9 @@ static void find_hierarchies(struct cg_info *cg, const char *self)
     if (f)
         fclose(f);
     for (int c = 0; cg->version == 1 && c < CG_NCTL; c++)
-        if (cg->ctl[c].ok && !cg->ctl[c].mount[0]) {
-            cg->ctl[c].ok = false;
-            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
+        if (cg->ctl_ok[c] && !cg->ctl[c].mount[0]) {
+            cg->ctl_ok[c] = false;
+            snprintf(cg->ctl_why[c], sizeof(cg->ctl_why[c]),
                      "cgroup v1: the %s controller is not mounted", cg_names[c]);
         }
     cg_find_oci_base(cg);
@@ -345,6 +345,8 @@ int cg_reap_stale(const struct cg_info *cg)
  * path buffers, and zeroing them all costs a run 40 page faults. */
 static void reset(struct cg_info *cg)
 {
+    bool was_set_up = cg->set_up;
+
     cg->set_up = false;
     cg->version = 0;
     cg->run[0] = '\0';
@@ -353,8 +355,10 @@ static void reset(struct cg_info *cg)
     cg->oci_ok = false;
     cg->oci_why[0] = '\0';
     for (int c = 0; c < CG_NCTL; c++) {
-        cg->ctl[c].ok = false;
-        cg->ctl[c].why[0] = cg->ctl[c].base[0] = cg->ctl[c].mount[0] = '\0';
+        cg->ctl_ok[c] = false;
+        cg->ctl_why[c][0] = '\0';
+        if (was_set_up) /* only a setup writes these; untouched, they stay unmapped */
+            cg->ctl[c].base[0] = cg->ctl[c].mount[0] = '\0';
     }
     cg->home[0] = cg->base_had[0] = cg->how[0] = '\0';
 }
@@ -363,7 +367,7 @@ void cg_run_none(struct cg_info *cg, const char *why)
 {
     reset(cg);
     for (int c = 0; c < CG_NCTL; c++)
-        snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why), "%s", why);
+        snprintf(cg->ctl_why[c], sizeof(cg->ctl_why[c]), "%s", why);
     snprintf(cg->oci_why, sizeof(cg->oci_why), "%s", why);
 }
 
@@ -375,7 +379,7 @@ void cg_run_setup(struct cg_info *cg)
     cg->set_up = true;
     snprintf(cg->run, sizeof(cg->run), "isocheck-%d-%llu", getpid(), start_time(getpid()));
     for (int c = 0; c < CG_NCTL; c++)
-        snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why), "no %s controller in /proc/self/cgroup",
+        snprintf(cg->ctl_why[c], sizeof(cg->ctl_why[c]), "no %s controller in /proc/self/cgroup",
                  cg_names[c]);
     if (read_file("/proc/self/cgroup", self, sizeof(self)) < 0)
         return;
@@ -388,12 +392,12 @@ void cg_run_setup(struct cg_info *cg)
     }
     for (int c = 0; c < CG_NCTL; c++) {
         char path[PATH_MAX];
-        if (!cg->ctl[c].ok)
+        if (!cg->ctl_ok[c])
             continue;
         cg_path(cg, (enum cg_ctl)c, NULL, path, sizeof(path));
         if (mkdir(path, 0755) < 0 && errno != EEXIST) {
-            cg->ctl[c].ok = false;
-            snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
+            cg->ctl_ok[c] = false;
+            snprintf(cg->ctl_why[c], sizeof(cg->ctl_why[c]),
                      "cgroup v1: cannot create \"%s\": %s%s", path, strerror(errno),
                      errno == EROFS ? " (read-only cgroupfs)" : "");
         }
@@ -443,8 +447,8 @@ unsigned cg_needed(const struct iso_limits *lim)
 bool cg_usable(const struct cg_info *cg, unsigned ctls, char *why, size_t len)
 {
     for (int c = 0; c < CG_NCTL; c++)
-        if ((ctls & (1u << c)) && !cg->ctl[c].ok) {
-            snprintf(why, len, "%s", cg->ctl[c].why);
+        if ((ctls & (1u << c)) && !cg->ctl_ok[c]) {
+            snprintf(why, len, "%s", cg->ctl_why[c]);
             return false;
         }
     return true;

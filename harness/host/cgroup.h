@@ -35,9 +35,11 @@ struct cg_info {
     char oci_base[PATH_MAX]; /* the deepest own cgroup, if every other is a prefix of it */
     bool oci_ok;
     char oci_why[256];
+    /* Each controller: usable or why not (which hierarchy, which file),
+     * side by side so a run that uses none touches one page here. */
+    bool ctl_ok[CG_NCTL];
+    char ctl_why[CG_NCTL][256];
     struct {
-        bool ok;
-        char why[256];       /* why not ok: which hierarchy, which file */
         char base[PATH_MAX]; /* where the run's parent is, relative to the mount: on v1 and
                                 usually on v2 the harness's own cgroup */
         char mount[PATH_MAX];

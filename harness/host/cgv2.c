@@ -75,8 +75,8 @@ static int other_procs(const char *mount, const char *rel, char *list, size_t le
 static void v2_fail(struct cg_info *cg, const char *why)
 {
     for (int c = 0; c < CG_NCTL; c++) {
-        cg->ctl[c].ok = false;
-        strlcpy0(cg->ctl[c].why, why, sizeof(cg->ctl[c].why));
+        cg->ctl_ok[c] = false;
+        strlcpy0(cg->ctl_why[c], why, sizeof(cg->ctl_why[c]));
     }
 }
 
@@ -102,7 +102,7 @@ static bool v2_can_host(const struct cg_info *cg, const char *rel, char *others,
         return false;
     read_cgfile(cg->ctl[0].mount, rel, "cgroup.controllers", have, sizeof(have));
     for (int c = 0; c < CG_NCTL; c++)
-        if (cg->ctl[c].ok && !has_word(have, cg_names[c]))
+        if (cg->ctl_ok[c] && !has_word(have, cg_names[c]))
             return false;
     return true;
 }
@@ -209,7 +209,7 @@ void cg_v2_prepare(struct cg_info *cg)
     for (int c = 0; c < CG_NCTL; c++) {
         char word[32];
         const char *where = base;
-        if (!cg->ctl[c].ok)
+        if (!cg->ctl_ok[c])
             continue;
         snprintf(word, sizeof(word), "+%s", cg_names[c]);
         if (!has_word(have, cg_names[c]))
@@ -220,8 +220,8 @@ void cg_v2_prepare(struct cg_info *cg)
                  write_file(cg_join(path, sizeof(path), (where = run), "cgroup.subtree_control"),
                             word) == 0)
             continue;
-        cg->ctl[c].ok = false;
-        snprintf(cg->ctl[c].why, sizeof(cg->ctl[c].why),
+        cg->ctl_ok[c] = false;
+        snprintf(cg->ctl_why[c], sizeof(cg->ctl_why[c]),
                  "cgroup v2: cannot enable %s below %s: %s%s", cg_names[c], where, strerror(errno),
                  errno == ENOENT
                      ? " (not in its cgroup.controllers: its parent does not delegate it)"

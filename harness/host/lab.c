@@ -12,7 +12,20 @@
  * the lab.
  *
  * The lab reports its exit code over a pipe before it exits: the kernel
- * takes its mounts and namespaces down without anyone waiting for it. */
+ * takes its mounts and namespaces down without anyone waiting for it.
+ *
+ * The lab shares the run's memory (CLONE_VM, like posix_spawn's child): a
+ * fork costs a millisecond on a small VM (a new address space, then a
+ * copy-on-write fault for each page either side writes), a tenth of a
+ * one-case run. Its parent only waits meanwhile, in system calls that
+ * cannot fail (poll, read, kill, waitpid), so it never touches the C
+ * library's state the lab is using (errno, the heap, stdio), and it goes
+ * on only once the lab has stopped where that state is whole: after its
+ * report. That is why a SIGINT, SIGTERM or SIGHUP of the run does not kill
+ * the lab but asks it to stop (SIG_LAB_STOP; lab_stopping): the runner
+ * stops at its next wait, the lab reports, and the kernel kills what is
+ * left in its PID namespace. Only a lab that does not stop within
+ * LAB_STOP_GRACE_MS, or a second signal, gets SIGKILL. */
 #define _GNU_SOURCE
 #include "lab.h"
 
@@ -23,6 +36,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
 #include <sys/sendfile.h>
@@ -34,10 +48,14 @@
 #include "sys.h"
 
 #define LAB_NS (CLONE_NEWPID | CLONE_NEWNS | CLONE_NEWUTS | CLONE_NEWIPC)
+#define LAB_STACK_SIZE ((size_t)8 << 20) /* the usual RLIMIT_STACK */
+#define LAB_STOP_GRACE_MS 2000
+#define SIG_LAB_STOP (SIGRTMIN + 1)
 
 /* What the lab writes on its report pipe: one tag byte, then the exit code
  * or the setup error. */
 #define LAB_DONE 'R'
+#define LAB_STOPPED 'S'
 #define LAB_SETUP_FAILED 'E'
 
 static int copy_file(const char *from, const char *to, mode_t mode, struct iso_err *err)
@@ -57,6 +75,56 @@ static int copy_file(const char *from, const char *to, mode_t mode, struct iso_e
         ssize_t n = sendfile(out, in, &off, (size_t)(st.st_size - off));
         if (n <= 0)
             return iso_err_set(err, n < 0 ? errno : EIO, "copy \"%s\"", from);
+    }
+    return 0;
+}
+
+/* The probe the run was given, and whether the rootfs already holds that
+ * very file at /isoprobe (the same device and inode: make-rootfs hard-links
+ * it). Then every overlay of the rootfs has it in its lower layer, and the
+ * lab makes no copy of its megabyte (half a millisecond of every run):
+ * LAB_DIR/isoprobe is a symlink to it until a root of another image needs
+ * a copy to link (lab_probe_copy). */
+static char probe_src[PATH_MAX];
+static bool probe_in_rootfs;
+
+static bool same_file(const char *a, const char *b)
+{
+    struct stat sa, sb;
+
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && S_ISREG(sa.st_mode) &&
+           sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+}
+
+static int install_probe(const char *probe, struct iso_err *err)
+{
+    strlcpy0(probe_src, probe, sizeof(probe_src));
+    probe_in_rootfs = same_file(probe, LAB_DIR "/rootfs" ISO_PROBE);
+    if (!probe_in_rootfs)
+        return copy_file(probe, LAB_DIR "/isoprobe", 0755, err);
+    if (symlink("rootfs" ISO_PROBE, LAB_DIR "/isoprobe") < 0)
+        return iso_err_set(err, errno, "symlink \"%s/isoprobe\"", LAB_DIR);
+    return 0;
+}
+
+int lab_probe_copy(struct iso_err *err)
+{
+    char tmp[64];
+    struct stat st;
+
+    if (lstat(LAB_DIR "/isoprobe", &st) == 0 && S_ISREG(st.st_mode))
+        return 0;
+    /* a copy beside it, then renamed over the symlink: a case beside us
+     * links either file, never a half-written one */
+    snprintf(tmp, sizeof(tmp), "%s/.isoprobe-%d", LAB_DIR, (int)getpid());
+    if (copy_file(probe_src, tmp, 0755, err) < 0) {
+        unlink(tmp);
+        return iso_err_wrap(err, "copy the probe for an image other than the rootfs");
+    }
+    if (rename(tmp, LAB_DIR "/isoprobe") < 0) {
+        int e = errno;
+        unlink(tmp);
+        return iso_err_set(err, e, "rename \"%s\" to \"%s/isoprobe\"", tmp, LAB_DIR);
     }
     return 0;
 }
@@ -81,7 +149,7 @@ static int setup_lab(const struct iso_config *cfg, struct iso_err *err)
     snprintf(src, sizeof(src), "/proc/self/fd/%d", rootfs_fd);
     if (mount(src, LAB_DIR "/rootfs", NULL, MS_BIND | MS_REC, NULL) < 0)
         return iso_err_set(err, errno, "bind rootfs \"%s\"", cfg->rootfs);
-    if (copy_file(cfg->probe, LAB_DIR "/isoprobe", 0755, err) < 0)
+    if (install_probe(cfg->probe, err) < 0)
         return iso_err_wrap(err, "install probe");
     {
         autoclose int fd = open(LAB_DIR "/marker", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
@@ -97,18 +165,35 @@ struct lab_args {
     const struct iso_config *cfg;
     int (*fn)(void *);
     void *arg;
-    int alive_fd;  /* read end: HUP when the parent is gone */
-    int report_fd; /* LAB_DONE + code, or LAB_SETUP_FAILED + message */
+    int alive_fd;      /* read end: HUP when the parent is gone */
+    int report_fd;     /* LAB_DONE/LAB_STOPPED + code, or LAB_SETUP_FAILED + message */
+    int parent_fds[3]; /* the parent's ends, closed in the lab */
 };
+
+static volatile sig_atomic_t stop_asked;
+
+static void on_stop(int sig)
+{
+    (void)sig;
+    stop_asked = 1;
+}
+
+bool lab_stopping(void) { return stop_asked; }
 
 static __attribute__((noreturn)) void lab_main(struct lab_args *a)
 {
     struct pollfd p = { a->alive_fd, POLLIN, 0 };
     struct iso_err err = { 0, "" };
+    struct sigaction stop = { .sa_handler = on_stop, .sa_flags = SA_RESTART };
     char msg[1 + sizeof(err.msg)];
     sigset_t all;
     int rc;
 
+    /* a PID namespace's init gets a signal from outside only if it handles it */
+    sigemptyset(&stop.sa_mask);
+    sigaction(SIG_LAB_STOP, &stop, NULL);
+    for (int i = 0; i < 3; i++)
+        close(a->parent_fds[i]);
     prctl(PR_SET_PDEATHSIG, SIGKILL);
     if (poll(&p, 1, 0) == 1) /* the parent died before PDEATHSIG was armed */
         _exit(2);
@@ -126,10 +211,29 @@ static __attribute__((noreturn)) void lab_main(struct lab_args *a)
     fflush(NULL);
     close(STDOUT_FILENO);
     close(STDERR_FILENO);
-    msg[0] = LAB_DONE;
+    msg[0] = stop_asked ? LAB_STOPPED : LAB_DONE;
     msg[1] = (char)rc;
     (void)!write(a->report_fd, msg, 2);
     _exit(rc);
+}
+
+static int lab_entry(void *a) { lab_main(a); }
+
+/* The lab on a stack of its own, sharing our memory (see the top). */
+static pid_t clone_lab(struct lab_args *a)
+{
+    static char *stack;
+
+    if (!stack) {
+        stack = mmap(NULL, LAB_STACK_SIZE, PROT_READ | PROT_WRITE,
+                     MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_STACK, -1, 0);
+        if (stack == MAP_FAILED) {
+            stack = NULL;
+            return -1;
+        }
+        mprotect(stack, 4096, PROT_NONE); /* an overflow faults, not overwrites */
+    }
+    return clone(lab_entry, stack + LAB_STACK_SIZE, (int)(LAB_NS | CLONE_VM | SIGCHLD), a);
 }
 
 /* Block the signals the parent handles and get them as a descriptor. */
@@ -144,24 +248,41 @@ static int block_signals(sigset_t *set, sigset_t *old)
     return signalfd(-1, set, SFD_CLOEXEC);
 }
 
-/* Wait for the lab's report, its death, or a signal to stop it. Returns
- * the report's length (0: the lab died without one), or -2 on a signal. */
+/* Wait for the lab's report, its death, or a signal to stop it. A signal
+ * asks the lab to stop; one that has not reported LAB_STOP_GRACE_MS later,
+ * or a second signal, is killed. Returns the report's length (0: the lab
+ * died without one), or -2 after a signal, once the lab is gone. Every
+ * call here succeeds or is retried: none sets errno, which is the lab's
+ * too while it runs. */
 static ssize_t wait_report(pid_t pid, int sfd, int report_fd, char *msg, size_t size)
 {
     struct pollfd p[2] = { { report_fd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
+    double deadline = 0; /* set once a stop was asked for */
 
     for (;;) {
         struct signalfd_siginfo si;
-        if (poll(p, 2, -1) < 0)
+        int wait = deadline > 0 ? (int)(deadline - now_ms()) : -1;
+        if (deadline > 0 && wait <= 0)
+            break; /* it did not stop in time */
+        if (poll(p, 2, wait) <= 0)
             continue;
-        if (p[0].revents) /* the report, or EOF: the lab is gone */
-            return read(report_fd, msg, size);
-        if (read(sfd, &si, sizeof(si)) == (ssize_t)sizeof(si) && si.ssi_signo != SIGCHLD) {
-            kill(pid, SIGKILL);
-            waitpid(pid, NULL, 0);
+        if (p[0].revents) { /* the report, or EOF: the lab is gone */
+            ssize_t n = read(report_fd, msg, size);
+            if (deadline == 0)
+                return n;
+            waitpid(pid, NULL, 0); /* stopped: its namespace's processes die with it */
             return -2;
         }
+        if (read(sfd, &si, sizeof(si)) != (ssize_t)sizeof(si) || si.ssi_signo == SIGCHLD)
+            continue;
+        if (deadline > 0)
+            break; /* a second signal */
+        kill(pid, SIG_LAB_STOP);
+        deadline = now_ms() + LAB_STOP_GRACE_MS;
     }
+    kill(pid, SIGKILL);
+    waitpid(pid, NULL, 0);
+    return -2;
 }
 
 int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct iso_err *err)
@@ -182,7 +303,8 @@ int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct i
     }
     sfd = block_signals(&set, &old);
     fflush(NULL);
-    pid = sfd < 0 ? -1 : sys_clone3(LAB_NS, NULL);
+    struct lab_args a = { cfg, fn, arg, alive[0], report[1], { sfd, alive[1], report[0] } };
+    pid = sfd < 0 ? -1 : clone_lab(&a);
     if (pid < 0) {
         int e = errno;
         if (sfd >= 0)
@@ -190,13 +312,6 @@ int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct i
         sigprocmask(SIG_SETMASK, &old, NULL);
         close(alive[0]), close(alive[1]), close(report[0]), close(report[1]);
         return iso_err_set(err, e, sfd < 0 ? "signalfd" : "clone the lab namespaces");
-    }
-    if (pid == 0) {
-        struct lab_args a = { cfg, fn, arg, alive[0], report[1] };
-        close(sfd);
-        close(alive[1]);
-        close(report[0]);
-        lab_main(&a);
     }
     close(alive[0]);
     close(report[1]);
@@ -322,8 +437,12 @@ int lab_prepare_root(const char *dir, const char *lower, bool joined, char *root
     if (mkdirs(dir, dirs, modes, joined ? own : (int)ARRAY_LEN(dirs), err) < 0)
         return -1;
     snprintf(path, sizeof(path), "%s/upper%s", dir, ISO_PROBE);
-    if (link(LAB_DIR "/isoprobe", path) < 0 && errno != EEXIST)
-        return iso_err_set(err, errno, "link the probe to \"%s\"", path);
+    if (!probe_in_rootfs || strcmp(lower, LAB_DIR "/rootfs") != 0) {
+        if (lab_probe_copy(err) < 0)
+            return -1;
+        if (link(LAB_DIR "/isoprobe", path) < 0 && errno != EEXIST)
+            return iso_err_set(err, errno, "link the probe to \"%s\"", path);
+    }
     snprintf(root, size, "%s/root", dir);
     snprintf(opts, sizeof(opts), "lowerdir=%s,upperdir=%s/upper,workdir=%s/work", lower, dir, dir);
     if (mount("isocheck-root", root, "overlay", 0, opts) < 0)

@@ -8,12 +8,23 @@
 #define LAB_DIR "/run/isocheck"
 #define LAB_HOSTNAME "isocheck-lab"
 
-/* Clone the lab (pid+mnt+uts), run fn(arg) in it as its PID 1 and return
- * fn's exit code as soon as the lab reports it: the kernel finishes the
- * lab's teardown (on cgroup v2 the lab is waited for). SIGINT/SIGTERM/SIGHUP
- * kill the lab and return -2; a lab that dies otherwise returns -1 with err
- * set. */
+/* Clone the lab (pid+mnt+uts+ipc, sharing our memory), run fn(arg) in it as
+ * its PID 1 and return fn's exit code as soon as the lab reports it: the
+ * kernel finishes the lab's teardown (on cgroup v2 the lab is waited for).
+ * SIGINT/SIGTERM/SIGHUP ask the lab to stop (fn sees lab_stopping() and
+ * returns) and return -2 once it is gone; a lab that dies otherwise
+ * returns -1 with err set. */
 int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct iso_err *err);
+
+/* In the lab: the run was asked to stop (a signal). fn returns at its next
+ * safe point; what it returns is not reported, the run bails out. */
+bool lab_stopping(void);
+
+/* Make LAB_DIR/isoprobe a file of the lab's tmpfs, for a root whose
+ * upper layer links it (one of another image than the rootfs): a copy, the
+ * first time, where the lab found the probe in the rootfs itself and made
+ * none. */
+int lab_probe_copy(struct iso_err *err);
 
 /* Is the run directory (LAB_DIR) still whole: the probe every case links
  * into its root, the marker, the rootfs? -1 with the missing entries named
@@ -21,7 +32,8 @@ int lab_run(const struct iso_config *cfg, int (*fn)(void *), void *arg, struct i
 int lab_dir_check(char *why, size_t size);
 
 /* The container root of a case in dir: an overlay of lower (a directory
- * holding the image) whose upper layer holds the probe and the directories
+ * holding the image) whose upper layer holds the probe (unless lower is
+ * the rootfs and already holds this very probe) and the directories
  * the harness prepares (mount points, the exchange directory), so an
  * image's entries of those names, symlinks included, are hidden; the
  * exchange tmpfs is mounted on ISO_XCHG resolved inside the root without

@@ -580,6 +580,7 @@ static void docker_cleanup(const struct iso_runtime *rt, const char *workdir)
 
 static int docker_start(const struct iso_runtime *rt, struct rt_daemon_report *r)
 {
+    struct iso_err err = { 0, "" };
     char parent[PATH_MAX];
 
     if (!rt_find_bin(rt->bin, r->why, sizeof(r->why)))
@@ -588,6 +589,10 @@ static int docker_start(const struct iso_runtime *rt, struct rt_daemon_report *r
     if (!parent[0]) {
         snprintf(r->why, sizeof(r->why),
                  "no cgroup parent below the harness's own cgroup for dockerd's containers");
+        return -1;
+    }
+    if (lab_probe_copy(&err) < 0) {
+        snprintf(r->why, sizeof(r->why), "%s", err.msg);
         return -1;
     }
     return dockerd_start(client(), LAB_DIR "/rootfs", LAB_DIR "/isoprobe", parent, r->why,

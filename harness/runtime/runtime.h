@@ -26,9 +26,11 @@ struct rt_proc {
 };
 
 /* An external runtime's binary: its name in PATH, and the path found or
- * given with --runtime-path. */
+ * given with --runtime-path. The name is held, not pointed to: a pointer
+ * would be relocated at every start, and this page is only touched when
+ * the runtime is used. */
 struct rt_bin {
-    const char *exe;
+    char exe[32];
     char path[PATH_MAX];
 };
 
