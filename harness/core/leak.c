@@ -10,7 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/msg.h>
 #include <sys/prctl.h>
+#include <sys/sem.h>
+#include <sys/shm.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -416,6 +419,21 @@ static size_t list_dir(const char *dir, bool all, char *out, size_t size, size_t
     return len < size ? len : size - 1;
 }
 
+/* How many objects of one SysV IPC kind the lab's namespace holds, -1 if
+ * unknown: its /proc/sysvipc file is read only when there are some. */
+static int ipc_count(size_t kind)
+{
+    struct shm_info shm;
+    struct msginfo msg;
+    struct seminfo sem;
+
+    if (kind == 0)
+        return shmctl(0, SHM_INFO, (struct shmid_ds *)(void *)&shm) < 0 ? -1 : shm.used_ids;
+    if (kind == 1)
+        return msgctl(0, MSG_INFO, (struct msqid_ds *)(void *)&msg) < 0 ? -1 : msg.msgpool;
+    return semctl(0, 0, SEM_INFO, &sem) < 0 ? -1 : sem.semusz;
+}
+
 static void snapshot(struct leak_lab *l, char *out)
 {
     static const char *const ipc[] = { "shm", "msg", "sem" };
@@ -425,7 +443,7 @@ static void snapshot(struct leak_lab *l, char *out)
     for (size_t i = 0; i < ARRAY_LEN(ipc); i++) {
         char path[64];
         snprintf(path, sizeof(path), "/proc/sysvipc/%s", ipc[i]);
-        if (read_file(path, l->buf, sizeof(l->buf)) >= 0)
+        if (ipc_count(i) != 0 && read_file(path, l->buf, sizeof(l->buf)) >= 0)
             len = leak_ipc_lines(ipc[i], l->buf, out, LAB_SNAP, len);
     }
     len = list_dir("/run", true, out, LAB_SNAP, len);

@@ -231,7 +231,8 @@ static pid_t clone_lab(struct lab_args *a)
             stack = NULL;
             return -1;
         }
-        mprotect(stack, 4096, PROT_NONE); /* an overflow faults, not overwrites */
+        mprotect(stack, 4096, PROT_NONE);                /* an overflow faults, not overwrites */
+        prefault(stack + LAB_STACK_SIZE - 65536, 65536); /* the lab's frames */
     }
     return clone(lab_entry, stack + LAB_STACK_SIZE, (int)(LAB_NS | CLONE_VM | SIGCHLD), a);
 }

@@ -6,9 +6,32 @@
 #include <ctype.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
+
+#ifndef MADV_POPULATE_WRITE
+#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older C libraries lack the name */
+#endif
+
+void prefault(void *addr, size_t len)
+{
+    int saved = errno;
+
+    (void)madvise(addr, len, MADV_POPULATE_WRITE);
+    errno = saved;
+}
+
+void prefault_stack(size_t bytes)
+{
+    char here;
+    uintptr_t page = (uintptr_t)sysconf(_SC_PAGESIZE);
+    uintptr_t top = ((uintptr_t)&here & ~(page - 1)) + page;
+
+    prefault((void *)(top - bytes), bytes);
+}
 
 void killp(pid_t *pid)
 {
