@@ -176,7 +176,7 @@ int hostile_make(const char *dir, enum hostile_kind kind, const char *top, struc
         make_dir(upper, err) < 0 || make_dir(work, err) < 0)
         return iso_err_wrap(err, "hostile image");
     snprintf(probe, sizeof(probe), "%s%s", upper, ISO_PROBE);
-    if (lab_probe_copy(err) < 0)
+    if (lab_probe_copy(dir, err) < 0)
         return iso_err_wrap(err, "hostile image");
     if (link(LAB_DIR "/isoprobe", probe) < 0)
         return iso_err_set(err, errno, "hostile image: link the probe to \"%s\"", probe);

@@ -2,7 +2,7 @@
  * becomes its PID 1; each case process takes its own mnt+uts+ipc+net
  * namespaces from there. Everything a case does (hostnames, IPC objects,
  * mounts, links) lives inside them and goes when they go: the lab's parent
- * kills it on SIGINT/SIGTERM, PR_SET_PDEATHSIG kills it if the parent
+ * stops it on SIGINT/SIGTERM/SIGHUP (below), PR_SET_PDEATHSIG kills it if the parent
  * itself is killed, and the kernel kills every process of the lab's PID
  * namespace with it. The lab itself makes no link: a network namespace of
  * its own would only cost a namespace setup and teardown per run (a case
@@ -107,16 +107,17 @@ static int install_probe(const char *probe, struct iso_err *err)
     return 0;
 }
 
-int lab_probe_copy(struct iso_err *err)
+int lab_probe_copy(const char *scratch, struct iso_err *err)
 {
-    char tmp[64];
+    char tmp[PATH_MAX];
     struct stat st;
 
     if (lstat(LAB_DIR "/isoprobe", &st) == 0 && S_ISREG(st.st_mode))
         return 0;
-    /* a copy beside it, then renamed over the symlink: a case beside us
-     * links either file, never a half-written one */
-    snprintf(tmp, sizeof(tmp), "%s/.isoprobe-%d", LAB_DIR, (int)getpid());
+    /* a copy in the caller's own directory, then renamed over the symlink:
+     * a case beside us links either file, never a half-written one, and its
+     * leak check never sees the copy being made */
+    snprintf(tmp, sizeof(tmp), "%s/.isoprobe-%d", scratch, (int)getpid());
     if (copy_file(probe_src, tmp, 0755, err) < 0) {
         unlink(tmp);
         return iso_err_wrap(err, "copy the probe for an image other than the rootfs");
@@ -439,7 +440,7 @@ int lab_prepare_root(const char *dir, const char *lower, bool joined, char *root
         return -1;
     snprintf(path, sizeof(path), "%s/upper%s", dir, ISO_PROBE);
     if (!probe_in_rootfs || strcmp(lower, LAB_DIR "/rootfs") != 0) {
-        if (lab_probe_copy(err) < 0)
+        if (lab_probe_copy(dir, err) < 0)
             return -1;
         if (link(LAB_DIR "/isoprobe", path) < 0 && errno != EEXIST)
             return iso_err_set(err, errno, "link the probe to \"%s\"", path);

@@ -23,8 +23,10 @@ bool lab_stopping(void);
 /* Make LAB_DIR/isoprobe a file of the lab's tmpfs, for a root whose
  * upper layer links it (one of another image than the rootfs): a copy, the
  * first time, where the lab found the probe in the rootfs itself and made
- * none. */
-int lab_probe_copy(struct iso_err *err);
+ * none. It is made in scratch (a directory of the caller's own on the
+ * lab's tmpfs, a case's: no other case's leak check looks there), then
+ * renamed into place. */
+int lab_probe_copy(const char *scratch, struct iso_err *err);
 
 /* Is the run directory (LAB_DIR) still whole: the probe every case links
  * into its root, the marker, the rootfs? -1 with the missing entries named

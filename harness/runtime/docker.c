@@ -591,7 +591,7 @@ static int docker_start(const struct iso_runtime *rt, struct rt_daemon_report *r
                  "no cgroup parent below the harness's own cgroup for dockerd's containers");
         return -1;
     }
-    if (lab_probe_copy(&err) < 0) {
+    if (lab_probe_copy(LAB_DIR, &err) < 0) { /* before any case: no leak check yet */
         snprintf(r->why, sizeof(r->why), "%s", err.msg);
         return -1;
     }
