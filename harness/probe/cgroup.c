@@ -126,19 +126,24 @@ static int cmd_fork(int argc, char **argv)
                            probe_has_flag(argc, argv, "--wait"));
 }
 
-/* spin MS [CPU_MS]: burn CPU for MS milliseconds of wall time, or until
- * this process has had CPU_MS of CPU time, whichever comes first */
+/* spin MS [CPU_MS] [--until-held]: burn CPU for MS milliseconds of wall
+ * time, or until this process has had CPU_MS of CPU time, whichever comes
+ * first; with --until-held, past CPU_MS until it has also been held back
+ * (its wall time half again its CPU time, as under a CPU quota), so a
+ * kernel whose clock ticks late (an emulated guest) still gets to
+ * throttle it before it stops */
 static int cmd_spin(int argc, char **argv)
 {
     struct timespec t0, t, cpu0, cpu;
     long ms = probe_num_arg(argc, argv, 1, 100, 0, 3600L * 1000);
     long cpu_ms = probe_num_arg(argc, argv, 2, ms, 0, 3600L * 1000), elapsed = 0, used = 0;
+    bool until_held = probe_has_flag(argc, argv, "--until-held");
 
     /* Reading the clocks is the work: the loop never sleeps, so it is on
      * the CPU (and charged to the cgroup) whenever it runs. */
     clock_gettime(CLOCK_MONOTONIC, &t0);
     clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
-    while (elapsed < ms && used < cpu_ms) {
+    while (elapsed < ms && (used < cpu_ms || (until_held && elapsed * 2 < used * 3))) {
         clock_gettime(CLOCK_MONOTONIC, &t);
         clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
         elapsed = (t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000;
