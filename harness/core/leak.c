@@ -3,6 +3,7 @@
 #include "leak.h"
 
 #include <ctype.h>
+#include <errno.h>
 #include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -244,8 +245,13 @@ static int kill_escaped(char *out, size_t size)
     char text[128];
 
     for (int tries = 0;; tries++) {
-        while (waitpid(-1, NULL, WNOHANG) > 0) /* we are their subreaper */
+        pid_t w;
+        while ((w = waitpid(-1, NULL, WNOHANG)) > 0) /* we are their subreaper */
             ;
+        /* No child at all, living or dead: then no descendant either (an
+         * orphan below us becomes our child), and /proc need not be read. */
+        if (w < 0 && errno == ECHILD)
+            return 0;
         n = list_procs(ps, (int)ARRAY_LEN(ps));
         count = leak_escaped(ps, n, getpid(), getpgrp(), idx, (int)ARRAY_LEN(idx));
         if (count == 0 || tries == 200)
