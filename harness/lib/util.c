@@ -12,10 +12,6 @@
 #include <sys/wait.h>
 #include <time.h>
 
-#ifndef MADV_POPULATE_WRITE
-#define MADV_POPULATE_WRITE 23 /* Linux 5.14; older C libraries lack the name */
-#endif
-
 void prefault(void *addr, size_t len)
 {
     int saved = errno;
