@@ -243,27 +243,32 @@ _check-arm64:
 	prove --exec cat $(BUILD)/arm64/vm.tap
 	@echo "check-arm64: the suite passes in an arm64 guest"
 endif
-_arm64-leg: all $(UNIT_TESTS)
-	@file -L $(BUILD)/isocheck $(BUILD)/isoprobe $(UNIT_TESTS) | grep -v 'ARM aarch64' | \
+_arm64-leg: all $(BUILD)/vm-exit $(UNIT_TESTS)
+	@file -L $(BUILD)/isocheck $(BUILD)/isoprobe $(BUILD)/vm-exit $(UNIT_TESTS) | grep -v 'ARM aarch64' | \
 	    { ! grep . >&2 || { echo "check-arm64: not aarch64 binaries (above)" >&2; false; }; }
 	prove --exec scripts/qemu-unit $(UNIT_TESTS)
-	@echo "check-arm64: $(BUILD): isocheck, isoprobe and $(words $(UNIT_TESTS)) unit tests built for aarch64; the unit tests pass under qemu-user"
+	@echo "check-arm64: $(BUILD): isocheck, isoprobe, vm-exit and $(words $(UNIT_TESTS)) unit tests built for aarch64; the unit tests pass under qemu-user"
 
-# The same tree with each compiler it is built with -- gcc, clang, and a gcc that
-# predefines _FORTIFY_SOURCE=3 as Ubuntu 24.04's does -- each in its own build
-# dir, -Werror. The unit tests are compiled, not linked: make unit runs them.
+# The same tree with each compiler it is built with -- gcc, clang, a gcc that
+# predefines _FORTIFY_SOURCE=3 as Ubuntu 24.04's does (-U first: Ubuntu
+# 22.04's gcc predefines 2, and -D alone would redefine it), and gcc with
+# glibc 2.35's <sched.h> (Ubuntu 22.04) -- each in its own build dir,
+# -Werror. The unit tests are compiled, not linked: make unit runs them.
 NPROC   := $(shell nproc 2>/dev/null || echo 2)
 MATRIX  := $(BUILD)/matrix
 UNIT_OBJS := $(addsuffix .o,$(UNIT_TESTS))
 leg = +@$(MAKE) -s --no-print-directory $(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(NPROC)) \
           BUILD=$(MATRIX)/$(1) CC='$(2)' _matrix-leg && echo "build-matrix: $(1) ($(2)) ok"
-build-matrix: matrix-gcc matrix-clang matrix-gcc-fortify3
+build-matrix: matrix-gcc matrix-clang matrix-gcc-fortify3 matrix-gcc-glibc235
 matrix-gcc:
 	$(call leg,gcc,gcc)
 matrix-clang:
 	$(call leg,clang,clang)
 matrix-gcc-fortify3:
-	$(call leg,gcc-fortify3,gcc -D_FORTIFY_SOURCE=3)
+	$(call leg,gcc-fortify3,gcc -U_FORTIFY_SOURCE -D_FORTIFY_SOURCE=3)
+# <sched.h> as glibc 2.35 has it (no CLONE_NEWTIME: ci/glibc-2.35.h)
+matrix-gcc-glibc235:
+	$(call leg,gcc-glibc235,gcc -include $(CURDIR)/ci/glibc-2.35.h)
 _matrix-leg: all $(BUILD)/vm-exit $(UNIT_OBJS)
 
 $(BUILD)/tests/%.o: harness/tests/%.c

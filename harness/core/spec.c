@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "ns.h"
+
 void spec_init(struct iso_spec *s, const char *rootfs)
 {
     memset(s, 0, sizeof(*s));

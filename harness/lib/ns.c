@@ -4,10 +4,6 @@
 
 #include <sched.h>
 
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
-
 const struct ns_kind ns_kinds[] = {
     /* flag            proc      oci        unshare(1)   bwrap */
     { CLONE_NEWPID, "pid", "pid", "--pid", "--unshare-pid", "a PID namespace" },

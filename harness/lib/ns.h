@@ -4,7 +4,14 @@
 #ifndef ISO_NS_H
 #define ISO_NS_H
 
+#include <sched.h>
 #include <stddef.h>
+
+/* glibc's <sched.h> has CLONE_NEWTIME from 2.36 on; Ubuntu 22.04 has 2.35.
+ * The kernel's value (5.6 and later; <linux/sched.h> has it too). */
+#ifndef CLONE_NEWTIME
+#define CLONE_NEWTIME 0x00000080
+#endif
 
 /* A column for a tool: the option that asks for the namespace; NS_ALWAYS
  * when the tool makes one whatever it is asked; NULL when it has no way. */

@@ -34,6 +34,7 @@
 #include "dockerd.h"
 #include "ext.h"
 #include "lab.h"
+#include "ns.h"
 
 static struct rt_bin docker_bin = { "docker", "" };
 
@@ -513,8 +514,7 @@ static int docker_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
     /* created first: its id names its cgroup */
     if (docker_cmd(cmd.a.argv, out, sizeof(out)) != 0)
         return iso_err_set(err, 0, "docker create: %s", out);
-    out[strcspn(out, "\n")] = '\0';
-    if (strlen(out) != 64 || strspn(out, "0123456789abcdef") != 64)
+    if (rt_container_id(out) < 0)
         return iso_err_set(err, 0, "docker create printed \"%s\", not a container id", out);
     strlcpy0(p->cg_leaf, out, sizeof(p->cg_leaf));
     /* docker inspect is asked by the name */

@@ -92,6 +92,25 @@ void rt_bin_version(const struct iso_runtime *rt, char *out, size_t size)
     }
 }
 
+int rt_container_id(char *out)
+{
+    const char *id = NULL;
+
+    for (const char *line = out; *line;) {
+        size_t n = strcspn(line, "\n");
+        if (n == 64 && strspn(line, "0123456789abcdef") == 64)
+            id = line;
+        line += n;
+        if (*line)
+            line++;
+    }
+    if (!id)
+        return -1;
+    memmove(out, id, 64);
+    out[64] = '\0';
+    return 0;
+}
+
 void rt_nothing_left(const struct iso_runtime *rt, const char *workdir)
 {
     (void)rt;

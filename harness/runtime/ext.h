@@ -16,6 +16,12 @@ size_t rt_bin_output(const char *bin, const char *arg, char *text, size_t size);
  * "BIN --version" prints within 3 s; "" when none. */
 void rt_bin_version(const struct iso_runtime *rt, char *out, size_t size);
 
+/* What "docker create" or "podman create" printed, stdout and stderr
+ * together -> the container's id: the last line that is 64 lowercase hex
+ * digits, moved to the start of out. Warnings may come first (podman 3.4
+ * warns of configuration keys it does not know). -1 when no line is one. */
+int rt_container_id(char *out);
+
 /* How to run a runtime's command line. */
 struct rt_exec {
     char *const *argv;

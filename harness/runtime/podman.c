@@ -217,6 +217,38 @@ static int podman_translate(const struct iso_runtime *rt, const struct iso_spec 
 
 static bool podman_available(char *why, size_t len) { return rt_find_bin(&podman_bin, why, len); }
 
+extern const struct iso_runtime rt_podman;
+
+/* podman's major version, asked once: main asks for the version before
+ * the lab starts, and the case processes inherit what it found. 0 when
+ * unknown. */
+static int major_seen = -1;
+
+static void podman_version(const struct iso_runtime *rt, char *out, size_t size)
+{
+    rt_bin_version(rt, out, size);
+    major_seen = (int)strtol(out, NULL, 10); /* "" (unknown): 0 */
+}
+
+static int podman_major(void)
+{
+    char v[32];
+
+    if (major_seen < 0)
+        podman_version(&rt_podman, v, sizeof(v));
+    return major_seen;
+}
+
+/* On podman 4, CNI as the backend (as Debian 12's podman 4.3 is tested).
+ * Podman 3 knows only CNI and warns of the network_backend key on every
+ * command (it arrived in 4.0); podman 5 supports only netavark upstream,
+ * and refuses "cni" where it was built without it. */
+int rt_podman_network_conf(int major, const char *dir, char *out, size_t size)
+{
+    return snprintf(out, size, "[network]\n%snetwork_config_dir = \"%s/net\"\n",
+                    major == 4 ? "network_backend = \"cni\"\n" : "", dir);
+}
+
 static int write_text(const char *path, const char *text, struct iso_err *err)
 {
     autoclose int fd = open(path, O_CREAT | O_WRONLY | O_TRUNC | O_CLOEXEC, 0644);
@@ -232,7 +264,7 @@ static int write_text(const char *path, const char *text, struct iso_err *err)
  * /dev/shm), no events, CNI configuration kept here. */
 static int prepare_dir(const struct podman_paths *p, struct iso_err *err)
 {
-    char conf[PATH_MAX * 2 + 1024], caps[1024] = "", name[64];
+    char conf[PATH_MAX * 3 + 1024], caps[1024] = "", name[64], net[PATH_MAX + 64];
     size_t n = 0;
 
     if (access(p->conf, F_OK) == 0)
@@ -241,6 +273,7 @@ static int prepare_dir(const struct podman_paths *p, struct iso_err *err)
         return iso_err_set(err, errno, "mkdir \"%s\"", p->dir);
     /* every capability the kernel has: what a non-root user's
      * --cap-drop leave (see add_security) */
+    rt_podman_network_conf(podman_major(), p->dir, net, sizeof(net));
     for (int c = 0; c < (int)cap_max_bits() && c < 64; c++)
         n += (size_t)snprintf(caps + n, sizeof(caps) - n, "%s\"%s\"", c ? ", " : "",
                               rt_cap_name(c, name, sizeof(name)));
@@ -248,9 +281,8 @@ static int prepare_dir(const struct podman_paths *p, struct iso_err *err)
              "[containers]\ndefault_sysctls = []\npids_limit = 0\ndefault_capabilities = [%s]\n"
              "[engine]\ncgroup_manager = \"cgroupfs\"\nevents_logger = \"none\"\n"
              "lock_type = \"file\"\nstatic_dir = \"%s/root/libpod\"\ntmp_dir = \"%s/tmp\"\n"
-             "volume_path = \"%s/root/volumes\"\n"
-             "[network]\nnetwork_backend = \"cni\"\nnetwork_config_dir = \"%s/net\"\n",
-             caps, p->dir, p->dir, p->dir, p->dir);
+             "volume_path = \"%s/root/volumes\"\n%s",
+             caps, p->dir, p->dir, p->dir, net);
     return write_text(p->conf, conf, err);
 }
 
@@ -351,7 +383,8 @@ static int podman_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
             *nl = '\0';
         return iso_err_set(err, 0, "podman create (status 0x%x): %s", st, out);
     }
-    out[strcspn(out, "\n")] = '\0';
+    if (rt_container_id(out) < 0)
+        return iso_err_set(err, 0, "podman create printed \"%s\", not a container id", out);
     memset(&start, 0, sizeof(start));
     global_args(&start, cmd.a.argv[0], paths.dir);
     rt_arg(&start, "start"), rt_arg(&start, "--attach"), rt_arg(&start, "--interactive");
@@ -381,23 +414,28 @@ static int podman_init_pid(const struct rt_proc *p, pid_t *init, struct iso_err 
 }
 
 /* After a killed case: conmon keeps its container running (it is in a
- * session of its own), so remove every container of the case's podman. */
+ * session of its own), so kill and remove every container of the case's
+ * podman. Killed first, as every podman can: "rm --time" arrived after
+ * podman 3.4, and "rm --force" alone waits out the stop timeout. */
 static void podman_cleanup(const struct iso_runtime *rt, const char *workdir)
 {
-    char *const args[] = { "rm", "--all", "--force", "--time=0", NULL };
+    char *const kill_all[] = { "kill", "--all", NULL };
+    char *const rm_all[] = { "rm", "--all", "--force", NULL };
     struct podman_paths p;
     char why[256];
 
     podman_paths(workdir, "", &p);
-    if (rt_find_bin(rt->bin, why, sizeof(why)) && access(p.conf, F_OK) == 0)
-        run_podman(p.dir, args, NULL, 0);
+    if (!rt_find_bin(rt->bin, why, sizeof(why)) || access(p.conf, F_OK) != 0)
+        return;
+    run_podman(p.dir, kill_all, NULL, 0);
+    run_podman(p.dir, rm_all, NULL, 0);
 }
 
 const struct iso_runtime rt_podman = {
     .name = "podman",
     .bin = &podman_bin,
     .available = podman_available,
-    .version = rt_bin_version,
+    .version = podman_version,
     .translate = podman_translate,
     .spawn = podman_spawn,
     .init_pid = podman_init_pid,

@@ -73,6 +73,9 @@ int rt_cli_mounts(struct rt_argv *a, const struct iso_spec *s, const char *tool,
 int rt_no_hardening(const struct iso_spec *s, bool nnp, char *why, size_t len);
 /* The spec's propagation as OCI's rootfsPropagation: "rprivate", ... */
 const char *rt_oci_propagation(const struct iso_spec *s);
+/* The [network] table of a podman's containers.conf, for its major
+ * version (0 when unknown): network configuration kept in DIR/net. */
+int rt_podman_network_conf(int major, const char *dir, char *out, size_t size);
 /* "CAP_CHOWN" */
 const char *rt_cap_name(int cap, char *buf, size_t len);
 

@@ -19,16 +19,13 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "ext.h"
 #include "fakes.h"
 #include "known.h"
 #include "ns.h"
 #include "rt_cmd.h"
 #include "runtime.h"
 #include "sys.h"
-
-#ifndef CLONE_NEWTIME
-#define CLONE_NEWTIME 0x00000080
-#endif
 
 static char *const probe[] = { "isoprobe", "pid", "--wait", NULL };
 
@@ -962,6 +959,54 @@ static void test_docker_translate(void **state)
     assert_non_null(strstr(joined(&cmd.a), " isocheck-c3n2:case /isoprobe pid --wait"));
 }
 
+/* The container id in what "podman create" or "docker create" printed:
+ * podman 3.4 warns first of configuration keys it does not know, on the
+ * same pipe; anything but 64 lowercase hex digits is no id. */
+static void test_container_id(void **state)
+{
+    const char *id = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef";
+    char out[512];
+
+    (void)state;
+    snprintf(out, sizeof(out), "%s\n", id);
+    assert_int_equal(rt_container_id(out), 0);
+    assert_string_equal(out, id);
+    snprintf(out, sizeof(out),
+             "WARN[0000] Failed to decode the keys [\"network.network_backend\"] from "
+             "\"/run/isocheck/c3/podman/containers.conf\".\n%s\n",
+             id);
+    assert_int_equal(rt_container_id(out), 0);
+    assert_string_equal(out, id);
+    snprintf(out, sizeof(out), "%s", id); /* no newline at the end */
+    assert_int_equal(rt_container_id(out), 0);
+    assert_string_equal(out, id);
+    snprintf(out, sizeof(out), "%sa\n", id); /* 65 digits */
+    assert_int_equal(rt_container_id(out), -1);
+    snprintf(out, sizeof(out), "%.63s\n", id); /* 63 */
+    assert_int_equal(rt_container_id(out), -1);
+    snprintf(out, sizeof(out), "%.63sA\n", id); /* upper case */
+    assert_int_equal(rt_container_id(out), -1);
+    snprintf(out, sizeof(out), "Error: short-name resolution enforced\n");
+    assert_int_equal(rt_container_id(out), -1);
+    out[0] = '\0';
+    assert_int_equal(rt_container_id(out), -1);
+}
+
+/* podman's [network] table: CNI asked for on podman 4 only. */
+static void test_podman_network_conf(void **state)
+{
+    char out[512];
+
+    (void)state;
+    rt_podman_network_conf(4, "/run/isocheck/c3/podman", out, sizeof(out));
+    assert_string_equal(out, "[network]\nnetwork_backend = \"cni\"\n"
+                             "network_config_dir = \"/run/isocheck/c3/podman/net\"\n");
+    for (int major = 0; major <= 5; major += (major == 0 ? 3 : 2)) {
+        rt_podman_network_conf(major, "/d", out, sizeof(out));
+        assert_string_equal(out, "[network]\nnetwork_config_dir = \"/d/net\"\n");
+    }
+}
+
 /* The process's cwd and user and the spec's mounts in podman's, docker's,
  * LXC's and systemd-nspawn's terms, as oci.c writes them into config.json
  * (process.cwd, process.user, mounts[]); what one cannot express is
@@ -1259,6 +1304,8 @@ int main(void)
         cmocka_unit_test(test_lxc_defaults),
         cmocka_unit_test(test_nspawn_exit_status),
         cmocka_unit_test(test_podman_argv),
+        cmocka_unit_test(test_container_id),
+        cmocka_unit_test(test_podman_network_conf),
         cmocka_unit_test(test_docker_translate),
         cmocka_unit_test(test_ext_process_mounts),
         cmocka_unit_test(test_builtin_init_pid),

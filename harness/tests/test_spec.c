@@ -9,6 +9,7 @@
 #include <sched.h>
 #include <string.h>
 
+#include "ns.h"
 #include "spec.h"
 
 #define DEFAULT_NS (CLONE_NEWPID | CLONE_NEWUTS | CLONE_NEWIPC | CLONE_NEWNS | CLONE_NEWNET)
