@@ -28,7 +28,12 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 # archive, for the same reason.
 DL_PKGS    := libnftables libsystemd
 STATIC_OK  := cap nl-3 nl-route-3 cgroup json-c seccomp
-static_or_shared = $(foreach l,$(1),$(if $(and $(filter $(l:-l%=%),$(STATIC_OK)),$(filter-out lib$(l:-l%=%).a,$(shell $(CC) -print-file-name=lib$(l:-l%=%).a))),-l:lib$(l:-l%=%).a,$(l)))
+# An archive is used when $(CC) finds it and it needs nothing of libsystemd:
+# Debian 13's libcgroup.a (3.1) calls sd_bus_* while its libcgroup.pc does
+# not say so; the shared libcgroup brings libsystemd along itself.
+static_archive = $(shell a=$$($(CC) -print-file-name=lib$(1).a); \
+                   [ "$$a" != lib$(1).a ] && ! nm -u "$$a" 2>/dev/null | grep -q ' U sd_' && echo "$$a")
+static_or_shared = $(foreach l,$(1),$(if $(and $(filter $(l:-l%=%),$(STATIC_OK)),$(call static_archive,$(l:-l%=%))),-l:lib$(l:-l%=%).a,$(l)))
 PKG_LIBS   := $(call static_or_shared,$(shell pkg-config --static --libs-only-l $(filter-out $(DL_PKGS),$(PKGS)) 2>/dev/null)) \
               $(shell pkg-config --libs-only-L $(PKGS) 2>/dev/null) -ldl
 # The same libraries as shared objects, for code linked into a shared
