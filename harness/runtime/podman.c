@@ -1,12 +1,14 @@
 /* podman.c - the podman driver: "podman run --rm -i --rootfs DIR", one
  * conmon per container, no daemon. All its state is in the case's
  * directory (--root, --runroot, --tmpdir, a private containers.conf named
- * by CONTAINERS_CONF with file locks, no events, a CNI directory of its
- * own, every capability by default) on the lab's tmpfs; cgroups through
+ * by CONTAINERS_CONF with file locks, no events, a network configuration
+ * directory of its own (CNI on podman 4), every capability by default) on
+ * the lab's tmpfs; podman 5's warning that cgroup v1 is deprecated is
+ * turned off (it would reach the probe's stderr); cgroups through
  * the cgroupfs manager below the container's parent (--cgroup-parent;
  * conmon stays in the case's, --cgroups=no-conmon). A prepared network namespace is bound to a file
  * and joined with --network ns:PATH. podman writes the init's pid to
- * --pidfile; "podman rm -f" clears a killed case. The container is
+ * --pidfile; "podman kill" and "podman rm -f" clear a killed case. The container is
  * created, then started attached: its id names its cgroup. On
  * a cgroup v1 host podman runs where /sys/fs/cgroup/unified is hidden, as
  * crun, its default OCI runtime, needs (see oci.c). */
@@ -318,6 +320,7 @@ static int capture(char *const argv[], const char *dir, bool both, char *out, si
         int null = open("/dev/null", O_RDWR);
         dup2(null, 0), dup2(pp[1], 1), dup2(both ? pp[1] : null, 2);
         setenv("CONTAINERS_CONF", conf, 1);
+        setenv("PODMAN_IGNORE_CGROUPSV1_WARNING", "1", 1);
         if (chdir(dir) < 0)
             _exit(127);
         if (hides_unified())
@@ -395,8 +398,10 @@ static int podman_spawn(const struct iso_runtime *rt, const struct iso_spec *s, 
     if (cwd < 0 || chdir(paths.dir) < 0)
         return iso_err_set(err, errno, "chdir \"%s\"", paths.dir);
     setenv("CONTAINERS_CONF", paths.conf, 1);
+    setenv("PODMAN_IGNORE_CGROUPSV1_WARNING", "1", 1);
     rc = rt_exec(&x, p, err);
     unsetenv("CONTAINERS_CONF");
+    unsetenv("PODMAN_IGNORE_CGROUPSV1_WARNING");
     if (fchdir(cwd) < 0 && rc == 0)
         rc = iso_err_set(err, errno, "fchdir back");
     if (rc < 0)
